@@ -1,0 +1,277 @@
+#include "bus/connection.h"
+
+#include "bus/connection_events.h"
+#include "bus/nats_message.h"
+#include "bus/nats_options_builder.h"
+#include "bus/request_mux.h"
+
+#include <QRegularExpression>
+#include <nats/nats.h>
+
+namespace openopd::bus {
+namespace {
+
+// "Permissions Violation for Publish to "opd.x"" -> ("Publish", "opd.x")
+std::pair<QString, QByteArray> parsePermissionViolation(const QString& text)
+{
+    static const QRegularExpression pattern(
+        QString::fromLatin1(
+            R"re(Permissions Violation for (Publish|Subscription) to "?([^"\s]+)"?)re"),
+        QRegularExpression::CaseInsensitiveOption);
+    const auto match = pattern.match(text);
+    if (!match.hasMatch())
+        return {};
+    return {match.captured(1).toLower(), match.captured(2).toUtf8()};
+}
+
+} // namespace
+
+Connection::Connection(ConnectionOptions options, QObject* parent)
+    : QObject(parent), m_options(std::move(options)),
+      m_events(std::make_shared<detail::ConnectionEvents>(this))
+{
+    qRegisterMetaType<BusError>();
+    qRegisterMetaType<Message>();
+    m_mux = new detail::RequestMux(this);
+    m_mux->start();
+}
+
+Connection::~Connection()
+{
+    shutdownNats();
+    delete m_mux; // its inbox subscription unregisters while we are still whole
+    m_mux = nullptr;
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription)
+            subscription->m_connection = nullptr;
+}
+
+void Connection::shutdownNats()
+{
+    if (m_connectThread.joinable())
+        m_connectThread.join();
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription)
+            subscription->release();
+    m_events->detach();
+    natsConnection* nc = m_nc != nullptr ? m_nc : m_events->takeConnected();
+    m_nc = nullptr;
+    if (nc == nullptr)
+        return;
+    natsConnection_Close(nc);
+    // The closed callback is nats.c's last use of the events object; if it does not come,
+    // keep the object alive forever rather than risk a use after free.
+    if (!m_events->waitClosed(std::chrono::seconds(5)))
+        new std::shared_ptr<detail::ConnectionEvents>(m_events);
+    natsConnection_Destroy(nc);
+}
+
+void Connection::open()
+{
+    if (m_state != State::Disconnected && m_state != State::Closed)
+        return;
+    if (m_connectThread.joinable())
+        m_connectThread.join();
+    if (m_nc != nullptr) { // reopening after Closed: start from a fresh nats.c connection
+        for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+            if (subscription)
+                subscription->release();
+        natsConnection_Destroy(m_nc);
+        m_nc = nullptr;
+    }
+    m_events->resetClosed();
+
+    const detail::NatsCallbacks callbacks{
+        detail::ConnectionEvents::onConnected,   detail::ConnectionEvents::onDisconnected,
+        detail::ConnectionEvents::onReconnected, detail::ConnectionEvents::onClosed,
+        detail::ConnectionEvents::onError,       m_events.get()};
+    BusError error;
+    natsOptions* opts = detail::buildNatsOptions(m_options, callbacks, &error);
+    if (opts == nullptr) {
+        reportError(error);
+        setState(State::Closed);
+        return;
+    }
+    setState(State::Connecting);
+    // natsConnection_Connect blocks for the first attempt (DNS, TCP, TLS): keep it off the
+    // owner thread. The helper touches no QObject; ConnectionEvents posts the result.
+    m_connectThread = std::thread([events = m_events, opts] {
+        natsConnection* nc = nullptr;
+        const natsStatus status = natsConnection_Connect(&nc, opts);
+        QString text;
+        if (status != NATS_OK && status != NATS_NOT_YET_CONNECTED)
+            text = QString::fromUtf8(nats_GetLastError(nullptr));
+        natsOptions_Destroy(opts);
+        events->connectFinished(nc, status, text);
+        nats_ReleaseThreadMemory();
+    });
+}
+
+void Connection::close()
+{
+    if (m_nc != nullptr)
+        natsConnection_Close(m_nc); // the closed callback follows; state changes now
+    m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
+    setState(State::Closed);
+}
+
+void Connection::onConnectFinished(int status, const QString& errorText)
+{
+    if (m_connectThread.joinable())
+        m_connectThread.join();
+    m_nc = m_events->takeConnected();
+    if (m_nc == nullptr) {
+        reportError(BusError::make(
+            BusError::Kind::NotConnected,
+            tr("cannot connect to %1: %2")
+                .arg(m_options.servers.join(u','),
+                     errorText.isEmpty() ? detail::natsErrorText(static_cast<natsStatus>(status))
+                                         : errorText)));
+        setState(State::Closed);
+        return;
+    }
+    attachAll();
+    if (status == NATS_OK || natsConnection_Status(m_nc) == NATS_CONN_STATUS_CONNECTED)
+        setState(State::Connected);
+}
+
+void Connection::attachAll()
+{
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription)
+            subscription->attach(m_nc);
+}
+
+void Connection::onNatsConnected()
+{
+    if (m_state == State::Connecting)
+        setState(State::Connected);
+}
+
+void Connection::onNatsDisconnected()
+{
+    if (m_state == State::Connected)
+        setState(State::Reconnecting);
+}
+
+void Connection::onNatsReconnected()
+{
+    if (m_state != State::Closed)
+        setState(State::Connected);
+}
+
+void Connection::onNatsClosed()
+{
+    m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
+    setState(State::Closed);
+}
+
+void Connection::onNatsError(int status, const QString& text)
+{
+    if (status != NATS_NOT_PERMITTED) {
+        reportError(BusError::make(BusError::Kind::PublishFailed, text));
+        return;
+    }
+    const auto [operation, subject] = parsePermissionViolation(text);
+    BusError error = BusError::make(BusError::Kind::PermissionDenied,
+                                    operation == QStringLiteral("subscription")
+                                        ? tr("not allowed to subscribe to this subject")
+                                        : tr("not allowed to publish to this subject"),
+                                    subject, 403);
+    reportError(error);
+    if (operation == QStringLiteral("publish")) {
+        m_mux->failSubject(subject, error);
+        return;
+    }
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription && subscription->subject() == subject)
+            Q_EMIT subscription->failed(error);
+}
+
+void Connection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void Connection::reportError(const BusError& error)
+{
+    m_lastError = error;
+    Q_EMIT errorOccurred(error);
+}
+
+QString Connection::connectedUrl() const
+{
+    if (m_nc == nullptr)
+        return {};
+    char buffer[512] = {};
+    if (natsConnection_GetConnectedUrl(m_nc, buffer, sizeof(buffer)) != NATS_OK)
+        return {};
+    return QString::fromUtf8(buffer);
+}
+
+Subscription* Connection::subscribe(const QByteArray& subject, QObject* owner,
+                                    Subscription::Handler handler, SubscriptionOptions options)
+{
+    auto* subscription = new Subscription(this, subject, std::move(options), std::move(handler),
+                                          owner != nullptr ? owner : this);
+    m_subscriptions.append(subscription);
+    if (m_nc != nullptr)
+        subscription->attach(m_nc);
+    return subscription;
+}
+
+void Connection::forgetSubscription(Subscription* subscription)
+{
+    m_subscriptions.removeIf([subscription](const QPointer<Subscription>& entry) {
+        return entry.isNull() || entry.data() == subscription;
+    });
+}
+
+BusError Connection::publish(const QByteArray& subject, const QByteArray& data,
+                             const Headers& headers, const QByteArray& reply)
+{
+    if (m_nc == nullptr)
+        return BusError::make(BusError::Kind::NotConnected,
+                              tr("not connected to the message server"), subject);
+    natsStatus status = NATS_OK;
+    if (headers.isEmpty()) {
+        status = natsConnection_PublishRequest(m_nc, subject.constData(),
+                                               reply.isEmpty() ? nullptr : reply.constData(),
+                                               data.constData(), static_cast<int>(data.size()));
+        if (reply.isEmpty() && status == NATS_OK)
+            return {};
+    }
+    if (!headers.isEmpty()) {
+        natsMsg* msg = nullptr;
+        status = detail::createNatsMsg(&msg, subject, reply, data, headers);
+        if (status == NATS_OK)
+            status = natsConnection_PublishMsg(m_nc, msg);
+        natsMsg_Destroy(msg);
+    }
+    if (status == NATS_OK)
+        return {};
+    return BusError::make(status == NATS_CONNECTION_CLOSED ? BusError::Kind::ConnectionClosed
+                                                           : BusError::Kind::PublishFailed,
+                          detail::natsErrorText(status), subject);
+}
+
+void Connection::request(const QByteArray& subject, const QByteArray& data,
+                         const RequestOptions& options, QObject* context, ReplyHandler onReply)
+{
+    m_mux->send(subject, data, options, context, std::move(onReply));
+}
+
+QByteArray Connection::newInbox() const
+{
+    natsInbox* inbox = nullptr;
+    if (natsInbox_Create(&inbox) != NATS_OK)
+        return {};
+    QByteArray result(inbox);
+    natsInbox_Destroy(inbox);
+    return result;
+}
+
+} // namespace openopd::bus

@@ -1,0 +1,106 @@
+#pragma once
+
+#include "bus/connection_options.h"
+#include "bus/error.h"
+#include "bus/message.h"
+#include "bus/result.h"
+#include "bus/subscription.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <thread>
+
+typedef struct __natsConnection natsConnection;
+
+namespace openopd::bus {
+
+namespace detail {
+class ConnectionEvents;
+class RequestMux;
+} // namespace detail
+
+struct RequestOptions
+{
+    std::chrono::milliseconds timeout{5000};
+    Headers headers;
+};
+
+// The bridge's one connection: owns the natsConnection and lives on one thread (the
+// "owner thread", normally the GUI thread). Nothing here blocks that thread: connecting
+// runs on a helper thread, publishes are buffered writes, and every nats.c callback is
+// handed over by a queued call. See docs/threading.md.
+class Connection final : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting, Closed };
+    Q_ENUM(State)
+
+    using ReplyHandler = std::function<void(Result<Message>)>;
+
+    explicit Connection(ConnectionOptions options, QObject* parent = nullptr);
+    ~Connection() override;
+    Q_DISABLE_COPY_MOVE(Connection)
+
+    // Starts connecting in the background; state() follows. Calling it again after
+    // Closed reconnects with the same options.
+    void open();
+    // Closes at once; pending requests fail with ConnectionClosed.
+    void close();
+
+    State state() const { return m_state; }
+    BusError lastError() const { return m_lastError; }
+    const ConnectionOptions& options() const { return m_options; }
+    QString connectedUrl() const;
+
+    // Messages on subject are handed to handler on this object's thread. The subscription
+    // is a child of owner (so it ends with it); it starts as soon as the connection exists.
+    Subscription* subscribe(const QByteArray& subject, QObject* owner,
+                            Subscription::Handler handler, SubscriptionOptions options = {});
+    // Buffered, non-blocking publish. Returns an error only when nats.c refuses it.
+    BusError publish(const QByteArray& subject, const QByteArray& data, const Headers& headers = {},
+                     const QByteArray& reply = {});
+    // Asynchronous request: exactly one call of onReply, on context's thread, with the reply
+    // or a transport error (timeout, no responders, closed, permission). If context is
+    // destroyed first, nothing is called. A null context means this object's thread.
+    void request(const QByteArray& subject, const QByteArray& data, const RequestOptions& options,
+                 QObject* context, ReplyHandler onReply);
+    // A unique inbox subject for this connection (for pull consumers and the like).
+    QByteArray newInbox() const;
+
+Q_SIGNALS:
+    void stateChanged(openopd::bus::Connection::State state);
+    void errorOccurred(const openopd::bus::BusError& error);
+
+private:
+    friend class Subscription;
+    friend class detail::ConnectionEvents;
+
+    void forgetSubscription(Subscription* subscription);
+    void onConnectFinished(int status, const QString& errorText);
+    void onNatsConnected();
+    void onNatsDisconnected();
+    void onNatsReconnected();
+    void onNatsClosed();
+    void onNatsError(int status, const QString& text);
+    void attachAll();
+    void setState(State state);
+    void reportError(const BusError& error);
+    void shutdownNats();
+
+    ConnectionOptions m_options;
+    State m_state = State::Disconnected;
+    BusError m_lastError;
+    natsConnection* m_nc = nullptr;
+    std::shared_ptr<detail::ConnectionEvents> m_events;
+    std::thread m_connectThread;
+    detail::RequestMux* m_mux = nullptr;
+    QList<QPointer<Subscription>> m_subscriptions;
+};
+
+} // namespace openopd::bus

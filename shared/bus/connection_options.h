@@ -1,0 +1,41 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <chrono>
+
+namespace openopd::bus {
+
+struct TlsOptions
+{
+    bool enabled = false;     // also implied by a tls:// URL
+    QString caFile;           // trust these CAs instead of the system store
+    QString certFile;         // client certificate (mutual TLS)
+    QString keyFile;          // client private key
+    QString expectedHostname; // when the certificate names a host other than the URL's
+};
+
+struct ConnectionOptions
+{
+    QStringList servers{QStringLiteral("nats://127.0.0.1:4222")};
+    QString name; // shown by the server's monitoring (connz)
+    QString user;
+    QString password;
+    QString token;
+    QString nkeyPublic;   // NKey user: public key ...
+    QString nkeySeedFile; // ... and the file holding its seed
+    QString credsFile;    // JWT + seed (.creds)
+    TlsOptions tls;
+
+    std::chrono::milliseconds connectTimeout{2000};
+    std::chrono::milliseconds reconnectWait{500};
+    int maxReconnect = -1; // -1: keep trying forever (a clinic's server comes back)
+    int reconnectBufferBytes = 8 * 1024 * 1024;
+    // Write each publish to the socket at once instead of waiting for nats.c's flusher
+    // thread: it saves about a millisecond per hop on loopback (see bench/).
+    bool sendAsap = true;
+    // Keep retrying when the first connect fails (the server may still be starting).
+    bool retryOnFailedConnect = true;
+};
+
+} // namespace openopd::bus

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QMetaType>
+#include <QString>
+
+namespace openopd::bus {
+
+// A failure a caller can act on: every request, publish and decode reports one of these
+// instead of blocking or throwing, so a window can show it.
+struct BusError
+{
+    enum class Kind {
+        None,
+        Timeout,          // no reply within the request timeout
+        NoResponders,     // nobody subscribes to the subject (server status 503)
+        NotConnected,     // the connection has not been opened yet
+        ConnectionClosed, // the connection closed while the request was pending
+        PermissionDenied, // the server refused a publish or subscribe on this subject
+        ServiceError,     // the service answered with Nats-Service-Error / -Code headers
+        DecodeError,      // a payload failed validation; field names the offending field
+        JetStreamError,   // the JetStream API or a stream refused the operation
+        PublishFailed,    // nats.c refused the publish (connection state, payload size)
+    };
+
+    Kind kind = Kind::None;
+    int code = 0;    // service or JetStream error code, 0 when not applicable
+    QString message; // human-readable detail (already translated where it is ours)
+    QString field;   // for DecodeError: the dotted path of the bad field
+    QByteArray subject;
+
+    bool isError() const { return kind != Kind::None; }
+    // One line for logs and status bars: "<kind>: <message> (field x, subject y)".
+    QString toString() const;
+
+    static QString kindName(Kind kind);
+    static BusError decode(QString field, QString message);
+    static BusError make(Kind kind, QString message, QByteArray subject = {}, int code = 0);
+};
+
+} // namespace openopd::bus
+
+Q_DECLARE_METATYPE(openopd::bus::BusError)

@@ -1,0 +1,73 @@
+#include "bus/mailbox.h"
+
+namespace openopd::bus::detail {
+
+Mailbox::Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity)
+    : m_target(target), m_wake(std::move(wake)), m_capacity(qMax<qsizetype>(1, capacity))
+{}
+
+void Mailbox::postWake()
+{
+    m_drainPending = true;
+    // Posting under the lock keeps the target alive: detach() takes the same lock first,
+    // and ~QObject discards events still queued for it.
+    QMetaObject::invokeMethod(m_target, m_wake, Qt::QueuedConnection);
+}
+
+void Mailbox::push(Message&& message)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_target == nullptr)
+        return;
+    if (static_cast<qsizetype>(m_queue.size()) >= m_capacity) {
+        m_queue.pop_front();
+        ++m_dropped;
+    }
+    m_queue.push_back(std::move(message));
+    m_peak = qMax(m_peak, static_cast<qsizetype>(m_queue.size()));
+    if (!m_drainPending)
+        postWake();
+}
+
+bool Mailbox::take(std::vector<Message>& out, qsizetype max)
+{
+    std::lock_guard lock(m_mutex);
+    const auto count = qMin(max, static_cast<qsizetype>(m_queue.size()));
+    out.reserve(static_cast<size_t>(count));
+    for (qsizetype i = 0; i < count; ++i) {
+        out.push_back(std::move(m_queue.front()));
+        m_queue.pop_front();
+    }
+    const bool more = !m_queue.empty();
+    if (!more)
+        m_drainPending = false;
+    return more;
+}
+
+void Mailbox::scheduleDrain()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_target != nullptr)
+        postWake();
+}
+
+void Mailbox::detach()
+{
+    std::lock_guard lock(m_mutex);
+    m_target = nullptr;
+    m_queue.clear();
+}
+
+quint64 Mailbox::dropped() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_dropped;
+}
+
+qsizetype Mailbox::peakSize() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_peak;
+}
+
+} // namespace openopd::bus::detail

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "bus/message.h"
+
+#include <QObject>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace openopd::bus::detail {
+
+// The hand-over point between a nats.c delivery thread (producer) and the QObject that
+// consumes on its own thread. The producer only locks, appends and, when no drain is
+// pending, posts one queued call: many messages cost one event ("coalescing"). The queue
+// is bounded: when full, the oldest message is dropped and counted (drop-oldest), so a
+// flood cannot grow memory without limit and the newest state wins.
+class Mailbox
+{
+public:
+    // wake is posted to target's thread whenever a drain becomes necessary.
+    Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity);
+
+    void push(Message&& message); // any thread
+    // Owner thread: takes up to max messages; returns true if more remain (the caller must
+    // then drain again later; the pending-drain flag stays set).
+    bool take(std::vector<Message>& out, qsizetype max);
+    void detach();        // owner thread, before the target is destroyed: later pushes are dropped
+    void scheduleDrain(); // owner thread: post another drain for the rest
+
+    quint64 dropped() const;
+    qsizetype peakSize() const;
+    qsizetype capacity() const { return m_capacity; }
+
+private:
+    void postWake(); // with m_mutex held
+
+    mutable std::mutex m_mutex;
+    QObject* m_target; // guarded by m_mutex; null once detached
+    std::function<void()> m_wake;
+    const qsizetype m_capacity;
+    std::deque<Message> m_queue;
+    bool m_drainPending = false;
+    quint64 m_dropped = 0;
+    qsizetype m_peak = 0;
+};
+
+} // namespace openopd::bus::detail
