@@ -237,19 +237,18 @@ BusError Connection::publish(const QByteArray& subject, const QByteArray& data,
         return BusError::make(BusError::Kind::NotConnected,
                               tr("not connected to the message server"), subject);
     natsStatus status = NATS_OK;
-    if (headers.isEmpty()) {
-        status = natsConnection_PublishRequest(m_nc, subject.constData(),
-                                               reply.isEmpty() ? nullptr : reply.constData(),
-                                               data.constData(), static_cast<int>(data.size()));
-        if (reply.isEmpty() && status == NATS_OK)
-            return {};
-    }
     if (!headers.isEmpty()) {
         natsMsg* msg = nullptr;
         status = detail::createNatsMsg(&msg, subject, reply, data, headers);
         if (status == NATS_OK)
             status = natsConnection_PublishMsg(m_nc, msg);
         natsMsg_Destroy(msg);
+    } else if (reply.isEmpty()) {
+        status = natsConnection_Publish(m_nc, subject.constData(), data.constData(),
+                                        static_cast<int>(data.size()));
+    } else {
+        status = natsConnection_PublishRequest(m_nc, subject.constData(), reply.constData(),
+                                               data.constData(), static_cast<int>(data.size()));
     }
     if (status == NATS_OK)
         return {};
