@@ -5,6 +5,7 @@
 #include "bus/nats_message.h"
 
 #include <QPointer>
+#include <QTimer>
 #include <nats/nats.h>
 
 namespace openopd::bus {
@@ -109,8 +110,10 @@ void Subscription::drain()
         if (!alive)
             return; // the handler deleted us (e.g. closed its window)
     }
+    // The rest waits for a zero timer rather than a posted event: timers and input queued
+    // meanwhile run first, so a flood cannot starve the rest of the event loop.
     if (more)
-        m_mailbox->scheduleDrain();
+        QTimer::singleShot(0, this, [this] { drain(); });
 }
 
 } // namespace openopd::bus
