@@ -4,6 +4,8 @@
 #include "bus/connection.h"
 #include "bus/pull_consumer.h"
 
+#include <QDebug>
+
 namespace openopd::bus {
 
 std::optional<AckMetadata> AckMetadata::parse(QByteArrayView replySubject)
@@ -64,9 +66,12 @@ void JsMessage::nak(std::chrono::milliseconds delay)
 
 void JsMessage::term(const QString& reason)
 {
-    // The reason rides along for the server's advisory (ignored by servers that predate it).
-    settle(reason.isEmpty() ? QByteArrayLiteral("+TERM")
-                            : QByteArrayLiteral("+TERM ") + reason.toUtf8().left(200));
+    // nats-server 2.9 does not accept a reason after +TERM (it would treat the ack as
+    // unknown and redeliver), so the reason goes to the log; a dead-letter stream keeps it.
+    if (!reason.isEmpty())
+        qInfo().noquote() << "openopd.bus: terminating" << QString::fromUtf8(message.subject)
+                          << "stream sequence" << metadata.streamSequence << "-" << reason;
+    settle(QByteArrayLiteral("+TERM"));
 }
 
 void JsMessage::inProgress()
