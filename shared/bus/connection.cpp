@@ -80,6 +80,7 @@ void Connection::open()
         m_nc = nullptr;
     }
     m_events->resetClosed();
+    m_closeRequested = false;
 
     const detail::NatsCallbacks callbacks{
         detail::ConnectionEvents::onConnected,   detail::ConnectionEvents::onDisconnected,
@@ -109,6 +110,7 @@ void Connection::open()
 
 void Connection::close()
 {
+    m_closeRequested = true;
     if (m_nc != nullptr)
         natsConnection_Close(m_nc); // the closed callback follows; state changes now
     m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
@@ -160,9 +162,15 @@ void Connection::onNatsReconnected()
         setState(State::Connected);
 }
 
-void Connection::onNatsClosed()
+void Connection::onNatsClosed(const QString& reason)
 {
     m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
+    if (!m_closeRequested && m_state != State::Closed)
+        reportError(
+            BusError::make(BusError::Kind::NotConnected,
+                           tr("gave up connecting to %1: %2")
+                               .arg(m_options.servers.join(u','),
+                                    reason.isEmpty() ? tr("no server available") : reason)));
     setState(State::Closed);
 }
 

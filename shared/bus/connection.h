@@ -86,7 +86,7 @@ private:
     void onNatsConnected();
     void onNatsDisconnected();
     void onNatsReconnected();
-    void onNatsClosed();
+    void onNatsClosed(const QString& reason);
     void onNatsError(int status, const QString& text);
     void attachAll();
     void setState(State state);
@@ -95,6 +95,7 @@ private:
 
     ConnectionOptions m_options;
     State m_state = State::Disconnected;
+    bool m_closeRequested = false; // close() was called: closing is not an error
     BusError m_lastError;
     natsConnection* m_nc = nullptr;
     std::shared_ptr<detail::ConnectionEvents> m_events;

@@ -31,22 +31,24 @@ void ConnectionEvents::onReconnected(natsConnection*, void* closure)
     static_cast<ConnectionEvents*>(closure)->post([](Connection* c) { c->onNatsReconnected(); });
 }
 
-void ConnectionEvents::onClosed(natsConnection*, void* closure)
+void ConnectionEvents::onClosed(natsConnection* nc, void* closure)
 {
+    // Why it closed (e.g. "Authorization Violation" when nats.c gives up), read now.
+    const char* text = nullptr;
+    natsConnection_GetLastError(nc, &text);
+    QString reason = QString::fromUtf8(text != nullptr ? text : "");
     auto* self = static_cast<ConnectionEvents*>(closure);
-    self->post([](Connection* c) { c->onNatsClosed(); });
+    self->post([reason](Connection* c) { c->onNatsClosed(reason); });
     std::lock_guard lock(self->m_mutex);
     self->m_closed = true;
     self->m_closedChanged.notify_all();
 }
 
-void ConnectionEvents::onError(natsConnection* nc, natsSubscription*, natsStatus status,
-                               void* closure)
+void ConnectionEvents::onError(natsConnection*, natsSubscription*, natsStatus status, void* closure)
 {
-    // The text (e.g. 'Permissions Violation for Publish to "x"') is read here, on the
-    // nats.c thread, because a later error would overwrite it.
-    const char* text = nullptr;
-    natsConnection_GetLastError(nc, &text);
+    // nats.c sets this thread's last error to this callback's own text just before calling
+    // it; the connection-wide text could already belong to a later -ERR.
+    const char* text = status == NATS_NOT_PERMITTED ? nats_GetLastError(nullptr) : nullptr;
     QString message = QString::fromUtf8(text != nullptr ? text : natsStatus_GetText(status));
     const int code = static_cast<int>(status);
     static_cast<ConnectionEvents*>(closure)->post(

@@ -58,6 +58,12 @@ void Mailbox::detach()
     m_queue.clear();
 }
 
+bool Mailbox::isDetached() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_target == nullptr;
+}
+
 quint64 Mailbox::dropped() const
 {
     std::lock_guard lock(m_mutex);

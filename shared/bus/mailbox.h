@@ -28,6 +28,7 @@ public:
     void detach();        // owner thread, before the target is destroyed: later pushes are dropped
     void scheduleDrain(); // owner thread: post another drain for the rest
 
+    bool isDetached() const;
     quint64 dropped() const;
     qsizetype peakSize() const;
     qsizetype capacity() const { return m_capacity; }

@@ -49,6 +49,9 @@ void Subscription::attach(natsConnection* nc)
 {
     if (m_sub != nullptr || nc == nullptr)
         return;
+    if (m_mailbox->isDetached()) // released by a closed connection, now attached to a new one
+        m_mailbox = std::make_shared<detail::Mailbox>(
+            this, [this] { drain(); }, m_options.capacity);
     auto* closure = new MailboxRef(m_mailbox);
     natsStatus status = NATS_OK;
     if (m_options.queueGroup.isEmpty())
@@ -71,9 +74,12 @@ void Subscription::attach(natsConnection* nc)
         m_sub = nullptr;
     }
     delete closure;
-    Q_EMIT failed(BusError::make(BusError::Kind::PublishFailed,
-                                 tr("cannot subscribe: %1").arg(detail::natsErrorText(status)),
-                                 m_subject));
+    // Queued: subscribe() has not returned yet, so nobody could be connected to failed().
+    const BusError error =
+        BusError::make(BusError::Kind::PublishFailed,
+                       tr("cannot subscribe: %1").arg(detail::natsErrorText(status)), m_subject);
+    QMetaObject::invokeMethod(
+        this, [this, error] { Q_EMIT failed(error); }, Qt::QueuedConnection);
 }
 
 void Subscription::release()

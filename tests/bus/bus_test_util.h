@@ -5,9 +5,18 @@
 #include "bus/connection.h"
 
 #include <QTest>
+#include <csignal>
 #include <memory>
 
 namespace openopd::testing {
+
+// QtTest installs its crash handler for SIGPIPE after the test object (and so a member
+// NatsLibrary, which ignores SIGPIPE) is built; a peer closing a socket would then kill the
+// test. Call this first thing in initTestCase.
+inline void ignoreSigpipe()
+{
+    std::signal(SIGPIPE, SIG_IGN);
+}
 
 inline bus::ConnectionOptions optionsFor(const QString& url)
 {

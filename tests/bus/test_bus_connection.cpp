@@ -21,7 +21,11 @@ class TestBusConnection : public QObject
     bus::NatsLibrary m_library;
 
 private Q_SLOTS:
-    void initTestCase() { qRegisterMetaType<State>(); }
+    void initTestCase()
+    {
+        ignoreSigpipe();
+        qRegisterMetaType<State>();
+    }
 
     void stateGoesConnectingThenConnected()
     {
@@ -125,6 +129,31 @@ private Q_SLOTS:
         QCOMPARE(connection.state(), State::Closed);
         QCOMPARE(errors.count(), 1);
         QVERIFY(connection.lastError().message.contains(QStringLiteral("/nonexistent/ca.pem")));
+    }
+
+    void reopenAfterCloseResubscribes()
+    {
+        NatsServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto publisher = connectTo(server.url());
+        bus::Connection connection(optionsFor(server.url()));
+        QObject owner;
+        QList<qint64> ticks;
+        bus::subscribe(connection, kTicks, &owner,
+                       [&](const Tick& t) { ticks.append(t.sequence); });
+        connection.open();
+        QTRY_COMPARE(connection.state(), State::Connected);
+        connection.close();
+        QCOMPARE(connection.state(), State::Closed);
+        QCOMPARE(connection.lastError().kind, bus::BusError::Kind::None); // closing is no error
+        connection.open();
+        QTRY_COMPARE(connection.state(), State::Connected);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                bus::publish(*publisher, kTicks, Tick{5});
+                return QTest::qWaitFor([&] { return ticks.contains(5); }, 300);
+            }(),
+            5000);
     }
 
     void destroyWhileConnectingIsSafe()

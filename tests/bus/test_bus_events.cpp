@@ -63,6 +63,7 @@ class TestBusEvents : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        ignoreSigpipe();
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
         m_publisher = connectTo(m_server.url());
         m_subscriber = connectTo(m_server.url());

@@ -83,6 +83,7 @@ class TestBusJetStream : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        ignoreSigpipe();
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
         m_bus = connectTo(m_server.url());
         QVERIFY(m_bus);

@@ -46,6 +46,7 @@ class TestBusRequests : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        ignoreSigpipe();
         QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
         m_service = connectTo(m_server.url());
         m_client = connectTo(m_server.url());
