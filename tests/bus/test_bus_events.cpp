@@ -8,7 +8,6 @@
 #include "test_contracts.h"
 
 #include <QElapsedTimer>
-#include <QEventLoop>
 #include <QScopeGuard>
 #include <QTest>
 #include <QThread>
@@ -163,12 +162,28 @@ private Q_SLOTS:
         bool ordered = true;
         bus::SubscriptionOptions options;
         options.capacity = kCapacity;
+        // Responsiveness, measured in event-loop structure rather than wall time (a loaded
+        // CI machine stretches time, not structure): a call queued while events are being
+        // delivered must run before more than two delivery batches have gone by.
+        quint64 deliveredCount = 0;
+        quint64 worstProbeLag = 0;
+        int probesRun = 0;
         QObject window;
         auto* subscription = bus::subscribe(
             *m_subscriber, kTicks, &window,
             [&](const Tick& tick) {
                 ordered = ordered && tick.sequence > last;
                 last = tick.sequence;
+                if (++deliveredCount % 500 == 0) {
+                    const quint64 postedAt = deliveredCount;
+                    QMetaObject::invokeMethod(
+                        &window,
+                        [&, postedAt] {
+                            worstProbeLag = qMax(worstProbeLag, deliveredCount - postedAt);
+                            ++probesRun;
+                        },
+                        Qt::QueuedConnection);
+                }
                 QElapsedTimer work; // a view update that costs ~20 µs per event
                 work.start();
                 while (work.nsecsElapsed() < 20000) {
@@ -177,49 +192,28 @@ private Q_SLOTS:
             options);
         QTest::qWait(100);
 
-        // The event loop must keep turning: a 10 ms timer measures the longest stall.
-        QElapsedTimer sinceTick;
-        qint64 longestStallMs = 0;
-        int timerTicks = 0;
-        QTimer heartbeat;
-        heartbeat.setInterval(10);
-        connect(&heartbeat, &QTimer::timeout, this, [&] {
-            longestStallMs = qMax(longestStallMs, sinceTick.restart());
-            ++timerTicks;
-        });
         QElapsedTimer floodTime;
         floodTime.start();
-        sinceTick.start();
-        heartbeat.start();
-
         std::thread flood(floodFromThread, m_server.url(), kFlood);
         auto join = qScopeGuard([&flood] { flood.join(); });
-        // Wait in a plain event loop (QTRY's polling sleeps, which would hide stalls).
-        QEventLoop loop;
-        QTimer poll;
-        connect(&poll, &QTimer::timeout, &loop, [&] {
-            if (subscription->delivered() + subscription->dropped() >= quint64{kFlood} ||
-                floodTime.elapsed() > 60000)
-                loop.quit();
-        });
-        poll.start(5);
-        loop.exec();
-        heartbeat.stop();
-        const qint64 floodMs = floodTime.elapsed();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            subscription->delivered() + subscription->dropped() >= quint64{kFlood}, 60000);
+        QTest::qWait(50); // let the last probes run
 
-        qInfo("flood: delivered %llu, dropped %llu, peak queued %lld, longest stall %lld ms, "
-              "%d timer ticks in %lld ms",
+        qInfo("flood: delivered %llu, dropped %llu, peak queued %lld, worst probe lag %llu "
+              "events, %d probes, %lld ms",
               static_cast<unsigned long long>(subscription->delivered()),
               static_cast<unsigned long long>(subscription->dropped()),
               static_cast<long long>(subscription->peakQueued()),
-              static_cast<long long>(longestStallMs), timerTicks, static_cast<long long>(floodMs));
+              static_cast<unsigned long long>(worstProbeLag), probesRun,
+              static_cast<long long>(floodTime.elapsed()));
         QCOMPARE(subscription->delivered() + subscription->dropped(), quint64{kFlood});
         QVERIFY2(subscription->peakQueued() <= kCapacity, "the bound was exceeded");
         QVERIFY2(subscription->dropped() > 0, "the flood should have exceeded the bound");
         QVERIFY(ordered);
-        QVERIFY2(longestStallMs < 500, "the event loop froze during the flood");
-        // A 10 ms timer that fired at least every 100 ms on average.
-        QVERIFY(timerTicks >= floodMs / 100);
+        QVERIFY(probesRun > 0);
+        QVERIFY2(worstProbeLag <= quint64(2 * options.batchSize),
+                 "queued work waited behind more than two delivery batches");
     }
 
     void cleanupTestCase()
