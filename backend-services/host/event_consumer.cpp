@@ -1,0 +1,148 @@
+#include "host/event_consumer.h"
+
+#include "bus/jetstream.h"
+#include "host/dead_letter.h"
+#include "host/inbox.h"
+
+#include <QDebug>
+#include <QJsonObject>
+
+namespace openopd::host {
+namespace {
+qint64 toNs(std::chrono::milliseconds duration)
+{
+    return std::chrono::nanoseconds(duration).count();
+}
+} // namespace
+
+QString eventIdOf(const bus::JsMessage& message)
+{
+    const QByteArray id = message.header(bus::kMsgIdHeader);
+    if (!id.isEmpty())
+        return QString::fromUtf8(id);
+    return QString::fromUtf8(message.metadata.stream) + u':' +
+           QString::number(message.metadata.streamSequence);
+}
+
+EventConsumer::EventConsumer(bus::Connection& bus, Database& db, const FaultPoints& faults,
+                             EventConsumerOptions options, Handler handler, QObject* parent)
+    : QObject(parent), m_bus(bus), m_db(db), m_faults(faults), m_options(std::move(options)),
+      m_handler(std::move(handler))
+{}
+
+QJsonObject EventConsumer::consumerConfig() const
+{
+    // max_deliver stays unlimited on the server: this class decides when to give up, and
+    // it gives up only after the dead-letter copy is safely stored.
+    return {{QStringLiteral("durable_name"), QString::fromUtf8(m_options.durable)},
+            {QStringLiteral("ack_policy"), QStringLiteral("explicit")},
+            {QStringLiteral("deliver_policy"), QStringLiteral("all")},
+            {QStringLiteral("filter_subject"), QString::fromUtf8(m_options.filterSubject)},
+            {QStringLiteral("ack_wait"), toNs(m_options.ackWait)},
+            {QStringLiteral("max_deliver"), -1},
+            {QStringLiteral("max_ack_pending"), m_options.maxInFlight * 4},
+            {QStringLiteral("replay_policy"), QStringLiteral("instant")}};
+}
+
+void EventConsumer::start()
+{
+    bus::ensureConsumer(
+        m_bus, m_options.stream, consumerConfig(), this, [this](bus::Result<QJsonObject> info) {
+            if (!info) {
+                Q_EMIT errorOccurred(info.error());
+                return;
+            }
+            bus::PullConsumerOptions pullOptions;
+            pullOptions.stream = m_options.stream;
+            pullOptions.durable = m_options.durable;
+            pullOptions.maxInFlight = m_options.maxInFlight;
+            m_pull = new bus::PullConsumer(
+                m_bus, pullOptions, [this](bus::JsMessage m) { process(std::move(m)); }, this);
+            connect(m_pull, &bus::PullConsumer::errorOccurred, this, &EventConsumer::errorOccurred);
+            m_pull->start();
+            Q_EMIT started();
+        });
+}
+
+void EventConsumer::stop()
+{
+    if (m_pull != nullptr)
+        m_pull->stop();
+}
+
+int EventConsumer::inFlight() const
+{
+    return m_pull != nullptr ? m_pull->inFlight() : 0;
+}
+
+std::chrono::milliseconds EventConsumer::backoffFor(quint64 deliveryCount) const
+{
+    if (m_options.backoff.empty())
+        return std::chrono::seconds(1);
+    const auto index = qMin<size_t>(static_cast<size_t>(deliveryCount > 0 ? deliveryCount - 1 : 0),
+                                    m_options.backoff.size() - 1);
+    return m_options.backoff[index];
+}
+
+void EventConsumer::process(bus::JsMessage message)
+{
+    const QString eventId = eventIdOf(message);
+    const QString consumer = QString::fromUtf8(m_options.durable);
+    HandlerResult result;
+    bool duplicate = false;
+    QString error;
+    const bool committed = m_db.transaction(
+        [&](QSqlDatabase&, QString* workError) {
+            const auto seen = inboxContains(m_db, consumer, eventId, workError);
+            if (!seen.has_value())
+                return false;
+            if (*seen) {
+                duplicate = true; // processed before a crash lost the ack
+                return true;
+            }
+            result = m_handler(message, m_db);
+            if (result.kind != HandlerResult::Kind::Done) {
+                *workError = result.reason;
+                return false;
+            }
+            return recordInInbox(m_db, consumer, eventId, message, workError);
+        },
+        &error);
+
+    if (committed) {
+        m_faults.hit(QString::fromLatin1(fault::kConsumerAfterCommit));
+        message.ack();
+        Q_EMIT processed(eventId, duplicate);
+        return;
+    }
+    const quint64 attempt = message.metadata.deliveryCount;
+    if (result.kind == HandlerResult::Kind::Fail &&
+        attempt >= static_cast<quint64>(qMax(1, m_options.maxDeliver))) {
+        deadLetter(std::move(message), eventId, error);
+        return;
+    }
+    // Retry, a database failure, or a failure with attempts left: try again later.
+    qWarning().noquote() << "consumer" << consumer << "will retry" << eventId << "(attempt"
+                         << attempt << "):" << error;
+    message.nak(backoffFor(attempt));
+}
+
+void EventConsumer::deadLetter(bus::JsMessage message, const QString& eventId,
+                               const QString& reason)
+{
+    const QString consumer = QString::fromUtf8(m_options.durable);
+    publishDeadLetter(m_bus, consumer, eventId, reason, message, this,
+                      [this, message, eventId, reason](const bus::BusError& error) mutable {
+                          if (error.isError()) {
+                              // Keep the event: without its dead-letter copy it must not go.
+                              qWarning().noquote() << "consumer: cannot dead-letter" << eventId
+                                                   << ":" << error.toString();
+                              message.nak(backoffFor(message.metadata.deliveryCount));
+                              return;
+                          }
+                          message.term(reason);
+                          Q_EMIT deadLettered(eventId, reason);
+                      });
+}
+
+} // namespace openopd::host

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "bus/pull_consumer.h"
+#include "host/database.h"
+#include "host/fault_points.h"
+
+#include <QObject>
+#include <chrono>
+#include <functional>
+#include <vector>
+
+namespace openopd::host {
+
+// What a handler decided about one event.
+struct HandlerResult
+{
+    enum class Kind {
+        Done,  // processed: commit, remember the event id, ack
+        Retry, // a passing problem (a dependency is down): roll back, redeliver later
+        Fail,  // this event cannot be processed: roll back; after maxDeliver, dead-letter it
+    };
+    Kind kind = Kind::Done;
+    QString reason;
+
+    static HandlerResult done() { return {}; }
+    static HandlerResult retry(QString why) { return {Kind::Retry, std::move(why)}; }
+    static HandlerResult fail(QString why) { return {Kind::Fail, std::move(why)}; }
+};
+
+struct EventConsumerOptions
+{
+    QByteArray stream = QByteArrayLiteral("OPD_EVENTS");
+    QByteArray durable;       // the consumer's durable name, e.g. "consultation-queue"
+    QByteArray filterSubject; // e.g. "opd.events.visit.>"
+    int maxDeliver = 5;       // failed attempts before the event goes to OPD_DLQ
+    std::vector<std::chrono::milliseconds> backoff{std::chrono::seconds(1), std::chrono::seconds(5),
+                                                   std::chrono::seconds(30)};
+    std::chrono::milliseconds ackWait{30000};
+    int maxInFlight = 64;
+};
+
+// A durable JetStream consumer that processes each event exactly once in effect:
+//  1. in one transaction: skip if the inbox already holds the event id, else run the handler
+//     and record the id in the inbox;
+//  2. commit, then ack. A crash before the ack means a redelivery that step 1 skips.
+// Failures nak with back-off; after maxDeliver failed attempts the event is copied to the
+// dead-letter stream with the reason and then terminated, never silently dropped.
+class EventConsumer final : public QObject
+{
+    Q_OBJECT
+public:
+    // Runs inside the transaction; do all database work through db.
+    using Handler = std::function<HandlerResult(const bus::JsMessage& message, Database& db)>;
+
+    EventConsumer(bus::Connection& bus, Database& db, const FaultPoints& faults,
+                  EventConsumerOptions options, Handler handler, QObject* parent = nullptr);
+
+    // Creates (or confirms) the durable consumer, then starts pulling.
+    void start();
+    void stop();
+    int inFlight() const;
+    const EventConsumerOptions& options() const { return m_options; }
+
+Q_SIGNALS:
+    void started();
+    void processed(const QString& eventId, bool duplicate);
+    void deadLettered(const QString& eventId, const QString& reason);
+    void errorOccurred(const openopd::bus::BusError& error);
+
+private:
+    void process(bus::JsMessage message);
+    void deadLetter(bus::JsMessage message, const QString& eventId, const QString& reason);
+    std::chrono::milliseconds backoffFor(quint64 deliveryCount) const;
+    QJsonObject consumerConfig() const;
+
+    bus::Connection& m_bus;
+    Database& m_db;
+    const FaultPoints& m_faults;
+    EventConsumerOptions m_options;
+    Handler m_handler;
+    bus::PullConsumer* m_pull = nullptr;
+};
+
+// The event id of a delivery: its Nats-Msg-Id, or "<stream>:<seq>" when it has none.
+QString eventIdOf(const bus::JsMessage& message);
+
+} // namespace openopd::host

@@ -1,0 +1,187 @@
+#include "host/outbox_relay.h"
+
+#include <QDateTime>
+#include <QDebug>
+#include <QTimer>
+#include <QTimerEvent>
+
+namespace openopd::host {
+namespace {
+int ms(std::chrono::milliseconds duration)
+{
+    return static_cast<int>(duration.count());
+}
+constexpr int kPurgeIntervalMs = 60 * 60 * 1000;
+} // namespace
+
+OutboxRelay::OutboxRelay(Database& db, bus::Connection& bus, const FaultPoints& faults,
+                         Options options, QObject* parent)
+    : QObject(parent), m_db(db), m_bus(bus), m_faults(faults), m_options(options)
+{
+    connect(&m_bus, &bus::Connection::stateChanged, this, [this](bus::Connection::State state) {
+        if (state == bus::Connection::State::Connected)
+            poke();
+    });
+}
+
+void OutboxRelay::start()
+{
+    m_running = true;
+    m_poll.start(ms(m_options.pollInterval), this);
+    m_purge.start(kPurgeIntervalMs, this);
+    purgeOldRows();
+    poke();
+}
+
+void OutboxRelay::poke()
+{
+    if (m_pumpScheduled || !m_running)
+        return;
+    m_pumpScheduled = true;
+    // Coalesces the pokes of one event-loop turn (many commits) into one SELECT.
+    QTimer::singleShot(0, this, [this] {
+        m_pumpScheduled = false;
+        pump();
+    });
+}
+
+void OutboxRelay::pump()
+{
+    if (!m_running || m_bus.state() != bus::Connection::State::Connected || m_retry.isActive())
+        return;
+    const int room = m_options.maxInFlight - inFlight();
+    if (room <= 0)
+        return;
+    QList<OutboxRow> rows;
+    QString error;
+    if (!loadUnsent(m_db, m_after, qMin(room, m_options.batchSize), &rows, &error)) {
+        qWarning().noquote() << "outbox: cannot read unsent events:" << error;
+        m_retry.start(ms(m_options.retryDelay), this);
+        return;
+    }
+    bus::RequestOptions requestOptions;
+    requestOptions.timeout = m_options.publishTimeout;
+    for (const OutboxRow& row : std::as_const(rows)) {
+        m_after = qMax(m_after, row.seq);
+        if (m_inFlight.contains(row.seq))
+            continue;
+        m_inFlight.insert(row.seq);
+        const qint64 seq = row.seq;
+        const QString eventId = row.event.eventId;
+        bus::publishDurable(
+            m_bus, row.event.subject, row.event.payload, eventId.toUtf8(), this,
+            [this, seq, eventId](bus::Result<bus::PublishAck> ack) {
+                onAck(seq, eventId, std::move(ack));
+            },
+            requestOptions);
+    }
+    if (rows.size() == qMin(room, m_options.batchSize))
+        poke(); // there may be more
+    checkFlushed();
+}
+
+void OutboxRelay::onAck(qint64 seq, const QString& eventId, bus::Result<bus::PublishAck> ack)
+{
+    m_inFlight.remove(seq);
+    if (!ack) {
+        qWarning().noquote() << "outbox: publishing" << eventId
+                             << "failed, will retry:" << ack.error().toString();
+        Q_EMIT errorOccurred(ack.error());
+        m_after = qMin(m_after, seq - 1); // select it again after the retry delay
+        if (!m_retry.isActive())
+            m_retry.start(ms(m_options.retryDelay), this);
+        return;
+    }
+    m_faults.hit(QString::fromLatin1(fault::kAfterPublish));
+    m_acked.append({seq, ack->sequence});
+    ++m_published;
+    Q_EMIT published(eventId, ack->sequence, ack->duplicate);
+    if (!m_markScheduled) {
+        m_markScheduled = true;
+        QTimer::singleShot(0, this, [this] { markSent(); });
+    }
+}
+
+void OutboxRelay::markSent()
+{
+    m_markScheduled = false;
+    if (m_acked.isEmpty())
+        return;
+    const auto acked = std::exchange(m_acked, {});
+    const QString now = SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc());
+    QString error;
+    const bool ok = m_db.transaction(
+        [&](QSqlDatabase&, QString* workError) {
+            QSqlQuery update = m_db.prepare(
+                QStringLiteral("UPDATE outbox SET sent_at = ?, stream_seq = ? WHERE seq = ?"),
+                workError);
+            for (const auto& [seq, streamSeq] : acked)
+                if (!Database::exec(update, {now, static_cast<qint64>(streamSeq), seq}, workError))
+                    return false;
+            return true;
+        },
+        &error);
+    if (!ok) {
+        // Not lost: the rows stay unsent and are republished later; the stream drops the
+        // repeats by Nats-Msg-Id.
+        qWarning().noquote() << "outbox: cannot mark events sent:" << error;
+        m_after = 0;
+    }
+    checkFlushed();
+    if (ok)
+        poke();
+}
+
+void OutboxRelay::flush(std::chrono::milliseconds timeout)
+{
+    m_flushing = true;
+    m_flushDeadline.start(ms(timeout), this);
+    m_retry.stop();
+    pump();
+    checkFlushed();
+}
+
+void OutboxRelay::checkFlushed()
+{
+    if (!m_flushing || !m_inFlight.isEmpty() || !m_acked.isEmpty() || m_markScheduled)
+        return;
+    qint64 unsent = 0;
+    QString error;
+    if (!countUnsent(m_db, &unsent, &error) || unsent > 0)
+        return;
+    m_flushing = false;
+    m_flushDeadline.stop();
+    Q_EMIT flushed(true);
+}
+
+void OutboxRelay::purgeOldRows()
+{
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-m_options.keepSentDays);
+    QString error;
+    if (!m_db.run(QStringLiteral("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?"),
+                  {SqlDialect::utcTimestamp(cutoff)}, &error))
+        qWarning().noquote() << "outbox: cannot purge old sent events:" << error;
+}
+
+void OutboxRelay::timerEvent(QTimerEvent* event)
+{
+    const int id = event->timerId();
+    if (id == m_poll.timerId()) {
+        pump();
+    } else if (id == m_retry.timerId()) {
+        m_retry.stop();
+        pump();
+    } else if (id == m_purge.timerId()) {
+        purgeOldRows();
+    } else if (id == m_flushDeadline.timerId()) {
+        m_flushDeadline.stop();
+        if (m_flushing) {
+            m_flushing = false;
+            Q_EMIT flushed(false);
+        }
+    } else {
+        QObject::timerEvent(event);
+    }
+}
+
+} // namespace openopd::host

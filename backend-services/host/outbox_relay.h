@@ -1,0 +1,84 @@
+#pragma once
+
+#include "bus/connection.h"
+#include "bus/jetstream.h"
+#include "host/database.h"
+#include "host/fault_points.h"
+#include "host/outbox.h"
+
+#include <QBasicTimer>
+#include <QObject>
+#include <QSet>
+#include <chrono>
+
+namespace openopd::host {
+
+// Publishes outbox rows to JetStream with Nats-Msg-Id = event id, and marks a row sent only
+// after the stream acknowledged it. Pipelined (up to maxInFlight publishes at once); sent
+// marks are written in batches, one transaction per batch. Runs on the service's thread.
+// If a publish fails, the row is retried after retryDelay: a later event of the same service
+// may then reach the stream first (consumers must not assume cross-event order).
+class OutboxRelay final : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int batchSize = 200;
+        int maxInFlight = 256;
+        std::chrono::milliseconds pollInterval{1000}; // catches rows nobody poked about
+        std::chrono::milliseconds retryDelay{2000};
+        std::chrono::milliseconds publishTimeout{5000};
+        int keepSentDays = 7; // sent rows are kept this long for inspection, then deleted
+    };
+
+    OutboxRelay(Database& db, bus::Connection& bus, const FaultPoints& faults, Options options,
+                QObject* parent = nullptr);
+    OutboxRelay(Database& db, bus::Connection& bus, const FaultPoints& faults,
+                QObject* parent = nullptr)
+        : OutboxRelay(db, bus, faults, Options{}, parent)
+    {}
+
+    void start();
+    // New rows were committed: publish them now rather than at the next poll.
+    void poke();
+    // For shutdown: publishes what is left, then emits flushed(true) once nothing is unsent
+    // and nothing is in flight, or flushed(false) after timeout.
+    void flush(std::chrono::milliseconds timeout);
+    int inFlight() const { return static_cast<int>(m_inFlight.size()); }
+    quint64 publishedCount() const { return m_published; }
+
+Q_SIGNALS:
+    void published(const QString& eventId, quint64 streamSequence, bool duplicate);
+    void flushed(bool complete);
+    void errorOccurred(const openopd::bus::BusError& error);
+
+protected:
+    void timerEvent(QTimerEvent* event) override;
+
+private:
+    void pump();
+    void onAck(qint64 seq, const QString& eventId, bus::Result<bus::PublishAck> ack);
+    void markSent();
+    void checkFlushed();
+    void purgeOldRows();
+
+    Database& m_db;
+    bus::Connection& m_bus;
+    const FaultPoints& m_faults;
+    Options m_options;
+    bool m_running = false;
+    bool m_pumpScheduled = false;
+    bool m_markScheduled = false;
+    qint64 m_after = 0; // highest outbox seq handed to a publish
+    QSet<qint64> m_inFlight;
+    QList<std::pair<qint64, quint64>> m_acked; // outbox seq, stream seq: to be marked sent
+    quint64 m_published = 0;
+    bool m_flushing = false;
+    QBasicTimer m_poll;
+    QBasicTimer m_retry;
+    QBasicTimer m_flushDeadline;
+    QBasicTimer m_purge;
+};
+
+} // namespace openopd::host

@@ -1,0 +1,232 @@
+#include "host/service_host.h"
+
+#include "host/host_schema.h"
+#include "host/json_log.h"
+#include "host/signal_watcher.h"
+
+#include <QCoreApplication>
+#include <QDebug>
+#include <QMetaEnum>
+#include <QTimer>
+#include <cstdio>
+
+namespace openopd::host {
+namespace {
+
+constexpr int kExitConfigError = 2;
+constexpr int kExitStartupError = 3;
+constexpr auto kDrainTimeout = std::chrono::seconds(10);
+constexpr auto kFlushTimeout = std::chrono::seconds(10);
+constexpr auto kStreamRetry = std::chrono::seconds(2);
+
+QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions)
+{
+    QCommandLineOption faultPoint(
+        QStringLiteral("fault-point"),
+        QStringLiteral("Test only: kill the process at these points (comma-separated)."),
+        QStringLiteral("names"));
+    faultPoint.setFlags(QCommandLineOption::HiddenFromHelp);
+    serviceOptions.append(faultPoint);
+    serviceOptions.append(QCommandLineOption(
+        QStringLiteral("stream-replicas"),
+        QCoreApplication::translate("openopd::host::ServiceHost",
+                                    "JetStream replicas for the OPD streams (3 on a cluster)."),
+        QStringLiteral("n"), QStringLiteral("1")));
+    return serviceOptions;
+}
+
+} // namespace
+
+ServiceHost::ServiceHost(ServiceDefinition definition, QObject* parent)
+    : QObject(parent), m_definition(std::move(definition))
+{}
+
+ServiceHost::~ServiceHost() = default;
+
+std::optional<int> ServiceHost::configure(const QStringList& arguments)
+{
+    m_commandLine = parseServiceCommandLine(m_definition.name, m_definition.version, arguments,
+                                            hostOptions(m_definition.extraOptions));
+    switch (m_commandLine.action) {
+    case ParsedCommandLine::Action::ShowHelp:
+    case ParsedCommandLine::Action::ShowVersion:
+        std::fputs(qPrintable(m_commandLine.message + u'\n'), stdout);
+        return 0;
+    case ParsedCommandLine::Action::Fail:
+        std::fputs(qPrintable(m_commandLine.message + u'\n'), stderr);
+        return kExitConfigError;
+    case ParsedCommandLine::Action::Run:
+        break;
+    }
+    QString faultPoints = m_commandLine.value(QStringLiteral("fault-point"));
+    if (faultPoints.isEmpty())
+        faultPoints = qEnvironmentVariable("OPENOPD_FAULT_POINT");
+    m_faults = FaultPoints(faultPoints);
+    bool ok = false;
+    const int replicas = m_commandLine.value(QStringLiteral("stream-replicas")).toInt(&ok);
+    if (!ok || replicas < 1 || replicas > 5) {
+        std::fputs("--stream-replicas must be a number from 1 to 5\n", stderr);
+        return kExitConfigError;
+    }
+    m_streamSizing.replicas = replicas;
+    return std::nullopt;
+}
+
+bool ServiceHost::openDatabase(const std::function<void(Migrations&)>& addMigrations)
+{
+    const ServiceOptions& o = options();
+    auto database = Database::open(o.database, o.dataDir, m_definition.name, o.instance);
+    if (!database) {
+        qCritical().noquote() << "cannot open the database:" << database.error().toString();
+        return false;
+    }
+    m_database = std::move(database).value();
+    Migrations migrations;
+    addHostMigrations(migrations);
+    addMigrations(migrations);
+    const auto version = migrations.apply(*m_database);
+    if (!version) {
+        qCritical().noquote() << "cannot migrate" << m_database->describe() << ":"
+                              << version.error().toString();
+        return false;
+    }
+    qInfo().noquote() << "database" << m_database->describe() << "at schema version"
+                      << version.value();
+    return true;
+}
+
+int ServiceHost::run(const std::function<void(Migrations&)>& addMigrations,
+                     const std::function<bool()>& onReady)
+{
+    installJsonLog(m_definition.name, options().instance);
+    m_onReady = onReady;
+    if (!openDatabase(addMigrations))
+        return kExitStartupError;
+
+    m_signals = new SignalWatcher(this);
+    connect(m_signals, &SignalWatcher::terminationRequested, this, [this](int signalNumber) {
+        qInfo().noquote() << "signal" << signalNumber << "received: shutting down";
+        shutdown(0);
+    });
+    connectBus();
+    const int exitCode = QCoreApplication::exec();
+    qInfo().noquote() << "stopped with exit code" << exitCode;
+    return exitCode;
+}
+
+void ServiceHost::connectBus()
+{
+    m_bus = new bus::Connection(options().connectionOptions(), this);
+    m_relay = new OutboxRelay(*m_database, *m_bus, m_faults, this);
+    MicroServiceConfig config{m_definition.name, m_definition.version, m_definition.description,
+                              m_definition.metadata};
+    m_micro = new MicroService(*m_bus, config, this);
+    if (!m_micro->isValid())
+        qFatal("invalid service definition: %s", qPrintable(m_micro->errorString()));
+    connect(m_bus, &bus::Connection::stateChanged, this, [this](bus::Connection::State state) {
+        qInfo().noquote() << "NATS connection"
+                          << QString::fromLatin1(
+                                 QMetaEnum::fromType<bus::Connection::State>().valueToKey(
+                                     static_cast<int>(state)));
+        if (state == bus::Connection::State::Connected)
+            onConnected();
+    });
+    connect(m_bus, &bus::Connection::errorOccurred, this, [](const bus::BusError& error) {
+        qWarning().noquote() << "NATS:" << error.toString();
+    });
+    m_bus->open();
+}
+
+void ServiceHost::onConnected()
+{
+    if (m_streamsEnsured || m_shuttingDown)
+        return;
+    ensureOpdStreams(*m_bus, m_streamSizing, this, [this](const bus::BusError& error) {
+        if (error.isError()) {
+            qWarning().noquote() << "cannot set up the OPD streams, retrying:" << error.toString();
+            QTimer::singleShot(kStreamRetry, this, [this] { onConnected(); });
+            return;
+        }
+        m_streamsEnsured = true;
+        becomeReady();
+    });
+}
+
+void ServiceHost::becomeReady()
+{
+    if (m_ready)
+        return;
+    m_relay->start();
+    if (m_onReady && !m_onReady()) {
+        qCritical().noquote() << "the service failed to start";
+        shutdown(1);
+        return;
+    }
+    m_ready = true;
+    for (EventConsumer* consumer : std::as_const(m_consumers))
+        consumer->start();
+    qInfo().noquote() << "ready: serving as" << m_micro->id();
+    Q_EMIT ready();
+}
+
+bool ServiceHost::commit(const Database::Work& work, QString* error)
+{
+    if (!m_database->transaction(work, error))
+        return false;
+    m_faults.hit(QString::fromLatin1(fault::kAfterCommit));
+    m_relay->poke();
+    return true;
+}
+
+EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,
+                                        EventConsumer::Handler handler)
+{
+    auto* consumer = new EventConsumer(*m_bus, *m_database, m_faults, std::move(options),
+                                       std::move(handler), this);
+    connect(consumer, &EventConsumer::errorOccurred, this, [consumer](const bus::BusError& e) {
+        qWarning().noquote() << "consumer" << QString::fromUtf8(consumer->options().durable) << ":"
+                             << e.toString();
+    });
+    m_consumers.append(consumer);
+    if (m_ready)
+        consumer->start();
+    return consumer;
+}
+
+void ServiceHost::shutdown(int exitCode)
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    m_exitCode = exitCode;
+    if (m_micro == nullptr) {
+        QCoreApplication::exit(exitCode);
+        return;
+    }
+    connect(m_micro, &MicroService::drained, this, &ServiceHost::afterRequestsDrained,
+            Qt::SingleShotConnection);
+    QTimer::singleShot(kDrainTimeout, this, &ServiceHost::afterRequestsDrained);
+    m_micro->stop();
+}
+
+void ServiceHost::afterRequestsDrained()
+{
+    if (m_flushStarted) // drained and the drain timeout may both arrive
+        return;
+    m_flushStarted = true;
+    for (EventConsumer* consumer : std::as_const(m_consumers))
+        consumer->stop();
+    connect(
+        m_relay, &OutboxRelay::flushed, this,
+        [this](bool complete) {
+            if (!complete)
+                qWarning().noquote() << "shutdown: some events are still in the outbox; they "
+                                        "will be published at the next start";
+            m_bus->close();
+            QCoreApplication::exit(m_exitCode);
+        },
+        Qt::SingleShotConnection);
+    m_relay->flush(kFlushTimeout);
+}
+
+} // namespace openopd::host

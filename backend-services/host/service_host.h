@@ -1,0 +1,106 @@
+#pragma once
+
+// Everything a backend service shares, wired together: command line, JSON logs, database
+// with migrations, NATS connection, the OPD streams, the outbox relay, the ADR-32 service
+// API, durable consumers, and a graceful shutdown on SIGTERM/SIGINT. A service's main():
+//
+//   QCoreApplication app(argc, argv);
+//   bus::NatsLibrary nats;
+//   host::ServiceHost host({"registration", "1.0.0", "Patients, visits and tokens"});
+//   if (auto exitCode = host.configure(app.arguments())) return *exitCode;
+//   Registration service(host);            // keeps a reference, no global state
+//   return host.run(&Registration::addMigrations, [&] { return service.start(); });
+
+#include "host/database.h"
+#include "host/event_consumer.h"
+#include "host/event_streams.h"
+#include "host/fault_points.h"
+#include "host/micro_service.h"
+#include "host/migrations.h"
+#include "host/outbox_relay.h"
+#include "host/service_options.h"
+
+#include <QCommandLineOption>
+#include <QObject>
+#include <memory>
+#include <optional>
+
+namespace openopd::host {
+
+class SignalWatcher;
+
+struct ServiceDefinition
+{
+    QString name;    // ^[A-Za-z0-9_-]+$, also the database file's name
+    QString version; // SemVer
+    QString description;
+    QJsonObject metadata;
+    QList<QCommandLineOption> extraOptions; // the service's own, e.g. --seed-demo
+};
+
+class ServiceHost final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ServiceHost(ServiceDefinition definition, QObject* parent = nullptr);
+    ~ServiceHost() override;
+    Q_DISABLE_COPY_MOVE(ServiceHost)
+
+    // Parses the command line. std::nullopt: carry on; a value: exit with it now (help and
+    // version are printed to stdout, an error naming the option to stderr).
+    std::optional<int> configure(const QStringList& arguments);
+
+    // Opens the database and applies the host's and the service's migrations, connects to
+    // NATS, ensures the streams, starts the outbox relay, then calls onReady() to register
+    // endpoints and consumers (false from it stops the service with exit code 1). Runs the
+    // event loop until shutdown and returns the exit code.
+    int run(const std::function<void(Migrations&)>& addMigrations,
+            const std::function<bool()>& onReady);
+
+    const ParsedCommandLine& commandLine() const { return m_commandLine; }
+    const ServiceOptions& options() const { return m_commandLine.options; }
+    bus::Connection& bus() { return *m_bus; }
+    Database& database() { return *m_database; }
+    MicroService& micro() { return *m_micro; }
+    OutboxRelay& outbox() { return *m_relay; }
+    const FaultPoints& faults() const { return m_faults; }
+
+    // A state change and its outbox events in one transaction; after the commit the relay is
+    // poked. False with *error when the transaction rolled back.
+    bool commit(const Database::Work& work, QString* error);
+    // A durable consumer, started now if the host is ready, else when it becomes ready.
+    EventConsumer* addConsumer(EventConsumerOptions options, EventConsumer::Handler handler);
+
+    // Graceful stop: stop taking requests, finish those in flight, stop consumers, flush the
+    // outbox, close the connection, quit with exitCode. Also what SIGTERM/SIGINT do.
+    void shutdown(int exitCode = 0);
+
+Q_SIGNALS:
+    void ready();
+
+private:
+    bool openDatabase(const std::function<void(Migrations&)>& addMigrations);
+    void connectBus();
+    void onConnected();
+    void becomeReady();
+    void afterRequestsDrained();
+
+    ServiceDefinition m_definition;
+    ParsedCommandLine m_commandLine;
+    FaultPoints m_faults;
+    StreamSizing m_streamSizing;
+    std::unique_ptr<Database> m_database;
+    bus::Connection* m_bus = nullptr;
+    MicroService* m_micro = nullptr;
+    OutboxRelay* m_relay = nullptr;
+    SignalWatcher* m_signals = nullptr;
+    QList<EventConsumer*> m_consumers;
+    std::function<bool()> m_onReady;
+    bool m_ready = false;
+    bool m_streamsEnsured = false;
+    bool m_shuttingDown = false;
+    bool m_flushStarted = false;
+    int m_exitCode = 0;
+};
+
+} // namespace openopd::host
