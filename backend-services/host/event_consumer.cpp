@@ -112,6 +112,9 @@ void EventConsumer::process(bus::JsMessage message)
     if (committed) {
         m_faults.hit(QString::fromLatin1(fault::kConsumerAfterCommit));
         message.ack();
+        if (duplicate)
+            qInfo().noquote() << "consumer" << consumer << ": event" << eventId
+                              << "was already processed; acknowledged the redelivery";
         Q_EMIT processed(eventId, duplicate);
         return;
     }

@@ -62,8 +62,9 @@ std::optional<int> ServiceHost::configure(const QStringList& arguments)
     if (faultPoints.isEmpty())
         faultPoints = qEnvironmentVariable("OPENOPD_FAULT_POINT");
     m_faults = FaultPoints(faultPoints);
-    bool ok = false;
-    const int replicas = m_commandLine.value(QStringLiteral("stream-replicas")).toInt(&ok);
+    bool ok = true;
+    const QString replicasText = m_commandLine.value(QStringLiteral("stream-replicas"));
+    const int replicas = replicasText.isEmpty() ? 1 : replicasText.toInt(&ok);
     if (!ok || replicas < 1 || replicas > 5) {
         std::fputs("--stream-replicas must be a number from 1 to 5\n", stderr);
         return kExitConfigError;

@@ -1,0 +1,88 @@
+#include "service_process.h"
+
+#include <QDeadlineTimer>
+#include <QTest>
+#include <csignal>
+
+namespace openopd::testing {
+
+ServiceProcess::ServiceProcess(QString program, QStringList arguments)
+    : m_program(std::move(program)), m_arguments(std::move(arguments))
+{}
+
+ServiceProcess::~ServiceProcess()
+{
+    kill();
+}
+
+void ServiceProcess::collect()
+{
+    if (m_process)
+        m_log += m_process->readAll();
+}
+
+bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
+{
+    kill();
+    m_process = std::make_unique<QProcess>();
+    m_process->setProcessChannelMode(QProcess::MergedChannels);
+    QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(), [this] { collect(); });
+    const qsizetype logStart = m_log.size();
+    m_process->start(m_program, m_arguments + extra);
+    if (!m_process->waitForStarted(10000))
+        return false;
+    const bool ready = QTest::qWaitFor(
+        [&] {
+            collect();
+            return m_log.indexOf("\"msg\":\"ready", logStart) >= 0 ||
+                   m_process->state() == QProcess::NotRunning;
+        },
+        timeoutMs);
+    return ready && m_process->state() == QProcess::Running;
+}
+
+void ServiceProcess::kill()
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_process->kill();
+    m_process->waitForFinished(10000);
+    collect();
+}
+
+int ServiceProcess::terminate(int timeoutMs)
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return -1;
+    ::kill(static_cast<pid_t>(m_process->processId()), SIGTERM);
+    const bool finished =
+        QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; }, timeoutMs);
+    collect();
+    if (!finished) {
+        kill();
+        return -1;
+    }
+    return m_process->exitStatus() == QProcess::NormalExit ? m_process->exitCode() : -1;
+}
+
+bool ServiceProcess::waitForExit(int timeoutMs)
+{
+    if (!m_process)
+        return true;
+    const bool ended =
+        QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; }, timeoutMs);
+    collect();
+    return ended;
+}
+
+bool ServiceProcess::isRunning() const
+{
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+QString ServiceProcess::log() const
+{
+    return QString::fromUtf8(m_log);
+}
+
+} // namespace openopd::testing

@@ -1,0 +1,41 @@
+#pragma once
+
+// A backend service as a child process for integration and fault tests: started with the
+// given arguments, ready once it logs "ready", killable with SIGKILL like a crash.
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+#include <memory>
+
+namespace openopd::testing {
+
+class ServiceProcess
+{
+public:
+    ServiceProcess(QString program, QStringList arguments);
+    ~ServiceProcess(); // SIGKILL if still running
+
+    ServiceProcess(const ServiceProcess&) = delete;
+    ServiceProcess& operator=(const ServiceProcess&) = delete;
+
+    // Starts with the base arguments plus extra; waits until the service logs "ready".
+    bool start(const QStringList& extra = {}, int timeoutMs = 30000);
+    void kill();
+    // SIGTERM and wait; the exit code, or -1 if it crashed or did not stop in time.
+    int terminate(int timeoutMs = 30000);
+    // Waits for the process to end by itself (a fault point); true if it did.
+    bool waitForExit(int timeoutMs = 15000);
+    bool isRunning() const;
+    QString log() const;
+
+private:
+    void collect();
+
+    QString m_program;
+    QStringList m_arguments;
+    std::unique_ptr<QProcess> m_process;
+    QByteArray m_log;
+};
+
+} // namespace openopd::testing

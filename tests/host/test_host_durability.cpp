@@ -1,0 +1,189 @@
+// Fault tests of the service host's durable events, with the test service as a real process
+// on a real nats-server, on SQLite and on PostgreSQL: a crash after the commit, after the
+// publish, and after a consumer's commit loses and duplicates nothing; a poison event ends
+// in OPD_DLQ with its reason; SIGTERM flushes the outbox.
+
+#include "bus/nats_library.h"
+#include "service/jetstream_probe.h"
+#include "service/service_process.h"
+#include "support/nats_server.h"
+#include "support/postgres_server.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace openopd;
+using namespace openopd::testing;
+
+namespace {
+const QString kNoteAdded = QStringLiteral("opd.events.test.note_added");
+const QString kDlqSubject = QStringLiteral("opd.dlq.test-seen");
+} // namespace
+
+class TestHostDurability : public QObject
+{
+    Q_OBJECT
+
+    std::optional<bus::NatsLibrary> m_library;
+    PostgresServer m_postgres;
+    int m_databases = 0;
+    // Per test function:
+    std::unique_ptr<NatsServer> m_nats;
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<bus::Connection> m_client;
+    std::unique_ptr<ServiceProcess> m_service;
+
+    bool addNote(const QString& id, const QString& text = QStringLiteral("hello"))
+    {
+        return !callJson(*m_client, "test.svc.note.add",
+                         {{QStringLiteral("id"), id}, {QStringLiteral("text"), text}})
+                    .isEmpty();
+    }
+    QJsonObject counts() { return callJson(*m_client, "test.svc.counts", {}); }
+    qint64 stored(const QString& subject)
+    {
+        return streamCount(*m_client, QStringLiteral("OPD_EVENTS"), subject);
+    }
+
+private Q_SLOTS:
+    // Every test runs on both databases.
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+    }
+
+    void initTestCase()
+    {
+        std::signal(SIGPIPE, SIG_IGN);
+        m_library.emplace();
+        QVERIFY2(m_postgres.start(), qPrintable(m_postgres.errorString()));
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        m_nats = std::make_unique<NatsServer>();
+        QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
+        m_dataDir = std::make_unique<QTemporaryDir>();
+        QStringList arguments{QStringLiteral("--nats-url"),    m_nats->url(),
+                              QStringLiteral("--data-dir"),    m_dataDir->path(),
+                              QStringLiteral("--ack-wait-ms"), QStringLiteral("1000"),
+                              QStringLiteral("--max-deliver"), QStringLiteral("3"),
+                              QStringLiteral("--backoff-ms"),  QStringLiteral("100")};
+        if (backend == QStringLiteral("postgres")) {
+            const QString name = QStringLiteral("durability_%1").arg(++m_databases);
+            QVERIFY2(m_postgres.createDatabase(name), qPrintable(m_postgres.errorString()));
+            arguments << QStringLiteral("--db") << m_postgres.connectionUrl(name);
+        }
+        m_service =
+            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), arguments);
+        bus::ConnectionOptions options;
+        options.servers = {m_nats->url()};
+        m_client = std::make_unique<bus::Connection>(options);
+        m_client->open();
+        QTRY_COMPARE(m_client->state(), bus::Connection::State::Connected);
+    }
+
+    void cleanup()
+    {
+        if (QTest::currentTestFailed() && m_service)
+            qWarning().noquote() << "service log:\n" << m_service->log();
+        m_service.reset();
+        m_client.reset();
+        m_dataDir.reset();
+        m_nats.reset();
+    }
+
+    void crashAfterCommitPublishesOnceAfterRestart()
+    {
+        QVERIFY(
+            m_service->start({QStringLiteral("--fault-point"), QStringLiteral("after-commit")}));
+        QVERIFY(!addNote(QStringLiteral("n1"))); // the service dies before it can answer
+        QVERIFY(m_service->waitForExit());
+        QCOMPARE(stored(kNoteAdded), 0); // committed, not published: it waits in the outbox
+
+        QVERIFY(m_service->start());
+        QTRY_COMPARE_WITH_TIMEOUT(stored(kNoteAdded), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(), 0, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(), 1, 10000);
+        QCOMPARE(counts().value(QStringLiteral("notes")).toInt(), 1);
+        QTest::qWait(500);
+        QCOMPARE(stored(kNoteAdded), 1);
+    }
+
+    void crashAfterPublishDoesNotDuplicate()
+    {
+        QVERIFY(
+            m_service->start({QStringLiteral("--fault-point"), QStringLiteral("after-publish")}));
+        addNote(QStringLiteral("n2")); // the reply may or may not make it out
+        QVERIFY(m_service->waitForExit());
+        QCOMPARE(stored(kNoteAdded), 1); // acked by the stream, never marked sent
+
+        QVERIFY(m_service->start());
+        // The relay republishes the row; the stream drops it by Nats-Msg-Id.
+        QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(), 0, 10000);
+        QCOMPARE(stored(kNoteAdded), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(), 1, 10000);
+    }
+
+    void consumerCrashBeforeAckIsIdempotent()
+    {
+        QVERIFY(m_service->start(
+            {QStringLiteral("--fault-point"), QStringLiteral("consumer-after-commit")}));
+        QVERIFY(addNote(QStringLiteral("n3")));
+        QVERIFY(m_service->waitForExit()); // processed and committed, never acked
+
+        QVERIFY(m_service->start());
+        // Redelivered after the ack wait; the inbox recognises it.
+        QTRY_COMPARE_WITH_TIMEOUT(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+                                      .value(QStringLiteral("num_ack_pending"))
+                                      .toInt(-1),
+                                  0, 15000);
+        const QJsonObject c = counts();
+        QCOMPARE(c.value(QStringLiteral("seen")).toInt(), 1);
+        QCOMPARE(c.value(QStringLiteral("seen_distinct")).toInt(), 1);
+        // It really was redelivered, and skipped by the inbox rather than processed again.
+        QVERIFY(m_service->log().contains(QStringLiteral("event note-n3 was already processed")));
+    }
+
+    void poisonEventGoesToDeadLetters()
+    {
+        QVERIFY(m_service->start());
+        QVERIFY(addNote(QStringLiteral("bad"), QStringLiteral("poison")));
+        QVERIFY(addNote(QStringLiteral("good")));
+        QTRY_COMPARE_WITH_TIMEOUT(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1,
+                                  15000);
+        const StoredMessage dead = lastMessage(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject);
+        QVERIFY2(dead.headers.contains("OpenOPD-DLQ-Reason: poison note bad"),
+                 dead.headers.constData());
+        QVERIFY(dead.headers.contains("OpenOPD-DLQ-Subject: opd.events.test.note_added"));
+        QVERIFY(dead.headers.contains("OpenOPD-DLQ-Deliveries: 3"));
+        QVERIFY(dead.data.contains("\"poison\""));
+        // The good note went through; the poison one is settled (terminated), not pending.
+        QTRY_COMPARE(counts().value(QStringLiteral("seen")).toInt(), 1);
+        QTRY_COMPARE(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+                         .value(QStringLiteral("num_ack_pending"))
+                         .toInt(-1),
+                     0);
+        QTest::qWait(500);
+        QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1);
+    }
+
+    void sigtermFlushesTheOutbox()
+    {
+        QVERIFY(m_service->start());
+        constexpr int kNotes = 100;
+        for (int i = 0; i < kNotes; ++i)
+            QVERIFY(addNote(QStringLiteral("t%1").arg(i)));
+        QCOMPARE(m_service->terminate(), 0);
+        QCOMPARE(stored(kNoteAdded), kNotes);
+        QVERIFY(m_service->log().contains(QStringLiteral("stopped with exit code 0")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHostDurability)
+
+#include "test_host_durability.moc"
