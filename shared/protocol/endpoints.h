@@ -1,0 +1,79 @@
+#pragma once
+
+// Every OPD request/reply endpoint, declared once: subject + request type + reply type.
+// The subject's second token is the role namespace that NATS permissions hang on.
+// Services serve them in queue group "q"; docs/protocol.md documents each one.
+
+#include "bus/contract.h"
+#include "protocol/audit_api.h"
+#include "protocol/consultation_api.h"
+#include "protocol/discharge_api.h"
+#include "protocol/lab_api.h"
+#include "protocol/pharmacy_api.h"
+#include "protocol/registration_api.h"
+
+namespace openopd::protocol {
+
+// --- registration (reception) ------------------------------------------------------------
+inline constexpr bus::Endpoint<CreatePatientRequest, CreatePatientReply> kCreatePatient{
+    "opd.registration.patient.create"};
+inline constexpr bus::Endpoint<UpdatePatientRequest, PatientReply> kUpdatePatient{
+    "opd.registration.patient.update"};
+inline constexpr bus::Endpoint<GetPatientRequest, PatientReply> kGetPatient{
+    "opd.registration.patient.get"};
+inline constexpr bus::Endpoint<SearchPatientsRequest, SearchPatientsReply> kSearchPatients{
+    "opd.registration.patient.search"};
+inline constexpr bus::Endpoint<OpenVisitRequest, VisitReply> kOpenVisit{
+    "opd.registration.visit.open"};
+inline constexpr bus::Endpoint<GetVisitRequest, VisitReply> kGetVisit{"opd.registration.visit.get"};
+inline constexpr bus::Endpoint<CancelVisitRequest, VisitReply> kCancelVisit{
+    "opd.registration.visit.cancel"};
+inline constexpr bus::Endpoint<LeftUnseenRequest, VisitReply> kMarkLeftUnseen{
+    "opd.registration.visit.left_unseen"};
+inline constexpr bus::Endpoint<WaitingListRequest, VisitListReply> kWaitingList{
+    "opd.registration.visit.waiting"};
+
+// --- consultation (doctor) -----------------------------------------------------------------
+inline constexpr bus::Endpoint<DoctorQueueRequest, DoctorQueueReply> kDoctorQueue{
+    "opd.consultation.queue.list"};
+inline constexpr bus::Endpoint<CallNextRequest, CallNextReply> kCallNext{
+    "opd.consultation.queue.call_next"};
+inline constexpr bus::Endpoint<StartConsultationRequest, QueueEntryReply> kStartConsultation{
+    "opd.consultation.visit.start"};
+inline constexpr bus::Endpoint<SaveConsultationRequest, ConsultationReply> kSaveConsultation{
+    "opd.consultation.record.save"};
+inline constexpr bus::Endpoint<PatientHistoryRequest, PatientHistoryReply> kPatientHistory{
+    "opd.consultation.patient.history"};
+
+// --- pharmacy ------------------------------------------------------------------------------
+inline constexpr bus::Endpoint<PendingPrescriptionsRequest, PendingPrescriptionsReply>
+    kPendingPrescriptions{"opd.pharmacy.prescription.pending"};
+inline constexpr bus::Endpoint<DispenseRequest, DispenseReply> kDispense{"opd.pharmacy.dispense"};
+inline constexpr bus::Endpoint<StockListRequest, StockListReply> kStockList{
+    "opd.pharmacy.stock.list"};
+inline constexpr bus::Endpoint<ReceiveStockRequest, StockItemReply> kReceiveStock{
+    "opd.pharmacy.stock.receive"};
+inline constexpr bus::Endpoint<AdjustStockRequest, StockItemReply> kAdjustStock{
+    "opd.pharmacy.stock.adjust"};
+
+// --- lab (served by the pharmacy service) ----------------------------------------------------
+inline constexpr bus::Endpoint<PendingLabOrdersRequest, LabOrderListReply> kPendingLabOrders{
+    "opd.lab.order.pending"};
+inline constexpr bus::Endpoint<CollectSampleRequest, LabOrderReply> kCollectSample{
+    "opd.lab.sample.collect"};
+inline constexpr bus::Endpoint<EnterLabResultRequest, LabResultReply> kEnterLabResult{
+    "opd.lab.result.enter"};
+
+// --- discharge (doctor / pharmacy) -----------------------------------------------------------
+inline constexpr bus::Endpoint<PendingReleasesRequest, PendingReleasesReply> kPendingReleases{
+    "opd.discharge.release.pending"};
+inline constexpr bus::Endpoint<RecordDischargeRequest, DischargeReply> kRecordDischarge{
+    "opd.discharge.release.record"};
+
+// --- admin: audit ----------------------------------------------------------------------------
+inline constexpr bus::Endpoint<AuditQueryRequest, AuditQueryReply> kAuditQuery{
+    "opd.admin.audit.query"};
+inline constexpr bus::Endpoint<AuditVerifyRequest, AuditVerifyReply> kAuditVerify{
+    "opd.admin.audit.verify"};
+
+} // namespace openopd::protocol

@@ -1,0 +1,56 @@
+#pragma once
+
+// Every OPD event, declared once: subject + payload type. Published durably (JetStream,
+// Nats-Msg-Id = envelope id) into the stream OPD_EVENTS; see docs/protocol.md.
+
+#include "protocol/consultation.h"
+#include "protocol/discharge.h"
+#include "protocol/event_envelope.h"
+#include "protocol/lab.h"
+#include "protocol/patient.h"
+#include "protocol/pharmacy.h"
+#include "protocol/visit.h"
+
+namespace openopd::protocol {
+
+// The stream that keeps every event: file storage, subjects opd.events.>.
+inline constexpr char kEventStream[] = "OPD_EVENTS";
+inline constexpr char kEventStreamSubjects[] = "opd.events.>";
+
+// patients (registration)
+inline constexpr bus::Event<EventEnvelope<Patient>> kPatientRegistered{
+    "opd.events.patient.registered"};
+inline constexpr bus::Event<EventEnvelope<Patient>> kPatientUpdated{"opd.events.patient.updated"};
+
+// visits
+inline constexpr bus::Event<EventEnvelope<Visit>> kVisitRegistered{"opd.events.visit.registered"};
+inline constexpr bus::Event<EventEnvelope<VisitStatusChange>> kVisitCancelled{
+    "opd.events.visit.cancelled"};
+inline constexpr bus::Event<EventEnvelope<VisitStatusChange>> kVisitLeftUnseen{
+    "opd.events.visit.left_unseen"};
+inline constexpr bus::Event<EventEnvelope<VisitStatusChange>> kVisitCalled{
+    "opd.events.visit.called"};
+inline constexpr bus::Event<EventEnvelope<VisitStatusChange>> kVisitConsultationStarted{
+    "opd.events.visit.consultation_started"};
+inline constexpr bus::Event<EventEnvelope<Consultation>> kVisitConsulted{
+    "opd.events.visit.consulted"};
+inline constexpr bus::Event<EventEnvelope<Dispense>> kVisitDispensed{"opd.events.visit.dispensed"};
+inline constexpr bus::Event<EventEnvelope<Discharge>> kVisitDischarged{
+    "opd.events.visit.discharged"};
+
+// lab (pharmacy service)
+inline constexpr bus::Event<EventEnvelope<LabOrder>> kLabSampleCollected{
+    "opd.events.lab.sample_collected"};
+inline constexpr bus::Event<EventEnvelope<LabResult>> kLabResulted{"opd.events.lab.resulted"};
+
+// stock (pharmacy service)
+inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockReceived{
+    "opd.events.stock.received"};
+inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockAdjusted{
+    "opd.events.stock.adjusted"};
+inline constexpr bus::Event<EventEnvelope<StockLow>> kStockLow{"opd.events.stock.low"};
+
+// Wildcard: every event, payload left as JSON (subscribe only; the audit log uses it).
+inline constexpr bus::Event<AnyEvent> kAnyEvent{"opd.events.>"};
+
+} // namespace openopd::protocol

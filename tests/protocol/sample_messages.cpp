@@ -1,0 +1,185 @@
+// The example request and reply of every endpoint and the example envelope of every event.
+
+#include "samples.h"
+
+namespace openopd::protocol::samples {
+namespace {
+
+template <class Req, class Rep>
+EndpointExample example(const bus::Endpoint<Req, Rep>& endpoint, const Req& request,
+                        const Rep& reply)
+{
+    return {endpoint.subjectBytes(), request.toJson(), reply.toJson()};
+}
+
+template <class P>
+EventExample example(const bus::Event<EventEnvelope<P>>& event, P payload, StaffRef actor,
+                     int eventNumber, int minute)
+{
+    EventEnvelope<P> envelope = makeEvent(event, std::move(payload), std::move(actor), at(minute));
+    envelope.id = id(200 + eventNumber);
+    return {event.subjectBytes(), envelope.toJson()};
+}
+
+QList<EndpointExample> registrationExamples()
+{
+    CreatePatientRequest create{receptionist(), patientDetails(), {}, false};
+    Patient fresh = patient();
+    fresh.revision = 1;
+    fresh.registeredAt = at(1);
+    fresh.updatedAt = at(1);
+    CreatePatientReply created{true, fresh, {}};
+    UpdatePatientRequest update{receptionist(), patient().id, 1, patientDetails()};
+    GetPatientRequest get{{}, QStringLiteral("MRN-000123")};
+    SearchPatientsRequest search{QStringLiteral("zoe ang"), PatientSearchField::Name, 20};
+    SearchPatientsReply found{{patient()}, false};
+    OpenVisitRequest open{receptionist(), patient().id, QStringLiteral("general"), Priority::Urgent,
+                          QStringLiteral("Fever and sore throat for 3 days")};
+    Visit registered = visit();
+    registered.state = VisitState::Registered;
+    registered.history.removeLast();
+    Visit cancelled = minimalVisit();
+    cancelled.state = VisitState::Cancelled;
+    cancelled.history.append(transition(VisitState::Cancelled, 12, receptionist()));
+    cancelled.history.last().note = QStringLiteral("Registered in the wrong queue");
+    Visit unseen = minimalVisit();
+    unseen.state = VisitState::LeftUnseen;
+    unseen.history.append(transition(VisitState::LeftUnseen, 90, receptionist()));
+    return {
+        example(kCreatePatient, create, created),
+        example(kUpdatePatient, update, PatientReply{patient()}),
+        example(kGetPatient, get, PatientReply{patient()}),
+        example(kSearchPatients, search, found),
+        example(kOpenVisit, open, VisitReply{registered}),
+        example(kGetVisit, GetVisitRequest{visit().id}, VisitReply{visit()}),
+        example(kCancelVisit,
+                CancelVisitRequest{receptionist(), cancelled.id,
+                                   QStringLiteral("Registered in the wrong queue")},
+                VisitReply{cancelled}),
+        example(kMarkLeftUnseen, LeftUnseenRequest{receptionist(), unseen.id, {}},
+                VisitReply{unseen}),
+        example(kWaitingList, WaitingListRequest{QStringLiteral("general"), {}, false},
+                VisitListReply{QDate(2024, 5, 6), {visit(), minimalVisit()}}),
+    };
+}
+
+QList<EndpointExample> consultationExamples()
+{
+    QueueEntry inConsultation = queueEntry();
+    inConsultation.state = VisitState::InConsultation;
+    return {
+        example(kDoctorQueue, DoctorQueueRequest{QStringLiteral("general"), true},
+                DoctorQueueReply{{queueEntry(), minimalQueueEntry()}}),
+        example(kCallNext,
+                CallNextRequest{doctor(), QStringLiteral("general"), QStringLiteral("Room 3")},
+                CallNextReply{queueEntry()}),
+        example(kStartConsultation, StartConsultationRequest{doctor(), visit().id},
+                QueueEntryReply{inConsultation}),
+        example(kSaveConsultation,
+                SaveConsultationRequest{doctor(), visit().id, consultationContent()},
+                ConsultationReply{consultation()}),
+        example(kPatientHistory, PatientHistoryRequest{patient().id, 20, {}},
+                PatientHistoryReply{patient().id, {historyEntry()}, false}),
+    };
+}
+
+QList<EndpointExample> pharmacyExamples()
+{
+    StockItem afterReceive = stockItem();
+    afterReceive.quantity = 980;
+    StockItem afterAdjust = stockItem();
+    afterAdjust.quantity = 460;
+    return {
+        example(kPendingPrescriptions, PendingPrescriptionsRequest{50},
+                PendingPrescriptionsReply{{pendingPrescription()}, false}),
+        example(kDispense,
+                DispenseRequest{pharmacist(),
+                                consultation().id,
+                                {{1, 24}},
+                                QStringLiteral("Amoxicillin out of stock")},
+                DispenseReply{dispense()}),
+        example(kStockList, StockListRequest{QStringLiteral("para"), false, false, 200},
+                StockListReply{{stockItem()}, false}),
+        example(kReceiveStock,
+                ReceiveStockRequest{pharmacist(), QStringLiteral("PARA500"),
+                                    QStringLiteral("Paracetamol 500 mg tablet"),
+                                    QStringLiteral("tablet"), QStringLiteral("PA-2405-A"),
+                                    QDate(2025, 3, 31), 500, 200,
+                                    QStringLiteral("Delivery note 4471")},
+                StockItemReply{afterReceive}),
+        example(kAdjustStock,
+                AdjustStockRequest{pharmacist(), QStringLiteral("PARA500"),
+                                   QStringLiteral("PA-2405-A"), -20, std::nullopt,
+                                   StockReason::Damaged, QStringLiteral("Blister packs crushed")},
+                StockItemReply{afterAdjust}),
+    };
+}
+
+QList<EndpointExample> labDischargeAuditExamples()
+{
+    const AuditRecord first = auditRecord(1, auditGenesisHash());
+    const AuditRecord second = auditRecord(2, first.hash);
+    AuditVerifyReply verified{true, 2, 2, second.hash, std::nullopt, {}, at(120)};
+    return {
+        example(kPendingLabOrders, PendingLabOrdersRequest{LabOrderState::Ordered, 50},
+                LabOrderListReply{{labOrder()}, false}),
+        example(
+            kCollectSample,
+            CollectSampleRequest{labTechnician(), labOrder().id, QStringLiteral("S24-000871"), {}},
+            LabOrderReply{collectedLabOrder()}),
+        example(kEnterLabResult,
+                EnterLabResultRequest{labTechnician(), labOrder().id, labResultEntry()},
+                LabResultReply{labResult()}),
+        example(kPendingReleases, PendingReleasesRequest{200},
+                PendingReleasesReply{{pendingRelease()}, false}),
+        example(kRecordDischarge, RecordDischargeRequest{doctor(), visit().id, dischargeDetails()},
+                DischargeReply{discharge()}),
+        example(kAuditQuery, AuditQueryRequest{patient().id, {}, at(0), at(600), 0, 100},
+                AuditQueryReply{{first}, false}),
+        example(kAuditVerify, AuditVerifyRequest{}, verified),
+    };
+}
+
+} // namespace
+
+QList<EndpointExample> endpointExamples()
+{
+    return registrationExamples() + consultationExamples() + pharmacyExamples() +
+           labDischargeAuditExamples();
+}
+
+QList<EventExample> eventExamples()
+{
+    Visit registered = visit();
+    registered.state = VisitState::Registered;
+    registered.history.removeLast();
+    VisitStatusChange started = calledChange();
+    started.state = VisitState::InConsultation;
+    started.at = at(22);
+    VisitStatusChange cancelled = calledChange();
+    cancelled.state = VisitState::Cancelled;
+    cancelled.room.clear();
+    cancelled.reason = QStringLiteral("Registered in the wrong queue");
+    VisitStatusChange unseen = cancelled;
+    unseen.state = VisitState::LeftUnseen;
+    unseen.reason.clear();
+    return {
+        example(kPatientRegistered, patient(), receptionist(), 1, 1),
+        example(kPatientUpdated, patient(), receptionist(), 2, 1),
+        example(kVisitRegistered, registered, receptionist(), 3, 5),
+        example(kVisitCancelled, cancelled, receptionist(), 4, 12),
+        example(kVisitLeftUnseen, unseen, receptionist(), 5, 90),
+        example(kVisitCalled, calledChange(), doctor(), 6, 20),
+        example(kVisitConsultationStarted, started, doctor(), 7, 22),
+        example(kVisitConsulted, consultation(), doctor(), 8, 35),
+        example(kVisitDispensed, dispense(), pharmacist(), 9, 50),
+        example(kLabSampleCollected, collectedLabOrder(), labTechnician(), 10, 55),
+        example(kLabResulted, labResult(), labTechnician(), 11, 90),
+        example(kStockReceived, stockReceived(), pharmacist(), 12, -60),
+        example(kStockAdjusted, stockAdjusted(), pharmacist(), 13, 70),
+        example(kStockLow, stockLow(), pharmacist(), 14, 50),
+        example(kVisitDischarged, discharge(), doctor(), 15, 100),
+    };
+}
+
+} // namespace openopd::protocol::samples
