@@ -5,42 +5,84 @@
 
 namespace openopd::bus {
 
+namespace detail {
+
+// Shared by every copy of one RawReplier: whether it was answered, and who wants to know.
+struct ReplyState
+{
+    bool answered = false;
+    RawReplier::AnsweredHook hook;
+
+    ReplyState() = default;
+    Q_DISABLE_COPY_MOVE(ReplyState)
+    ~ReplyState()
+    {
+        if (!answered && hook)
+            hook(RawReplier::kAbandoned, QString());
+    }
+};
+
+} // namespace detail
+
 RawReplier::RawReplier(Connection* connection, QByteArray replySubject)
     : m_connection(connection), m_replySubject(std::move(replySubject)),
-      m_answered(std::make_shared<bool>(false))
+      m_state(std::make_shared<detail::ReplyState>())
 {}
 
 bool RawReplier::canReply() const
 {
-    return m_connection && !m_replySubject.isEmpty() && m_answered && !*m_answered;
+    return m_connection && !m_replySubject.isEmpty() && m_state && !m_state->answered;
 }
 
+void RawReplier::onAnswered(AnsweredHook hook)
+{
+    if (m_state && !m_state->answered)
+        m_state->hook = std::move(hook);
+}
+
+// True if this call may publish. A request without a reply subject (or whose connection
+// is gone) is still marked answered, so the hook hears the outcome exactly once.
 bool RawReplier::claim()
 {
-    if (!canReply())
+    if (!m_state || m_state->answered)
         return false;
-    *m_answered = true;
-    return true;
+    m_state->answered = true;
+    return m_connection && !m_replySubject.isEmpty();
+}
+
+void RawReplier::finish(int errorCode, const QString& error)
+{
+    if (!m_state || !m_state->hook)
+        return;
+    AnsweredHook hook = std::move(m_state->hook);
+    m_state->hook = nullptr;
+    hook(errorCode, error);
 }
 
 void RawReplier::reply(const QByteArray& data, const Headers& headers)
 {
+    if (!m_state || m_state->answered)
+        return;
     if (claim())
         m_connection->publish(m_replySubject, data, headers);
+    finish(0, QString());
 }
 
 void RawReplier::fail(int code, const QString& message, const QString& field)
 {
-    if (!claim())
+    if (!m_state || m_state->answered)
         return;
-    QJsonObject body{{QStringLiteral("code"), code}, {QStringLiteral("error"), message}};
-    if (!field.isEmpty())
-        body.insert(QStringLiteral("field"), field);
-    // Header values are single lines: keep the first line of the message.
-    const QByteArray headerText = message.section(u'\n', 0, 0).toUtf8();
-    m_connection->publish(
-        m_replySubject, QJsonDocument(body).toJson(QJsonDocument::Compact),
-        {{kServiceErrorHeader, headerText}, {kServiceErrorCodeHeader, QByteArray::number(code)}});
+    if (claim()) {
+        QJsonObject body{{QStringLiteral("code"), code}, {QStringLiteral("error"), message}};
+        if (!field.isEmpty())
+            body.insert(QStringLiteral("field"), field);
+        // Header values are single lines: keep the first line of the message.
+        const QByteArray headerText = message.section(u'\n', 0, 0).toUtf8();
+        m_connection->publish(m_replySubject, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                              {{kServiceErrorHeader, headerText},
+                               {kServiceErrorCodeHeader, QByteArray::number(code)}});
+    }
+    finish(code, message);
 }
 
 void RawReplier::fail(const BusError& error)

@@ -4,14 +4,26 @@
 #include "bus/connection.h"
 
 #include <QPointer>
+#include <functional>
+#include <memory>
 
 namespace openopd::bus {
+
+namespace detail {
+struct ReplyState;
+}
 
 // How a service answers one request, now or later (after its database work). Copyable;
 // only the first reply or failure is sent. Use it on the connection's thread.
 class RawReplier
 {
 public:
+    // Told once how the request ended: errorCode 0 after a reply, the code and message after
+    // fail(), or kAbandoned when the last copy is destroyed unanswered. Runs on the thread
+    // that answers (or destroys), right after the publish. Used for service statistics.
+    using AnsweredHook = std::function<void(int errorCode, const QString& error)>;
+    static constexpr int kAbandoned = -1;
+
     RawReplier() = default;
     RawReplier(Connection* connection, QByteArray replySubject);
 
@@ -21,13 +33,16 @@ public:
     // {"code": code, "error": message, "field": field}.
     void fail(int code, const QString& message, const QString& field = {});
     void fail(const BusError& error);
+    // Replaces the hook; ignored once answered and on a default-constructed replier.
+    void onAnswered(AnsweredHook hook);
 
 private:
     bool claim();
+    void finish(int errorCode, const QString& error);
 
     QPointer<Connection> m_connection;
     QByteArray m_replySubject;
-    std::shared_ptr<bool> m_answered;
+    std::shared_ptr<detail::ReplyState> m_state;
 };
 
 template <Encodable Rep> class Replier

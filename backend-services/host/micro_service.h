@@ -1,0 +1,107 @@
+#pragma once
+
+// A NATS Service API (ADR-32, "micro") service on the bridge: typed endpoints in queue group
+// "q" with per-endpoint statistics, and discovery on $SRV.PING / $SRV.INFO / $SRV.STATS in all
+// three forms. nats.c 3.4.1 has no micro API; this follows nats.go/micro (see micro_json.h).
+
+#include "bus/typed.h"
+#include "host/micro_json.h"
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <chrono>
+#include <functional>
+
+namespace openopd::host {
+
+// Lives on the connection's thread (the service's main thread); so do its handlers. The
+// connection should outlive it (if it goes first, the endpoints just stop: repliers hold a
+// QPointer). Several services may share one connection.
+class MicroService final : public QObject
+{
+    Q_OBJECT
+public:
+    // handler(message, replier): reply now or later; the replier is already wired to the stats.
+    using RawHandler = std::function<void(const bus::Message&, bus::RawReplier)>;
+
+    // Validates config; when valid, picks a unique instance id and answers $SRV at once.
+    MicroService(bus::Connection& connection, MicroServiceConfig config, QObject* parent = nullptr);
+    ~MicroService() override;
+    Q_DISABLE_COPY_MOVE(MicroService)
+
+    bool isValid() const { return m_error.isEmpty(); }
+    QString errorString() const { return m_error; } // names the bad field, translated
+    const QString& id() const { return m_id; }
+    const MicroServiceConfig& config() const { return m_config; }
+    QString started() const { return formatRfc3339Nano(m_started); }
+
+    // Serves endpoint.subject in queue group "q" (the semantics of bus::serve: a request that
+    // fails to decode is answered 400 naming the field; handler(const Req&, bus::Replier<Rep>)
+    // may answer later). Statistics run from receipt to answer. False (and a warning) if the
+    // service is invalid or stopped, or the name or metadata is invalid.
+    template <class Req, class Rep, class F>
+    requires std::invocable<F&, const Req&, bus::Replier<Rep>> && std::copy_constructible<F>
+    bool addEndpoint(const QString& name, const bus::Endpoint<Req, Rep>& endpoint, F handler,
+                     QJsonObject metadata = {})
+    {
+        return addRawEndpoint(
+            name, endpoint.subjectBytes(),
+            [handler = std::move(handler)](const bus::Message& message,
+                                           bus::RawReplier replier) mutable {
+                bus::Result<Req> request = bus::Codec<Req>::decode(message.data);
+                if (!request) {
+                    replier.fail(request.error());
+                    return;
+                }
+                handler(request.value(), bus::Replier<Rep>(std::move(replier)));
+            },
+            std::move(metadata));
+    }
+    bool addRawEndpoint(const QString& name, const QByteArray& subject, RawHandler handler,
+                        QJsonObject metadata = {});
+
+    QList<EndpointRecord> endpoints() const { return m_endpoints; }
+    ServiceIdentity identity() const;
+    QJsonObject ping() const;
+    QJsonObject info() const;
+    QJsonObject stats() const;
+    // Zeroes every endpoint's counters and restarts `started` (ADR-32 reset()).
+    void resetStats();
+
+    // Requests received and not answered yet.
+    int inFlight() const { return m_inFlight; }
+    bool isStopped() const { return m_stopped; }
+    // Unsubscribes every endpoint and $SRV subject (messages already handed to this thread
+    // are still served); drained() follows once nothing is in flight. Idempotent.
+    void stop();
+
+Q_SIGNALS:
+    // After stop(): every subscription is gone and every received request was answered.
+    void drained();
+
+private:
+    enum class Verb { Ping, Info, Stats };
+
+    void subscribeControlSubjects();
+    void answerControl(Verb verb, const bus::Message& message);
+    void onRequest(qsizetype index, const bus::Message& message, RawHandler& handler);
+    void finishRequest(qsizetype index, std::chrono::steady_clock::time_point start, int code,
+                       const QString& error, const QByteArray& subject,
+                       const QByteArray& requestId);
+    void track(bus::Subscription* subscription);
+    void checkDrained();
+
+    bus::Connection& m_connection;
+    MicroServiceConfig m_config;
+    QString m_error;
+    QString m_id;
+    std::chrono::system_clock::time_point m_started;
+    QList<EndpointRecord> m_endpoints;
+    QList<QPointer<bus::Subscription>> m_subscriptions;
+    int m_inFlight = 0;
+    bool m_stopped = false;
+    bool m_drainedSent = false;
+};
+
+} // namespace openopd::host
