@@ -10,7 +10,7 @@ namespace {
 
 QString hashExpectation()
 {
-    return tr("must be a SHA-256 digest: 64 lower-case hex digits");
+    return Text::tr("must be a SHA-256 digest: 64 lower-case hex digits");
 }
 
 void appendField(QByteArray& canonical, const QString& value)

@@ -28,8 +28,8 @@ AuditQueryRequest AuditQueryRequest::read(json::Reader& reader)
     request.patientId = reader.optionalId(QStringLiteral("patient_id"));
     request.staffId = reader.optionalText(
         QStringLiteral("staff_id"), limits::kStaffId, isValidStaffId,
-        tr("must start with a letter or digit and contain only letters, digits, '.', '_', "
-           "'@' and '-'"));
+        Text::tr("must start with a letter or digit and contain only letters, digits, '.', '_', "
+                 "'@' and '-'"));
     request.from = reader.optionalTimestamp(QStringLiteral("from"));
     request.to = reader.optionalTimestamp(QStringLiteral("to"));
     request.afterSeq = reader.optionalInt64(QStringLiteral("after_seq"), 0, kMaxSeq).value_or(0);
@@ -37,7 +37,7 @@ AuditQueryRequest AuditQueryRequest::read(json::Reader& reader)
         reader.optionalInt(QStringLiteral("limit"), 1, static_cast<int>(limits::kMaxListItems))
             .value_or(100);
     if (reader.ok() && request.from.isValid() && request.to.isValid() && request.to < request.from)
-        reader.fail(QStringLiteral("to"), tr("must not be before from"));
+        reader.fail(QStringLiteral("to"), Text::tr("must not be before from"));
     return request;
 }
 
@@ -72,7 +72,7 @@ AuditVerifyRequest AuditVerifyRequest::read(json::Reader& reader)
     request.fromSeq = reader.optionalInt64(QStringLiteral("from_seq"), 1, kMaxSeq);
     request.toSeq = reader.optionalInt64(QStringLiteral("to_seq"), 1, kMaxSeq);
     if (reader.ok() && request.fromSeq && request.toSeq && *request.toSeq < *request.fromSeq)
-        reader.fail(QStringLiteral("to_seq"), tr("must not be below from_seq"));
+        reader.fail(QStringLiteral("to_seq"), Text::tr("must not be below from_seq"));
     return request;
 }
 
@@ -95,13 +95,15 @@ AuditVerifyReply AuditVerifyReply::read(json::Reader& reader)
     reply.intact = reader.requiredBool(QStringLiteral("intact"));
     reply.checked = reader.requiredInt64(QStringLiteral("checked"), 0, kMaxSeq);
     reply.headSeq = reader.requiredInt64(QStringLiteral("head_seq"), 0, kMaxSeq);
-    reply.headHash = reader.requiredText(QStringLiteral("head_hash"), 64, isValidSha256Hex,
-                                         tr("must be a SHA-256 digest: 64 lower-case hex digits"));
+    reply.headHash =
+        reader.requiredText(QStringLiteral("head_hash"), 64, isValidSha256Hex,
+                            Text::tr("must be a SHA-256 digest: 64 lower-case hex digits"));
     reply.firstBrokenSeq = reader.optionalInt64(QStringLiteral("first_broken_seq"), 1, kMaxSeq);
     reply.reason = reader.optionalString(QStringLiteral("reason"), limits::kReason);
     reply.verifiedAt = reader.requiredTimestamp(QStringLiteral("verified_at"));
     if (reader.ok() && !reply.intact && !reply.firstBrokenSeq)
-        reader.fail(QStringLiteral("first_broken_seq"), tr("is required when intact is false"));
+        reader.fail(QStringLiteral("first_broken_seq"),
+                    Text::tr("is required when intact is false"));
     return reply;
 }
 

@@ -36,8 +36,7 @@ EndpointInfo endpoint(const bus::Endpoint<Req, Rep>& contract, const char* servi
     EndpointInfo info;
     info.subject = contract.subjectBytes();
     info.roleNamespace = token(info.subject, 1);
-    // "opd.<namespace>.a.b" -> "a_b"
-    info.name = QString::fromLatin1(info.subject.split('.').mid(2).join('_'));
+    info.name = serviceEndpointName(info.subject);
     info.service = QString::fromLatin1(service);
     info.requestType = typeName<Req>();
     info.replyType = typeName<Rep>();
@@ -149,6 +148,11 @@ const EventInfo* findEvent(QByteArrayView subject)
         if (info.subject == subject)
             return &info;
     return nullptr;
+}
+
+QString serviceEndpointName(QByteArrayView subject)
+{
+    return QString::fromLatin1(subject.toByteArray().split('.').mid(2).join('_'));
 }
 
 QStringList endpointNamespaces()

@@ -46,6 +46,10 @@ QList<QByteArray> allEventSubjects();
 const EndpointInfo* findEndpoint(QByteArrayView subject);
 const EventInfo* findEvent(QByteArrayView subject);
 
+// The NATS service API endpoint name of an endpoint subject: the tokens after
+// "opd.<namespace>." joined by '_' ("opd.registration.patient.create" -> "patient_create").
+QString serviceEndpointName(QByteArrayView subject);
+
 // The namespaces endpoints may use (role-based permissions hang on them).
 QStringList endpointNamespaces();
 

@@ -33,11 +33,11 @@ Vitals Vitals::read(json::Reader& reader)
     if (!reader.ok())
         return vitals;
     if (vitals.systolicMmHg && !vitals.diastolicMmHg)
-        reader.fail(QStringLiteral("diastolic_mmhg"), tr("is required with systolic_mmhg"));
+        reader.fail(QStringLiteral("diastolic_mmhg"), Text::tr("is required with systolic_mmhg"));
     else if (vitals.diastolicMmHg && !vitals.systolicMmHg)
-        reader.fail(QStringLiteral("systolic_mmhg"), tr("is required with diastolic_mmhg"));
+        reader.fail(QStringLiteral("systolic_mmhg"), Text::tr("is required with diastolic_mmhg"));
     else if (vitals.systolicMmHg && *vitals.systolicMmHg <= *vitals.diastolicMmHg)
-        reader.fail(QStringLiteral("diastolic_mmhg"), tr("must be below systolic_mmhg"));
+        reader.fail(QStringLiteral("diastolic_mmhg"), Text::tr("must be below systolic_mmhg"));
     return vitals;
 }
 
@@ -54,8 +54,8 @@ Diagnosis Diagnosis::read(json::Reader& reader)
     diagnosis.text = reader.requiredString(QStringLiteral("text"), limits::kDiagnosis);
     diagnosis.icd10 =
         reader.optionalText(QStringLiteral("icd10"), 16, isValidIcd10,
-                            tr("must be an ICD-10 code such as J06.9 (letter, two digits, "
-                               "optional '.' and up to 4 more)"));
+                            Text::tr("must be an ICD-10 code such as J06.9 (letter, two digits, "
+                                     "optional '.' and up to 4 more)"));
     return diagnosis;
 }
 

@@ -43,12 +43,13 @@ ConsultationContent ConsultationContent::read(json::Reader& reader)
         return content;
     if (content.disposition == Disposition::ToPharmacy && content.prescriptions.isEmpty())
         reader.fail(QStringLiteral("prescriptions"),
-                    tr("must not be empty when disposition is to_pharmacy"));
+                    Text::tr("must not be empty when disposition is to_pharmacy"));
     else if (content.disposition == Disposition::ToLab && content.labOrders.isEmpty())
         reader.fail(QStringLiteral("lab_orders"),
-                    tr("must not be empty when disposition is to_lab"));
+                    Text::tr("must not be empty when disposition is to_lab"));
     else if (content.disposition == Disposition::Refer && content.referralTo.trimmed().isEmpty())
-        reader.fail(QStringLiteral("referral_to"), tr("is required when disposition is refer"));
+        reader.fail(QStringLiteral("referral_to"),
+                    Text::tr("is required when disposition is refer"));
     return content;
 }
 

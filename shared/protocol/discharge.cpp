@@ -33,7 +33,7 @@ DischargeDetails DischargeDetails::read(json::Reader& reader)
     if (reader.ok() && details.outcome != DischargeOutcome::Discharged &&
         details.destination.trimmed().isEmpty())
         reader.fail(QStringLiteral("destination"),
-                    tr("is required when the outcome is admitted or referred"));
+                    Text::tr("is required when the outcome is admitted or referred"));
     return details;
 }
 

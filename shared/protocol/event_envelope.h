@@ -82,8 +82,9 @@ template <class P> struct EventEnvelope
     {
         EventEnvelope event;
         event.id = reader.requiredId(QStringLiteral("id"));
-        event.type = reader.requiredText(QStringLiteral("type"), 64, isValidEventType,
-                                         tr("must be <aggregate>.<event> in lower_snake_case"));
+        event.type =
+            reader.requiredText(QStringLiteral("type"), 64, isValidEventType,
+                                Text::tr("must be <aggregate>.<event> in lower_snake_case"));
         event.occurredAt = reader.requiredTimestamp(QStringLiteral("occurred_at"));
         event.actor = reader.requiredObject<StaffRef>(QStringLiteral("actor"));
         event.patientId = reader.optionalId(QStringLiteral("patient_id"));

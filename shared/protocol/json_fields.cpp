@@ -2,14 +2,7 @@
 
 #include "protocol/validation.h"
 
-#include <QCoreApplication>
-
 namespace openopd::protocol {
-
-QString tr(const char* text)
-{
-    return QCoreApplication::translate("openopd::protocol", text);
-}
 
 namespace json {
 
@@ -69,12 +62,12 @@ std::optional<double> Reader::optionalDouble(const QString& name, double min, do
         return std::nullopt;
     const QJsonValue value = m_object.value(name);
     if (!value.isDouble()) {
-        fail(name, tr("must be a number"));
+        fail(name, Text::tr("must be a number"));
         return std::nullopt;
     }
     const double number = value.toDouble();
     if (number < min || number > max) {
-        fail(name, tr("must be between %1 and %2").arg(min).arg(max));
+        fail(name, Text::tr("must be between %1 and %2").arg(min).arg(max));
         return std::nullopt;
     }
     return number;
@@ -120,25 +113,25 @@ bool isTimestamp(QStringView text)
 
 QString dateExpectation()
 {
-    return tr("must be a date YYYY-MM-DD between %1 and %2")
+    return Text::tr("must be a date YYYY-MM-DD between %1 and %2")
         .arg(formatDate(minDate()), formatDate(maxDate()));
 }
 
 QString timestampExpectation()
 {
-    return tr("must be an RFC 3339 timestamp with a zone, years 1970 to 2199, e.g. "
-              "2024-05-01T08:30:00.000Z");
+    return Text::tr("must be an RFC 3339 timestamp with a zone, years 1970 to 2199, e.g. "
+                    "2024-05-01T08:30:00.000Z");
 }
 
 QString idExpectation()
 {
-    return tr("must be a UUID (8-4-4-4-12 hex digits)");
+    return Text::tr("must be a UUID (8-4-4-4-12 hex digits)");
 }
 
 QString codeExpectation()
 {
-    return tr("must start with a letter or digit and contain only letters, digits, "
-              "'.', '_', '/' and '-'");
+    return Text::tr("must start with a letter or digit and contain only letters, digits, "
+                    "'.', '_', '/' and '-'");
 }
 
 } // namespace
@@ -185,7 +178,7 @@ QString Reader::optionalCode(const QString& name, qsizetype maxLength)
 
 void Reader::failEnum(const QString& name, const QStringList& allowed)
 {
-    fail(name, tr("must be one of: %1").arg(allowed.join(QStringLiteral(", "))));
+    fail(name, Text::tr("must be one of: %1").arg(allowed.join(QStringLiteral(", "))));
 }
 
 QStringList Reader::stringList(const QString& name, qsizetype maxItems, qsizetype maxLength)
@@ -196,11 +189,11 @@ QStringList Reader::stringList(const QString& name, qsizetype maxItems, qsizetyp
         const QString itemName = name + u'[' + QString::number(i) + u']';
         const QJsonValue item = array.at(i);
         if (!item.isString())
-            fail(itemName, tr("must be a string"));
+            fail(itemName, Text::tr("must be a string"));
         else if (item.toString().trimmed().isEmpty())
-            fail(itemName, tr("must not be empty"));
+            fail(itemName, Text::tr("must not be empty"));
         else if (item.toString().size() > maxLength)
-            fail(itemName, tr("is longer than %1 characters").arg(maxLength));
+            fail(itemName, Text::tr("is longer than %1 characters").arg(maxLength));
         else
             values.append(item.toString());
     }
@@ -230,8 +223,8 @@ void readVersion(Reader& reader)
     const QString name = QStringLiteral("v");
     const std::optional<qint64> version = reader.optionalInt64(name, 1, 1000000);
     if (version && *version > kProtocolVersion)
-        reader.fail(name, tr("version %1 is not supported; this build understands version %2 "
-                             "and older")
+        reader.fail(name, Text::tr("version %1 is not supported; this build understands version %2 "
+                                   "and older")
                               .arg(*version)
                               .arg(kProtocolVersion));
 }

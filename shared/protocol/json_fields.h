@@ -9,6 +9,7 @@
 #include "protocol/enums.h"
 #include "protocol/version.h"
 
+#include <QCoreApplication>
 #include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
@@ -20,8 +21,12 @@
 
 namespace openopd::protocol {
 
-// User-visible protocol texts, translation context "openopd::protocol".
-QString tr(const char* text);
+// User-visible protocol texts: Text::tr("…") translates in context "openopd::protocol"
+// (and lupdate extracts them under that context).
+class Text
+{
+    Q_DECLARE_TR_FUNCTIONS(openopd::protocol)
+};
 
 namespace json {
 
@@ -139,10 +144,12 @@ template <class T> bus::Result<T> decodeObject(const QJsonObject& object)
 
 template <class E> std::optional<E> Reader::optionalEnum(const QString& name)
 {
-    const QString wire = optionalString(name, 64);
-    if (!ok() || wire.isEmpty())
+    if (!ok() || !has(name))
         return std::nullopt;
-    const std::optional<E> value = enumFromWire<E>(wire);
+    const QString wire = optionalString(name, 64);
+    if (!ok())
+        return std::nullopt;
+    const std::optional<E> value = enumFromWire<E>(wire); // "" is not a value either
     if (!value)
         failEnum(name, wireValues<E>());
     return value;
@@ -151,7 +158,7 @@ template <class E> std::optional<E> Reader::optionalEnum(const QString& name)
 template <class E> E Reader::requiredEnum(const QString& name, E fallback)
 {
     if (ok() && !has(name)) {
-        fail(name, tr("is required"));
+        fail(name, Text::tr("is required"));
         return fallback;
     }
     return optionalEnum<E>(name).value_or(fallback);

@@ -20,7 +20,7 @@ PendingLabOrdersRequest PendingLabOrdersRequest::read(json::Reader& reader)
     request.limit = reader.optionalInt(QStringLiteral("limit"), 1, 200).value_or(50);
     if (reader.ok() && request.state && *request.state != LabOrderState::Ordered &&
         *request.state != LabOrderState::Collected)
-        reader.fail(QStringLiteral("state"), tr("must be one of: ordered, collected"));
+        reader.fail(QStringLiteral("state"), Text::tr("must be one of: ordered, collected"));
     return request;
 }
 

@@ -31,7 +31,8 @@ PatientDetails PatientDetails::read(json::Reader& reader)
     PatientDetails details;
     details.nationalId = reader.optionalText(
         QStringLiteral("national_id"), limits::kCode, isValidNationalId,
-        tr("must be letters and digits, in groups separated by single spaces, '.', '/' or '-'"));
+        Text::tr(
+            "must be letters and digits, in groups separated by single spaces, '.', '/' or '-'"));
     details.fullName = reader.requiredString(QStringLiteral("full_name"), limits::kName);
     details.dateOfBirth = reader.requiredDate(QStringLiteral("date_of_birth"));
     details.dateOfBirthEstimated =
@@ -39,8 +40,8 @@ PatientDetails PatientDetails::read(json::Reader& reader)
     details.sex = reader.requiredEnum(QStringLiteral("sex"), Sex::Unknown);
     details.phone =
         reader.optionalText(QStringLiteral("phone"), limits::kPhone, isValidPhone,
-                            tr("must be a phone number: digits, an optional leading '+', "
-                               "spaces and ( ) . / -"));
+                            Text::tr("must be a phone number: digits, an optional leading '+', "
+                                     "spaces and ( ) . / -"));
     details.address = reader.optionalString(QStringLiteral("address"), limits::kAddress);
     details.allergies =
         reader.stringList(QStringLiteral("allergies"), limits::kMaxAllergies, limits::kName);

@@ -54,7 +54,7 @@ DispensedLine DispensedLine::read(json::Reader& reader)
         total += batch.quantity;
     if (reader.ok() && total != line.quantity)
         reader.fail(QStringLiteral("batches"),
-                    tr("quantities add up to %1, not the line's quantity %2")
+                    Text::tr("quantities add up to %1, not the line's quantity %2")
                         .arg(total)
                         .arg(line.quantity));
     return line;
@@ -90,7 +90,7 @@ Dispense Dispense::read(json::Reader& reader)
     dispense.partial = reader.requiredBool(QStringLiteral("partial"));
     dispense.notes = reader.optionalString(QStringLiteral("notes"), limits::kReason);
     if (reader.ok() && dispense.lines.isEmpty())
-        reader.fail(QStringLiteral("lines"), tr("must not be empty"));
+        reader.fail(QStringLiteral("lines"), Text::tr("must not be empty"));
     return dispense;
 }
 

@@ -70,13 +70,14 @@ DispenseRequest DispenseRequest::read(json::Reader& reader)
     if (!reader.ok())
         return request;
     if (request.lines.isEmpty()) {
-        reader.fail(QStringLiteral("lines"), tr("must not be empty"));
+        reader.fail(QStringLiteral("lines"), Text::tr("must not be empty"));
         return request;
     }
     QSet<int> seen;
     for (qsizetype i = 0; i < request.lines.size(); ++i) {
         if (seen.contains(request.lines.at(i).line)) {
-            reader.fail(QStringLiteral("lines[%1].line").arg(i), tr("appears more than once"));
+            reader.fail(QStringLiteral("lines[%1].line").arg(i),
+                        Text::tr("appears more than once"));
             break;
         }
         seen.insert(request.lines.at(i).line);
@@ -194,12 +195,14 @@ AdjustStockRequest AdjustStockRequest::read(json::Reader& reader)
     if (!reader.ok())
         return request;
     if (request.reason == StockReason::Received || request.reason == StockReason::Dispensed)
-        reader.fail(QStringLiteral("reason"),
-                    tr("must be one of: count_correction, damaged, expired, returned, other"));
+        reader.fail(
+            QStringLiteral("reason"),
+            Text::tr("must be one of: count_correction, damaged, expired, returned, other"));
     else if (request.delta == 0 && !request.reorderLevel)
-        reader.fail(QStringLiteral("delta"), tr("must not be 0 unless reorder_level is given"));
+        reader.fail(QStringLiteral("delta"),
+                    Text::tr("must not be 0 unless reorder_level is given"));
     else if (request.reason == StockReason::Other && request.note.trimmed().isEmpty())
-        reader.fail(QStringLiteral("note"), tr("is required when the reason is other"));
+        reader.fail(QStringLiteral("note"), Text::tr("is required when the reason is other"));
     return request;
 }
 

@@ -42,9 +42,10 @@ CreatePatientReply CreatePatientReply::read(json::Reader& reader)
     reply.patient = reader.optionalObject<Patient>(QStringLiteral("patient"));
     reply.duplicates = reader.list<Patient>(QStringLiteral("duplicates"), 20, false);
     if (reader.ok() && reply.created && !reply.patient)
-        reader.fail(QStringLiteral("patient"), tr("is required when created is true"));
+        reader.fail(QStringLiteral("patient"), Text::tr("is required when created is true"));
     else if (reader.ok() && !reply.created && reply.duplicates.isEmpty())
-        reader.fail(QStringLiteral("duplicates"), tr("must not be empty when created is false"));
+        reader.fail(QStringLiteral("duplicates"),
+                    Text::tr("must not be empty when created is false"));
     return reply;
 }
 
@@ -81,7 +82,8 @@ GetPatientRequest GetPatientRequest::read(json::Reader& reader)
     request.patientId = reader.optionalId(QStringLiteral("patient_id"));
     request.mrn = reader.optionalCode(QStringLiteral("mrn"), limits::kCode);
     if (reader.ok() && request.patientId.isEmpty() == request.mrn.isEmpty())
-        reader.fail(QStringLiteral("patient_id"), tr("give exactly one of patient_id and mrn"));
+        reader.fail(QStringLiteral("patient_id"),
+                    Text::tr("give exactly one of patient_id and mrn"));
     return request;
 }
 

@@ -17,8 +17,8 @@ StaffRef StaffRef::read(json::Reader& reader)
     StaffRef staff;
     staff.id = reader.requiredText(
         QStringLiteral("id"), limits::kStaffId, isValidStaffId,
-        tr("must start with a letter or digit and contain only letters, digits, '.', '_', "
-           "'@' and '-'"));
+        Text::tr("must start with a letter or digit and contain only letters, digits, '.', '_', "
+                 "'@' and '-'"));
     staff.name = reader.requiredString(QStringLiteral("name"), limits::kName);
     staff.role = reader.requiredEnum(QStringLiteral("role"), StaffRole::Reception);
     return staff;

@@ -51,8 +51,8 @@ bool isWaitingState(VisitState state)
 QString readQueue(json::Reader& reader, const QString& name, bool required)
 {
     const QString expectation =
-        tr("must start with a lower-case letter or digit and contain only a-z, 0-9, '_' "
-           "and '-'");
+        Text::tr("must start with a lower-case letter or digit and contain only a-z, 0-9, '_' "
+                 "and '-'");
     return required ? reader.requiredText(name, limits::kQueue, isValidQueue, expectation)
                     : reader.optionalText(name, limits::kQueue, isValidQueue, expectation);
 }
@@ -124,11 +124,12 @@ Visit Visit::read(json::Reader& reader)
     visit.history =
         reader.list<VisitTransition>(QStringLiteral("history"), limits::kMaxVisitHistory, true);
     if (reader.ok() && visit.history.isEmpty())
-        reader.fail(QStringLiteral("history"), tr("must not be empty"));
+        reader.fail(QStringLiteral("history"), Text::tr("must not be empty"));
     else if (reader.ok() && visit.history.constFirst().state != VisitState::Registered)
-        reader.fail(QStringLiteral("history[0].state"), tr("must be registered"));
+        reader.fail(QStringLiteral("history[0].state"), Text::tr("must be registered"));
     else if (reader.ok() && visit.history.constLast().state != visit.state)
-        reader.fail(QStringLiteral("state"), tr("must equal the state of the last history entry"));
+        reader.fail(QStringLiteral("state"),
+                    Text::tr("must equal the state of the last history entry"));
     return visit;
 }
 

@@ -154,6 +154,9 @@ private Q_SLOTS:
         QVERIFY(findEndpoint(kCallNext.subjectBytes()));
         QVERIFY(findEvent(kStockLow.subjectBytes()));
         QVERIFY(!findEndpoint("opd.registration.nothing"));
+        QCOMPARE(serviceEndpointName(kCreatePatient.subjectBytes()),
+                 QStringLiteral("patient_create"));
+        QCOMPARE(serviceEndpointName("opd.admin.audit.verify"), QStringLiteral("audit_verify"));
     }
 
     void topLevelExamplesCarryVersion()

@@ -121,6 +121,8 @@ class TestProtocolInvalid : public QObject
         row("create: sex abbreviated", create, c, QStringLiteral("patient.sex"),
             QStringLiteral("F"), QStringLiteral("patient.sex"),
             QStringLiteral("female, male, other, unknown"));
+        row("create: sex empty", create, c, QStringLiteral("patient.sex"), QString(),
+            QStringLiteral("patient.sex"), QStringLiteral("one of"));
         row("create: sex wrong case", create, c, QStringLiteral("patient.sex"),
             QStringLiteral("Female"), QStringLiteral("patient.sex"), QStringLiteral("one of"));
         row("create: phone letters", create, c, QStringLiteral("patient.phone"),
@@ -198,6 +200,10 @@ class TestProtocolInvalid : public QObject
         row("open visit: priority unknown", open, o, QStringLiteral("priority"),
             QStringLiteral("high"), QStringLiteral("priority"),
             QStringLiteral("emergency, urgent, normal"));
+        row("open visit: priority empty", open, o, QStringLiteral("priority"), QString(),
+            QStringLiteral("priority"), QStringLiteral("one of"));
+        row("open visit: priority a number", open, o, QStringLiteral("priority"), 1,
+            QStringLiteral("priority"), QStringLiteral("string"));
         row("open visit: complaint oversized", open, o, QStringLiteral("complaint"), repeated(2001),
             QStringLiteral("complaint"), QStringLiteral("longer than 2000"));
         row("cancel: reason missing", decoder<CancelVisitRequest>(),
