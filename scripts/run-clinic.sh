@@ -155,9 +155,15 @@ start_services() {
             log "${service}: not built yet, skipped"
             continue
         fi
-        log "starting ${service}"
+        # Demo data (patients, staff, a drug formulary with stock) is loaded idempotently:
+        # a restart does not duplicate it.
+        local -a extra=()
+        case "${service}" in
+        openopd-registration | openopd-pharmacy) extra=(--seed-demo) ;;
+        esac
+        log "starting ${service} ${extra[*]}"
         OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" \
-            start_child "${service}" "${executable}"
+            start_child "${service}" "${executable}" "${extra[@]}"
     done
 }
 
