@@ -1,0 +1,264 @@
+#include "host/database.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QThread>
+#include <QUrl>
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace openopd::host {
+
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+std::atomic<quint64> g_connectionCounter{0};
+
+void setError(QString* error, const QString& text)
+{
+    if (error)
+        *error = text;
+}
+
+QString sqlErrorText(const QSqlError& error)
+{
+    return error.text().simplified();
+}
+
+// For messages: the statement, shortened (values are bound, so it holds no data).
+QString statementText(const QString& sql)
+{
+    const QString text = sql.simplified();
+    return text.size() > 160 ? text.left(157) + u"..."_s : text;
+}
+
+} // namespace
+
+Database::Database(DatabaseSpec spec, QString connectionName)
+    : m_spec(std::move(spec)), m_connectionName(std::move(connectionName)),
+      m_thread(QThread::currentThread())
+{}
+
+Database::~Database()
+{
+    if (m_db.isOpen())
+        m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+bus::Result<std::unique_ptr<Database>> Database::open(const QString& dbSpec, const QString& dataDir,
+                                                      const QString& serviceName,
+                                                      const QString& instance)
+{
+    auto spec = parseDatabaseSpec(dbSpec, dataDir, serviceName, instance);
+    if (!spec)
+        return spec.error();
+    const bool sqlite = spec->driver == Driver::Sqlite;
+    const QString driverName = sqlite ? u"QSQLITE"_s : u"QPSQL"_s;
+    if (!QSqlDatabase::isDriverAvailable(driverName)) {
+        return databaseError(u"cannot open "_s + spec->describe() + u": Qt's "_s + driverName +
+                             u" driver is not installed (Debian: "_s +
+                             (sqlite ? u"libqt6sql6-sqlite"_s : u"libqt6sql6-psql"_s) + u")"_s);
+    }
+    if (sqlite) {
+        const QString dir = QFileInfo(spec->path).absolutePath();
+        if (!QDir().mkpath(dir))
+            return databaseError(u"cannot open "_s + spec->describe() +
+                                 u": cannot create the directory "_s + dir);
+    }
+    const QString name =
+        u"openopd-"_s + serviceName + u'-' + QString::number(g_connectionCounter.fetch_add(1) + 1);
+    std::unique_ptr<Database> db(new Database(std::move(spec).value(), name));
+    const bus::BusError error = db->openConnection();
+    if (error.isError())
+        return error;
+    return db;
+}
+
+bus::BusError Database::openConnection()
+{
+    const bool sqlite = m_spec.driver == Driver::Sqlite;
+    m_db = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connectionName);
+    if (sqlite) {
+        m_db.setDatabaseName(m_spec.path);
+        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT="_s + QString::number(kBusyTimeoutMs));
+    } else {
+        m_db.setHostName(m_spec.host);
+        m_db.setPort(m_spec.port);
+        m_db.setDatabaseName(m_spec.database);
+        m_db.setUserName(m_spec.user);
+        m_db.setPassword(m_spec.password);
+        m_db.setConnectOptions(m_spec.connectOptions);
+    }
+    if (!m_db.open()) {
+        QString reason = sqlErrorText(m_db.lastError());
+        // libpq does not echo passwords, but a message must never carry one: make sure.
+        if (!m_spec.password.isEmpty()) {
+            reason.replace(m_spec.password, u"***"_s);
+            reason.replace(QString::fromUtf8(QUrl::toPercentEncoding(m_spec.password)), u"***"_s);
+        }
+        return databaseError(u"cannot open "_s + describe() + u": "_s + reason);
+    }
+    if (sqlite)
+        return configureSqlite();
+    // libpq prints NOTICE/WARNING messages raw on stderr, which would break the one-JSON-
+    // object-per-line service log; the server's own log keeps them.
+    QString error;
+    if (!execStatic(u"SET client_min_messages = error"_s, &error))
+        return databaseError(u"cannot use "_s + describe() + u": "_s + error);
+    return {};
+}
+
+bus::BusError Database::configureSqlite()
+{
+    const auto fail = [this](const QString& reason) {
+        return databaseError(u"cannot use "_s + describe() + u": "_s + reason);
+    };
+    QSqlQuery query(m_db);
+    if (!query.exec(u"PRAGMA journal_mode=WAL"_s) || !query.next())
+        return fail(u"PRAGMA journal_mode=WAL failed: "_s + sqlErrorText(query.lastError()));
+    const QString mode = query.value(0).toString();
+    if (mode.compare(u"wal"_s, Qt::CaseInsensitive) != 0)
+        return fail(u"WAL mode could not be enabled (journal_mode stays '"_s + mode +
+                    u"'; is it on a network or read-only file system?)"_s);
+
+    const QString settings[] = {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
+                                u"PRAGMA busy_timeout="_s + QString::number(kBusyTimeoutMs)};
+    for (const QString& setting : settings) {
+        if (!query.exec(setting))
+            return fail(setting + u" failed: "_s + sqlErrorText(query.lastError()));
+    }
+    // Read them back: a PRAGMA that SQLite does not know is silently ignored.
+    const struct
+    {
+        QString pragma;
+        int expected;
+    } checks[] = {
+        {u"synchronous"_s, 2}, {u"foreign_keys"_s, 1}, {u"busy_timeout"_s, kBusyTimeoutMs}};
+    for (const auto& check : checks) {
+        if (!query.exec(u"PRAGMA "_s + check.pragma) || !query.next() ||
+            query.value(0).toInt() != check.expected)
+            return fail(u"PRAGMA "_s + check.pragma + u" did not take effect"_s);
+    }
+    return {};
+}
+
+QSqlDatabase& Database::sql()
+{
+    assertOwnerThread();
+    return m_db;
+}
+
+QSqlQuery Database::prepare(const QString& sql, QString* error)
+{
+    assertOwnerThread();
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    if (!query.prepare(sql))
+        setError(error, u"cannot prepare '"_s + statementText(sql) + u"': "_s +
+                            sqlErrorText(query.lastError()));
+    return query;
+}
+
+bool Database::exec(QSqlQuery& query, const QVariantList& values, QString* error)
+{
+    for (const QVariant& value : values)
+        query.addBindValue(value);
+    if (query.exec())
+        return true;
+    setError(error, u"'"_s + statementText(query.lastQuery()) + u"' failed: "_s +
+                        sqlErrorText(query.lastError()));
+    return false;
+}
+
+bool Database::exec(QSqlQuery& query, const QVariantMap& values, QString* error)
+{
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        query.bindValue(it.key().startsWith(u':') ? it.key() : u':' + it.key(), it.value());
+    return exec(query, QVariantList{}, error);
+}
+
+std::optional<QSqlQuery> Database::run(const QString& sql, const QVariantList& values,
+                                       QString* error)
+{
+    QString prepareError;
+    QSqlQuery query = prepare(sql, &prepareError);
+    if (!prepareError.isEmpty()) {
+        setError(error, prepareError);
+        return std::nullopt;
+    }
+    if (!exec(query, values, error))
+        return std::nullopt;
+    return query;
+}
+
+bool Database::execStatic(const QString& statement, QString* error)
+{
+    QSqlQuery query(m_db);
+    if (query.exec(statement))
+        return true;
+    setError(error,
+             statement + u" failed on "_s + describe() + u": "_s + sqlErrorText(query.lastError()));
+    return false;
+}
+
+bool Database::transaction(const Work& work, QString* error)
+{
+    assertOwnerThread();
+    if (m_inTransaction) {
+        setError(error, u"nested transaction on "_s + describe() + u": not supported"_s);
+        return false;
+    }
+    const bool sqlite = m_spec.driver == Driver::Sqlite;
+    if (!execStatic(sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+        return false;
+    m_inTransaction = true;
+    const auto rollback = [this] {
+        QString ignored; // after a failed COMMIT PostgreSQL has already ended the transaction
+        execStatic(u"ROLLBACK"_s, &ignored);
+        m_inTransaction = false;
+    };
+
+    QString reason;
+    bool ok = false;
+    try {
+        ok = work(m_db, &reason);
+    } catch (...) {
+        rollback();
+        throw;
+    }
+    if (ok && !sqlite) {
+        // In an aborted PostgreSQL transaction every statement fails, and COMMIT "succeeds"
+        // by rolling back: ask before committing.
+        QString probeError;
+        if (!execStatic(u"SELECT 1"_s, &probeError)) {
+            ok = false;
+            reason = u"a statement inside the transaction failed, so PostgreSQL aborted it ("_s +
+                     probeError + u")"_s;
+        }
+    }
+    if (ok) {
+        QString commitError;
+        if (execStatic(u"COMMIT"_s, &commitError)) {
+            m_inTransaction = false;
+            return true;
+        }
+        reason = commitError;
+    }
+    rollback();
+    setError(error, reason.isEmpty() ? u"the transaction on "_s + describe() + u" was rolled back"_s
+                                     : reason);
+    return false;
+}
+
+void Database::assertOwnerThread() const
+{
+    Q_ASSERT_X(QThread::currentThread() == m_thread, "openopd::host::Database",
+               "used from a thread other than the one that opened it");
+}
+
+} // namespace openopd::host

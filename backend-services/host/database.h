@@ -1,0 +1,102 @@
+// A service's own database (database-per-service) through Qt SQL: SQLite in WAL mode by
+// default, PostgreSQL (QPSQL) when --db says so.
+//
+// Threading: a Database is owned by its service and used only on the thread that opened it
+// (Qt SQL connections are per thread). Never touch it from a NATS callback thread; the bridge
+// delivers on the owner thread already. Debug builds assert this.
+//
+// SQL: prepared statements with bound values only. The exceptions are DDL in migrations and
+// the fixed PRAGMA / BEGIN / COMMIT texts here, which are static strings.
+#pragma once
+
+#include "bus/result.h"
+#include "host/database_spec.h"
+#include "host/sql_dialect.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariantList>
+#include <QVariantMap>
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QThread;
+
+namespace openopd::host {
+
+class Database
+{
+public:
+    using Driver = host::Driver;
+    using Work = std::function<bool(QSqlDatabase& db, QString* error)>;
+
+    // Opens the database named by dbSpec (see parseDatabaseSpec()). SQLite: creates the
+    // directory, then sets and verifies journal_mode=WAL, synchronous=FULL, foreign_keys=ON,
+    // busy_timeout=5000 ms. synchronous=FULL fsyncs the WAL at every commit: with NORMAL a
+    // power cut may forget the last commits although their replies and outbox events already
+    // went out (the clinic would hold a token that the database no longer knows). One fsync
+    // per commit is cheap at an outpatient department's write rate.
+    // PostgreSQL: connects with a 10 s connect timeout unless the URL sets connect_timeout.
+    // Errors: Kind::NotConnected, code 503, naming the database and the reason, never the
+    // password.
+    static bus::Result<std::unique_ptr<Database>> open(const QString& dbSpec,
+                                                       const QString& dataDir,
+                                                       const QString& serviceName,
+                                                       const QString& instance = {});
+    // Closes and removes the Qt connection. Every QSqlQuery made on it must be gone by then.
+    ~Database();
+
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+    Database(Database&&) = delete;
+    Database& operator=(Database&&) = delete;
+
+    Driver driver() const { return m_spec.driver; }
+    SqlDialect dialect() const { return SqlDialect(m_spec.driver); }
+    QSqlDatabase& sql();
+    QString connectionName() const { return m_connectionName; }
+    // "SQLite /path/file.sqlite" or "PostgreSQL user@host:port/db": for logs, no password.
+    QString describe() const { return m_spec.describe(); }
+
+    // Prepares sql (placeholders `?` or `:name`). On failure *error is set (naming the
+    // statement and the driver's reason) and the returned query is not usable.
+    QSqlQuery prepare(const QString& sql, QString* error);
+    // Binds values in order to `?` placeholders, or by name to `:name` placeholders (a key
+    // may be given with or without the ':'), then executes. QByteArray binds as BLOB/BYTEA.
+    static bool exec(QSqlQuery& query, const QVariantList& values, QString* error);
+    static bool exec(QSqlQuery& query, const QVariantMap& values, QString* error);
+    // prepare() + exec() in one: the query on success (active; iterate it for a SELECT),
+    // std::nullopt and *error on failure.
+    std::optional<QSqlQuery> run(const QString& sql, const QVariantList& values, QString* error);
+
+    // BEGIN (SQLite: BEGIN IMMEDIATE, so the write lock is taken up front and two writers
+    // cannot deadlock upgrading read locks); work; COMMIT. Rolls back and returns false when
+    // work returns false (its *error is passed on, or "rolled back" if it set none), when
+    // work throws (the exception propagates), or when BEGIN/COMMIT fail.
+    // PostgreSQL: a statement that failed inside work aborts the whole transaction even if
+    // work ignores it and returns true; this is detected and reported as a rollback. SQLite
+    // has no such rule: there work decides alone. Also PostgreSQL: QPSQL frees a prepared
+    // statement (DEALLOCATE) when its QSqlQuery dies; in an aborted transaction that fails
+    // with a warning and the statement lingers until the connection closes. So keep prepared
+    // queries scoped to the statement they serve, not alive across a statement that may fail.
+    // Not reentrant: a transaction() inside work fails (no nested transactions).
+    bool transaction(const Work& work, QString* error);
+    bool inTransaction() const { return m_inTransaction; }
+
+private:
+    Database(DatabaseSpec spec, QString connectionName);
+    bus::BusError openConnection();
+    bus::BusError configureSqlite();
+    bool execStatic(const QString& statement, QString* error);
+    void assertOwnerThread() const;
+
+    DatabaseSpec m_spec;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    QThread* m_thread = nullptr;
+    bool m_inTransaction = false;
+};
+
+} // namespace openopd::host
