@@ -1,0 +1,107 @@
+#pragma once
+
+// SQL of the consultation service, prepared statements with bound values only. Every
+// function runs on the service thread; the writing ones are meant to run inside one
+// Database::transaction (ServiceHost::commit or a consumer's handler), together with the
+// outbox event that announces the change. Functions return false with *error when the
+// database fails; "not found" and "not allowed" are values, not failures.
+
+#include "host/database.h"
+#include "protocol/consultation_api.h"
+#include "protocol/lab.h"
+#include "protocol/validation.h"
+#include "protocol/visit.h"
+
+#include <optional>
+
+namespace openopd::consultation {
+
+// A visit as this service knows it: the queue entry (its state may be any visit state this
+// service tracks: registered, called, in_consultation, consulted, or a closing state) plus
+// who started the consultation and the consultation saved for it.
+struct VisitRecord
+{
+    protocol::QueueEntry entry;
+    QString calledById; // empty until called
+    QDateTime startedAt;
+    std::optional<protocol::StaffRef> startedBy;
+    QString consultationId;
+    QString closedReason;
+};
+
+// A visit that another service closed: cancelled, left unseen, discharged / admitted /
+// referred.
+struct VisitClosure
+{
+    QString visitId;
+    protocol::VisitState state = protocol::VisitState::Cancelled;
+    QDateTime at;
+    protocol::StaffRef by;
+    QString reason;
+};
+
+// One stored consultation, still encoded (the history reply budgets its size).
+struct StoredConsultation
+{
+    QString id;
+    QDateTime savedAt;
+    QByteArray body; // Consultation JSON
+};
+
+class ConsultationStore
+{
+public:
+    explicit ConsultationStore(host::Database& db) : m_db(db) {}
+
+    // --- from events (consumers) --------------------------------------------------------
+    // Adds a visit in state registered, unless it is known already (a repeated or late
+    // event: nothing changes) or was closed before its registration arrived (*added false).
+    bool addRegisteredVisit(const protocol::Visit& visit, const protocol::StaffRef& by,
+                            const QDateTime& occurredAt, const QString& eventId, bool* added,
+                            QString* error);
+    // Remembers the closure (first one wins) and takes the visit out of the queue if it is
+    // still registered, called or in consultation there (*changed).
+    bool closeVisit(const VisitClosure& closure, const QString& eventId, bool* changed,
+                    QString* error);
+    // Stores (or replaces, when the lab re-enters it) the result of one lab order.
+    bool storeLabResult(const protocol::LabResult& result, const QString& eventId, QString* error);
+
+    // --- the doctor's work ----------------------------------------------------------------
+    bool findVisit(const QString& visitId, std::optional<VisitRecord>* record, QString* error);
+    // The first registered visit of day (in queue, when not empty) by priority then token,
+    // made "called" by doctor; *called stays empty when nobody waits. Atomic: on SQLite the
+    // transaction holds the write lock (BEGIN IMMEDIATE); on PostgreSQL the candidate row is
+    // locked with FOR UPDATE SKIP LOCKED and the update is conditional on state =
+    // 'registered', retried with the next candidate if another instance won.
+    bool callNext(const QString& queue, QDate day, const protocol::StaffRef& doctor,
+                  const QString& room, const QDateTime& at, std::optional<VisitRecord>* called,
+                  QString* error);
+    // called (by doctor) -> in_consultation; *changed false when the row was not in that
+    // state any more (the caller re-reads to explain why).
+    bool markStarted(const QString& visitId, const protocol::StaffRef& doctor, const QDateTime& at,
+                     bool* changed, QString* error);
+    // Inserts the consultation and moves the visit (called or in consultation by the same
+    // doctor) to consulted; *saved false when it was not in that state any more.
+    bool saveConsultation(const protocol::Consultation& consultation, bool* saved, QString* error);
+
+    // --- reads ------------------------------------------------------------------------------
+    // Visits of day (one queue or all), registered and, with includeCalled, called and in
+    // consultation; by priority, token, registration time; at most limit.
+    bool listQueue(const QString& queue, QDate day, bool includeCalled, int limit,
+                   QList<protocol::QueueEntry>* entries, QString* error);
+    // A patient's consultations, newest first, saved before `before` when it is valid; at
+    // most limit.
+    bool listConsultations(const QString& patientId, const QDateTime& before, int limit,
+                           QList<StoredConsultation>* rows, QString* error);
+    // The lab results of one consultation by line, at most limit.
+    bool labResultsOf(const QString& consultationId, int limit, QList<protocol::LabResult>* results,
+                      QString* error);
+
+private:
+    bool conditionalUpdate(const QString& sql, const QVariantList& values, bool* changed,
+                           QString* error);
+
+    host::Database& m_db;
+};
+
+} // namespace openopd::consultation
