@@ -21,13 +21,17 @@ int main(int argc, char** argv)
                                     "Accepted for symmetry with the other services: the "
                                     "consultation service has no demo data of its own (its "
                                     "queue is built from registration's events)."));
+    QCommandLineOption ackWait(QString::fromLatin1(consultation::kAckWaitOption),
+                               QStringLiteral("Consumer ack wait (tests)."), QStringLiteral("ms"),
+                               QStringLiteral("30000"));
+    ackWait.setFlags(QCommandLineOption::HiddenFromHelp);
     host::ServiceHost host(
         {QStringLiteral("consultation"),
          QStringLiteral(OPENOPD_CONSULTATION_VERSION),
          QCoreApplication::translate("openopd::consultation",
                                      "The doctor's queue, consultations and patient history"),
          {},
-         {seedDemo}});
+         {seedDemo, ackWait}});
     if (auto exitCode = host.configure(app.arguments()))
         return *exitCode;
     consultation::ConsultationService service(host);
