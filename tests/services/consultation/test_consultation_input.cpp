@@ -4,6 +4,7 @@
 
 #include "bus/nats_library.h"
 #include "consultation_harness.h"
+#include "protocol/catalog.h"
 #include "service/jetstream_probe.h"
 
 #include <QJsonArray>
@@ -260,6 +261,26 @@ private Q_SLOTS:
                  {doctor(QStringLiteral("dr.a")), QStringLiteral("nosuchqueue"), {}});
         QVERIFY2(reply.ok(), qPrintable(reply.error().toString()));
         QVERIFY(!reply->entry.has_value());
+    }
+
+    // Discovery: INFO lists the five endpoints of the protocol, in queue group q.
+    void infoListsEveryEndpoint()
+    {
+        const QJsonObject info = callJson(*m_env.client, "$SRV.INFO.consultation", {});
+        QCOMPARE(info.value(u"type"_s).toString(), u"io.nats.micro.v1.info_response"_s);
+        QStringList subjects;
+        for (const QJsonValue& endpoint : info.value(u"endpoints"_s).toArray()) {
+            subjects.append(endpoint.toObject().value(u"subject"_s).toString());
+            QCOMPARE(endpoint.toObject().value(u"queue_group"_s).toString(), u"q"_s);
+        }
+        subjects.sort();
+        QStringList expected;
+        for (const EndpointInfo& endpoint : endpointCatalog())
+            if (endpoint.service == u"consultation"_s)
+                expected.append(QString::fromLatin1(endpoint.subject));
+        expected.sort();
+        QCOMPARE(expected.size(), 5);
+        QCOMPARE(subjects, expected);
     }
 
     void nothingWasWritten()
