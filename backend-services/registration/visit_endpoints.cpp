@@ -1,0 +1,147 @@
+// Visit endpoints: open (token), get, cancel, left unseen, waiting list.
+
+#include "endpoint_support.h"
+#include "patient_store.h"
+#include "protocol/limits.h"
+#include "visit_store.h"
+
+namespace openopd::registration {
+
+using namespace protocol;
+
+QDate RegistrationService::today()
+{
+    return QDate::currentDate();
+}
+
+void RegistrationService::openVisit(const OpenVisitRequest& request,
+                                    bus::Replier<VisitReply> replier)
+{
+    VisitReply reply;
+    const bool committed =
+        transact(replier, [&](host::Database& db, Failure& failure, QString* error) {
+            std::optional<Patient> patient;
+            if (!PatientStore(db).byId(request.patientId, &patient, error))
+                return false;
+            if (!patient) {
+                failure = notFound(QStringLiteral("patient_id"),
+                                   Text::tr("No patient has the id %1.").arg(request.patientId));
+                return false;
+            }
+            VisitStore visits(db);
+            const QDate day = today();
+            std::optional<Visit> open;
+            if (!visits.openVisitOn(request.patientId, day, &open, error))
+                return false;
+            if (open) {
+                failure = conflict(
+                    QStringLiteral("patient_id"),
+                    Text::tr("%1 already has an open visit today: token %2 in queue %3 (%4, visit "
+                             "%5). Close or cancel it before opening another.")
+                        .arg(patient->details.fullName)
+                        .arg(open->token)
+                        .arg(open->queue, toWire(open->state), open->id));
+                return false;
+            }
+            Visit visit;
+            if (!visits.nextToken(request.queue, day, &visit.token, error))
+                return false;
+            if (visit.token > limits::kMaxToken) {
+                failure = conflict(QStringLiteral("queue"),
+                                   Text::tr("The queue %1 has issued all %2 tokens for today.")
+                                       .arg(request.queue)
+                                       .arg(limits::kMaxToken));
+                return false;
+            }
+            const QDateTime now = nowUtc();
+            visit.id = newId();
+            visit.patientId = patient->id;
+            visit.patientName = patient->details.fullName;
+            visit.queue = request.queue;
+            visit.day = day;
+            visit.priority = request.priority;
+            visit.state = VisitState::Registered;
+            visit.complaint = request.complaint;
+            visit.history = {{VisitState::Registered, now, request.staff, {}}};
+            if (!visits.insert(visit, error) ||
+                !enqueue(db, kVisitRegistered, visit, request.staff, now, error))
+                return false;
+            reply.visit = std::move(visit);
+            return true;
+        });
+    if (committed)
+        replier.reply(reply);
+}
+
+void RegistrationService::getVisit(const GetVisitRequest& request, bus::Replier<VisitReply> replier)
+{
+    std::optional<Visit> visit;
+    QString error;
+    if (!VisitStore(m_host.database()).byId(request.visitId, &visit, &error))
+        return unavailable(replier, error);
+    if (!visit)
+        return replier.fail(errors::kNotFound,
+                            Text::tr("No visit has the id %1.").arg(request.visitId),
+                            QStringLiteral("visit_id"));
+    replier.reply(VisitReply{std::move(*visit)});
+}
+
+void RegistrationService::closeVisit(const StaffRef& staff, const QString& visitId, VisitState to,
+                                     const QString& reason, bus::Replier<VisitReply> replier)
+{
+    VisitReply reply;
+    const bool committed =
+        transact(replier, [&](host::Database& db, Failure& failure, QString* error) {
+            VisitStore visits(db);
+            std::optional<Visit> visit;
+            if (!visits.byId(visitId, &visit, error))
+                return false;
+            if (!visit) {
+                failure = notFound(QStringLiteral("visit_id"),
+                                   Text::tr("No visit has the id %1.").arg(visitId));
+                return false;
+            }
+            if (!isTransitionAllowed(visit->state, to)) {
+                failure = conflict(QStringLiteral("visit_id"),
+                                   (to == VisitState::Cancelled
+                                        ? Text::tr("Visit %1 (token %2, queue %3) cannot be "
+                                                   "cancelled: it is %4.")
+                                        : Text::tr("Visit %1 (token %2, queue %3) cannot be marked "
+                                                   "left unseen: it is %4."))
+                                       .arg(visitId)
+                                       .arg(visit->token)
+                                       .arg(visit->queue, toWire(visit->state)));
+                return false;
+            }
+            const QDateTime now = nowUtc();
+            if (visit->history.size() >= limits::kMaxVisitHistory)
+                visit->history.removeAt(1);
+            visit->history.append({to, now, staff, reason});
+            visit->state = to;
+            VisitStatusChange change{visit->id,  visit->patientId, visit->queue,
+                                     visit->day, visit->token,     to,
+                                     now,        reason,           {}};
+            const auto& event = to == VisitState::Cancelled ? kVisitCancelled : kVisitLeftUnseen;
+            if (!visits.save(*visit, error) || !enqueue(db, event, change, staff, now, error))
+                return false;
+            reply.visit = std::move(*visit);
+            return true;
+        });
+    if (committed)
+        replier.reply(reply);
+}
+
+void RegistrationService::waitingList(const WaitingListRequest& request,
+                                      bus::Replier<VisitListReply> replier)
+{
+    VisitListReply reply;
+    reply.day = request.day.isValid() ? request.day : today();
+    QString error;
+    if (!VisitStore(m_host.database())
+             .list(request.queue, reply.day, request.includeClosed,
+                   static_cast<int>(limits::kMaxListItems), &reply.visits, &error))
+        return unavailable(replier, error);
+    replier.reply(reply);
+}
+
+} // namespace openopd::registration
