@@ -94,6 +94,24 @@ public:
         return typed;
     }
 
+    // Steps and views the tests share (pharmacy_steps.cpp). Days count from today.
+    std::optional<protocol::PendingPrescription> pendingFor(const QString& consultationId);
+    QList<protocol::LabOrder> labOrdersFor(const QString& consultationId);
+    QList<protocol::StockItem> stockOf(const QString& drugCode);
+    int quantityOf(const QString& drugCode, const QString& batch); // -1 when unknown
+    bool receive(const QString& drugCode, const QString& batch, int expiresInDays, int quantity,
+                 std::optional<int> reorderLevel = std::nullopt);
+    // Publishes the consultation and waits until its prescription is pending.
+    bool prescribe(const protocol::Consultation& consultation);
+    bus::Result<protocol::DispenseReply> dispense(const QString& consultationId,
+                                                  const QList<protocol::DispenseRequestLine>& lines,
+                                                  const QString& notes = {});
+    QList<protocol::EventEnvelope<protocol::Dispense>> dispensedFor(const QString& consultationId);
+    QList<protocol::StockLow> lowEventsOf(const QString& drugCode);
+    QList<protocol::StockMovement>
+    movementsOf(const bus::Event<protocol::EventEnvelope<protocol::StockMovement>>& event,
+                const QString& drugCode);
+
 private:
     bool startService(const QStringList& extra);
 
