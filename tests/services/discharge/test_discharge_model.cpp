@@ -1,0 +1,131 @@
+// Unit: when a visit is ready for release, whatever order its events arrive in.
+
+#include "discharge/release_visit.h"
+#include "discharge_fixture.h"
+
+#include <QTest>
+#include <algorithm>
+#include <functional>
+
+using namespace openopd;
+using namespace openopd::discharge;
+using namespace openopd::protocol;
+using namespace openopd::testing::discharge;
+
+namespace {
+
+using Step = std::function<void(ReleaseVisit&)>;
+
+// Applies the steps in the given order, recomputing after each (as the consumer does).
+ReleaseVisit run(const QString& visitId, const QList<Step>& steps, LabProgress lab = {})
+{
+    ReleaseVisit visit;
+    visit.visitId = visitId;
+    for (const Step& step : steps) {
+        step(visit);
+        recompute(visit, lab);
+    }
+    return visit;
+}
+
+} // namespace
+
+class TestDischargeModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void dispensedVisitIsReadyInEveryOrder()
+    {
+        const Visit visit = newVisit(7);
+        const Consultation c = consultation(visit, Disposition::ToPharmacy);
+        Dispense first = dispense(c, true);
+        Dispense second = dispense(c);
+        second.dispensedAt = first.dispensedAt.addSecs(600);
+        QList<Step> steps{[&](ReleaseVisit& v) { applyRegistered(v, visit); },
+                          [&](ReleaseVisit& v) { applyConsulted(v, c); },
+                          [&](ReleaseVisit& v) { applyDispensed(v, second); },
+                          [&](ReleaseVisit& v) { applyDispensed(v, first); }};
+        QList<int> order{0, 1, 2, 3};
+        int permutations = 0;
+        do {
+            QList<Step> ordered;
+            for (int i : order)
+                ordered.append(steps.at(i));
+            const ReleaseVisit v = run(visit.id, ordered);
+            QCOMPARE(v.state, VisitState::Dispensed);
+            QCOMPARE(v.readySince, first.dispensedAt); // the first dispense
+            QCOMPARE(v.consultationId, c.id);
+            QCOMPARE(v.token, 7);
+            QVERIFY(v.isListable());
+            ++permutations;
+        } while (std::next_permutation(order.begin(), order.end()));
+        QCOMPARE(permutations, 24);
+    }
+
+    void readiness_data()
+    {
+        QTest::addColumn<int>("disposition");
+        QTest::addColumn<int>("labResults");
+        QTest::addColumn<bool>("withPrescription");
+        QTest::addColumn<int>("state");
+        QTest::addColumn<bool>("ready");
+        auto row = [](const char* name, Disposition d, int results, bool rx, VisitState s,
+                      bool ready) {
+            QTest::newRow(name) << static_cast<int>(d) << results << rx << static_cast<int>(s)
+                                << ready;
+        };
+        row("discharge", Disposition::Discharge, 0, false, VisitState::Consulted, true);
+        row("admit", Disposition::Admit, 0, false, VisitState::Consulted, true);
+        row("refer", Disposition::Refer, 0, false, VisitState::Consulted, true);
+        row("to_pharmacy", Disposition::ToPharmacy, 0, false, VisitState::AwaitingPharmacy, false);
+        row("to_lab, 1 of 2", Disposition::ToLab, 1, false, VisitState::AwaitingLab, false);
+        row("to_lab, 2 of 2", Disposition::ToLab, 2, false, VisitState::AwaitingLab, true);
+        row("to_lab, 2 of 2, drugs to dispense", Disposition::ToLab, 2, true,
+            VisitState::AwaitingPharmacy, false);
+    }
+    void readiness()
+    {
+        QFETCH(int, disposition);
+        QFETCH(int, labResults);
+        QFETCH(bool, withPrescription);
+        QFETCH(int, state);
+        QFETCH(bool, ready);
+        const Visit visit = newVisit(1);
+        const Consultation c =
+            consultation(visit, static_cast<Disposition>(disposition), 2, withPrescription);
+        const ReleaseVisit v = run(visit.id,
+                                   {[&](ReleaseVisit& r) { applyRegistered(r, visit); },
+                                    [&](ReleaseVisit& r) { applyConsulted(r, c); }},
+                                   {labResults, c.savedAt.addSecs(60)});
+        QCOMPARE(static_cast<int>(v.state), state);
+        QCOMPARE(v.readySince.isValid(), ready);
+    }
+
+    void closedVisitsAreNotReady()
+    {
+        const Visit visit = newVisit(2);
+        const Consultation c = consultation(visit, Disposition::Discharge);
+        Discharge d;
+        d.visitId = visit.id;
+        d.patientId = visit.patientId;
+        d.recordedAt = nowUtc();
+        d.details.outcome = DischargeOutcome::Referred;
+        // The discharge arriving before the consultation must not reopen the visit.
+        const ReleaseVisit v = run(visit.id, {[&](ReleaseVisit& r) { applyDischarged(r, d); },
+                                              [&](ReleaseVisit& r) { applyConsulted(r, c); },
+                                              [&](ReleaseVisit& r) { applyRegistered(r, visit); }});
+        QCOMPARE(v.state, VisitState::Referred);
+        QVERIFY(!v.readySince.isValid());
+        const ReleaseVisit cancelled =
+            run(visit.id, {[&](ReleaseVisit& r) { applyRegistered(r, visit); },
+                           [&](ReleaseVisit& r) {
+                               applyStatusChange(r, statusChange(visit, VisitState::Cancelled));
+                           }});
+        QCOMPARE(cancelled.state, VisitState::Cancelled);
+        QVERIFY(!cancelled.readySince.isValid());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDischargeModel)
+#include "test_discharge_model.moc"
