@@ -1,0 +1,207 @@
+// The end checks of the fault run: every service's lists, the stream's counts per subject,
+// the dead-letter stream and the audit log against what the run did.
+
+#include "fault_run.h"
+#include "flow_support.h"
+
+#include <QSet>
+
+namespace openopd::testing {
+
+using namespace protocol;
+using flow::call;
+using flow::callMany;
+using flow::streamMessages;
+using flow::subjectCounts;
+
+namespace {
+
+QString subject(const char* s)
+{
+    return QString::fromLatin1(s);
+}
+
+} // namespace
+
+int usableStock(bus::Connection& client, const QString& drugCode)
+{
+    StockListRequest request;
+    request.query = drugCode;
+    request.limit = 1000;
+    auto reply = call(client, kStockList, request);
+    if (!reply)
+        return -1;
+    int total = 0;
+    for (const StockItem& item : reply->items)
+        if (item.drugCode == drugCode && item.expiry > flow::clinicToday())
+            total += item.quantity;
+    return total;
+}
+
+QStringList checkNothingLostOrDuplicated(bus::Connection& client, const FaultRunSettings& settings,
+                                         const FaultRunResult& r, const FaultBaseline& baseline)
+{
+    const qsizetype n = r.visits.size();
+    const int pharmacy = r.pharmacyVisits(settings);
+    QStringList problems;
+
+    // registration: each visit once, discharged; one visit per patient.
+    QHash<QString, int> visitSeen;
+    QHash<QString, int> patientSeen;
+    qsizetype listed = 0;
+    for (const QString& queue : settings.queues) {
+        WaitingListRequest request;
+        request.queue = queue;
+        request.includeClosed = true;
+        auto list = call(client, kWaitingList, request);
+        if (!list) {
+            problems << QStringLiteral("registration: waiting list of %1: %2")
+                            .arg(queue, list.error().toString());
+            continue;
+        }
+        listed += list->visits.size();
+        for (const Visit& visit : list->visits) {
+            ++visitSeen[visit.id];
+            ++patientSeen[visit.patientId];
+            if (visit.state != VisitState::Discharged)
+                problems << QStringLiteral("registration: visit %1 is %2")
+                                .arg(visit.id, toWire(visit.state));
+        }
+    }
+    if (listed != n)
+        problems << QStringLiteral("registration lists %1 visits, expected %2").arg(listed).arg(n);
+    for (auto it = r.visits.cbegin(); it != r.visits.cend(); ++it)
+        if (visitSeen.value(it.value()) != 1)
+            problems << QStringLiteral("registration lists visit %1 (#%2) %3 times")
+                            .arg(it.value())
+                            .arg(it.key())
+                            .arg(visitSeen.value(it.value()));
+    for (auto it = patientSeen.cbegin(); it != patientSeen.cend(); ++it)
+        if (it.value() != 1)
+            problems << QStringLiteral("patient %1 has %2 visits").arg(it.key()).arg(it.value());
+
+    // registration: each patient once (found by national id).
+    QList<SearchPatientsRequest> searches;
+    QList<int> indexes = r.patients.keys();
+    std::sort(indexes.begin(), indexes.end());
+    for (int i : std::as_const(indexes))
+        searches.append(
+            {FaultRun::nationalId(settings.seed, i), PatientSearchField::NationalId, 5});
+    const auto found = callMany(client, kSearchPatients, searches);
+    for (qsizetype k = 0; k < found.size(); ++k) {
+        const int i = indexes.at(k);
+        if (!found.at(k) || !found.at(k)->ok())
+            problems << QStringLiteral("search patient #%1 failed").arg(i);
+        else if (found.at(k)->value().patients.size() != 1 ||
+                 found.at(k)->value().patients.at(0).id != r.patients.value(i))
+            problems << QStringLiteral("patient #%1 found %2 times")
+                            .arg(i)
+                            .arg(found.at(k)->value().patients.size());
+    }
+
+    // consultation: nobody waiting, exactly one consultation per patient, for its visit.
+    for (const QString& queue : settings.queues) {
+        auto waitingNow = call(client, kDoctorQueue, DoctorQueueRequest{queue, true});
+        if (!waitingNow || !waitingNow->entries.isEmpty())
+            problems << QStringLiteral("consultation: %1 still queued in %2")
+                            .arg(waitingNow ? waitingNow->entries.size() : -1)
+                            .arg(queue);
+    }
+    QList<PatientHistoryRequest> histories;
+    for (int i : std::as_const(indexes))
+        histories.append({r.patients.value(i), 50, {}});
+    const auto history = callMany(client, kPatientHistory, histories);
+    for (qsizetype k = 0; k < history.size(); ++k) {
+        const int i = indexes.at(k);
+        if (!history.at(k) || !history.at(k)->ok()) {
+            problems << QStringLiteral("history of patient #%1 failed").arg(i);
+            continue;
+        }
+        const auto& entries = history.at(k)->value().entries;
+        if (entries.size() != 1 || entries.at(0).consultation.visitId != r.visits.value(i))
+            problems
+                << QStringLiteral("patient #%1 has %2 consultations").arg(i).arg(entries.size());
+    }
+
+    // pharmacy: nothing pending, the stock went down by exactly one unit per visit.
+    auto pendingRx = call(client, kPendingPrescriptions, PendingPrescriptionsRequest{200});
+    if (!pendingRx || !pendingRx->prescriptions.isEmpty())
+        problems << QStringLiteral("pharmacy: prescriptions still pending");
+    const int stockAfter = usableStock(client, settings.drugCode);
+    if (stockAfter != baseline.stock - pharmacy)
+        problems << QStringLiteral("pharmacy: %1 stock %2 -> %3, expected -%4")
+                        .arg(settings.drugCode)
+                        .arg(baseline.stock)
+                        .arg(stockAfter)
+                        .arg(pharmacy);
+
+    // discharge: nothing pending.
+    auto releases = call(client, kPendingReleases, PendingReleasesRequest{1000});
+    if (!releases || !releases->releases.isEmpty())
+        problems << QStringLiteral("discharge: %1 releases still pending")
+                        .arg(releases ? releases->releases.size() : -1);
+
+    // OPD_EVENTS: each event once per visit (the stream drops re-published ids).
+    const QHash<QString, qint64> after = subjectCounts(client);
+    const QList<std::pair<const char*, qint64>> expected{
+        {kPatientRegistered.subject, n}, {kVisitRegistered.subject, n},
+        {kVisitCalled.subject, n},       {kVisitConsultationStarted.subject, n},
+        {kVisitConsulted.subject, n},    {kVisitDispensed.subject, pharmacy},
+        {kVisitDischarged.subject, n}};
+    for (const auto& [name, count] : expected) {
+        const qint64 delta = after.value(subject(name)) - baseline.subjects.value(subject(name));
+        if (delta != count)
+            problems << QStringLiteral("OPD_EVENTS: %1 x%2, expected %3")
+                            .arg(subject(name))
+                            .arg(delta)
+                            .arg(count);
+    }
+    const qint64 deadLetters = streamMessages(client, QStringLiteral("OPD_DLQ"));
+    if (deadLetters != 0)
+        problems << QStringLiteral("OPD_DLQ holds %1 events").arg(deadLetters);
+
+    // audit: one record per event, per visit, and the chain verifies.
+    QList<AuditQueryRequest> audits;
+    for (int i : std::as_const(indexes)) {
+        AuditQueryRequest request;
+        request.patientId = r.patients.value(i);
+        request.limit = 100;
+        audits.append(request);
+    }
+    const auto audited = callMany(client, kAuditQuery, audits);
+    for (qsizetype k = 0; k < audited.size(); ++k) {
+        const int i = indexes.at(k);
+        if (!audited.at(k) || !audited.at(k)->ok()) {
+            problems << QStringLiteral("audit query of patient #%1 failed").arg(i);
+            continue;
+        }
+        const auto& records = audited.at(k)->value().records;
+        const qsizetype want = 6 + (i % settings.pharmacyEvery == 0 ? 1 : 0);
+        QSet<QString> ids;
+        QSet<QString> subjects;
+        for (const AuditRecord& record : records) {
+            ids.insert(record.eventId);
+            subjects.insert(record.subject);
+        }
+        if (records.size() != want || ids.size() != want || subjects.size() != want)
+            problems << QStringLiteral("audit: patient #%1 has %2 records (%3 events, %4 "
+                                       "subjects), expected %5")
+                            .arg(i)
+                            .arg(records.size())
+                            .arg(ids.size())
+                            .arg(subjects.size())
+                            .arg(want);
+    }
+    auto verified = call(client, kAuditVerify, AuditVerifyRequest{});
+    const qint64 events = streamMessages(client);
+    if (!verified || !verified->intact || verified->headSeq != events)
+        problems << QStringLiteral("audit: verify %1, head %2, stream %3 events")
+                        .arg(verified
+                                 ? (verified->intact ? QStringLiteral("intact") : verified->reason)
+                                 : verified.error().toString())
+                        .arg(verified ? verified->headSeq : -1)
+                        .arg(events);
+    return problems;
+}
+
+} // namespace openopd::testing

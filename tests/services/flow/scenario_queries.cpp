@@ -1,0 +1,167 @@
+#include "scenario_queries.h"
+
+#include "flow_support.h"
+#include "micro_shapes.h"
+#include "opd_cluster.h"
+#include "protocol/catalog.h"
+
+#include <QDebug>
+#include <QJsonArray>
+#include <QSet>
+
+namespace openopd::testing::flow {
+
+using namespace openopd::protocol;
+
+QStringList visitStates(const Visit& visit)
+{
+    QStringList list;
+    for (const VisitTransition& t : visit.history)
+        list << toWire(t.state);
+    return list;
+}
+
+std::optional<Visit> registrationVisit(bus::Connection& client, const QString& visitId)
+{
+    auto reply = call(client, kGetVisit, GetVisitRequest{visitId});
+    if (!reply)
+        return std::nullopt;
+    return reply->visit;
+}
+
+bool registrationReaches(bus::Connection& client, const QString& visitId, VisitState state,
+                         int timeoutMs)
+{
+    std::optional<Visit> last;
+    const bool reached = poll(
+        [&] {
+            last = registrationVisit(client, visitId);
+            return last && last->state == state;
+        },
+        timeoutMs);
+    if (!reached)
+        qWarning().noquote() << "registration: visit" << visitId << "is"
+                             << (last ? visitStates(*last).join(u'>') : QStringLiteral("?"))
+                             << "- expected" << toWire(state);
+    return reached;
+}
+
+std::optional<QueueEntry> queueEntry(bus::Connection& client, const QString& queue,
+                                     const QString& visitId, bool* ok)
+{
+    DoctorQueueRequest request;
+    request.queue = queue;
+    auto reply = call(client, kDoctorQueue, request);
+    if (ok)
+        *ok = reply.ok();
+    if (!reply)
+        return std::nullopt;
+    for (const QueueEntry& entry : reply->entries)
+        if (entry.visitId == visitId)
+            return entry;
+    return std::nullopt;
+}
+
+DrugStock stockOf(bus::Connection& client, const QString& drugCode)
+{
+    StockListRequest request;
+    request.query = drugCode;
+    request.limit = 1000;
+    DrugStock stock;
+    auto reply = call(client, kStockList, request);
+    if (!reply)
+        return stock;
+    for (const StockItem& item : reply->items) {
+        if (item.drugCode != drugCode)
+            continue;
+        stock.code = item.drugCode;
+        stock.name = item.drugName;
+        if (item.expiry > clinicToday()) {
+            stock.batches.insert(item.batch, item.quantity);
+            stock.expiry.insert(item.batch, item.expiry);
+            stock.total += item.quantity;
+        }
+    }
+    return stock;
+}
+
+QList<AuditRecord> auditOfPatient(bus::Connection& client, const QString& patientId)
+{
+    AuditQueryRequest request;
+    request.patientId = patientId;
+    request.limit = 1000;
+    auto reply = call(client, kAuditQuery, request);
+    return reply ? reply->records : QList<AuditRecord>{};
+}
+
+namespace {
+
+template <class T> QString differs(const char* what, const T& actual, const T& expected)
+{
+    QString text;
+    QDebug(&text).nospace() << what << ": got " << actual << ", expected " << expected;
+    return text;
+}
+
+// INFO/STATS of one service: exactly the catalog's endpoints, queue group "q".
+QString checkEndpoints(const QString& service, const QJsonObject& answer, bool requireTraffic)
+{
+    QSet<QString> expected;
+    for (const EndpointInfo& e : endpointCatalog())
+        if (e.service == service)
+            expected.insert(QString::fromLatin1(e.subject));
+    if (expected.isEmpty())
+        return QStringLiteral("the catalog has no endpoint for ") + service;
+    QSet<QString> listed;
+    qint64 requests = 0;
+    for (const QJsonValue& value : answer.value(QStringLiteral("endpoints")).toArray()) {
+        const QJsonObject endpoint = value.toObject();
+        const QString subject = endpoint.value(QStringLiteral("subject")).toString();
+        listed.insert(subject);
+        if (endpoint.value(QStringLiteral("queue_group")).toString() != QStringLiteral("q"))
+            return service + QStringLiteral(": queue group of ") + subject +
+                   QStringLiteral(" is not q");
+        requests += endpoint.value(QStringLiteral("num_requests")).toInteger();
+    }
+    if (listed != expected)
+        return service + QStringLiteral(": ") + differs("endpoints", listed, expected);
+    if (requireTraffic && requests == 0)
+        return service + QStringLiteral(": STATS shows no request");
+    return {};
+}
+
+} // namespace
+
+QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic)
+{
+    QList<QByteArray> raw;
+    const QList<QJsonObject> all = gather(client, "$SRV." + verb, 1000, &raw);
+    QSet<QString> names;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const QString problem = checkShape(QString::fromLatin1(verb), raw.at(i), all.at(i));
+        if (!problem.isEmpty())
+            return problem;
+        names.insert(all.at(i).value(QStringLiteral("name")).toString());
+    }
+    const QStringList services = OpdCluster::serviceNames();
+    const QSet<QString> expectedNames(services.cbegin(), services.cend());
+    if (names != expectedNames)
+        return differs("services answering", names, expectedNames);
+    if (all.size() != services.size())
+        return differs("answers", all.size(), services.size());
+
+    for (const QString& service : services) {
+        const QList<QJsonObject> one = gather(client, "$SRV." + verb + '.' + service.toUtf8());
+        if (one.size() != 1)
+            return service + QStringLiteral(": ") + differs("answers", one.size(), qsizetype(1));
+        if (verb == "PING")
+            continue;
+        const QString problem =
+            checkEndpoints(service, one.at(0), requireTraffic && verb == "STATS");
+        if (!problem.isEmpty())
+            return problem;
+    }
+    return {};
+}
+
+} // namespace openopd::testing::flow

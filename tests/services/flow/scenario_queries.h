@@ -1,0 +1,52 @@
+#pragma once
+
+// What the book scenario asks each service about its one visit (tests/services/flow):
+// registration's view of the visit, the doctor's queue entry, a drug's stock, the audit
+// records of the patient, and the $SRV discovery check of all five services.
+
+#include "bus/connection.h"
+#include "protocol/endpoints.h"
+
+#include <QDate>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace openopd::testing::flow {
+
+struct DrugStock
+{
+    QString code;
+    QString name;
+    QHash<QString, int> batches; // unexpired batch -> quantity
+    QHash<QString, QDate> expiry;
+    int total = 0;
+};
+
+// The visit's states in order, from its history.
+QStringList visitStates(const protocol::Visit& visit);
+
+std::optional<protocol::Visit> registrationVisit(bus::Connection& client, const QString& visitId);
+
+// Waits until registration reports the visit in state; warns with the states seen if not.
+bool registrationReaches(bus::Connection& client, const QString& visitId,
+                         protocol::VisitState state, int timeoutMs);
+
+// The visit's entry in the doctor's queue (ok: the queue request itself succeeded).
+std::optional<protocol::QueueEntry> queueEntry(bus::Connection& client, const QString& queue,
+                                               const QString& visitId, bool* ok = nullptr);
+
+// The drug's unexpired batches from the pharmacy's stock list.
+DrugStock stockOf(bus::Connection& client, const QString& drugCode);
+
+QList<protocol::AuditRecord> auditOfPatient(bus::Connection& client, const QString& patientId);
+
+// $SRV.<verb> (PING, INFO or STATS) to all and to each of the five services: every answer
+// has the ADR-32 shape, each service answers once, INFO/STATS list exactly the endpoints the
+// protocol catalog assigns to it (queue group "q"); with requireTraffic, STATS must show
+// requests on every service. Empty when all holds, else the first problem.
+QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic);
+
+} // namespace openopd::testing::flow
