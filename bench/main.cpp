@@ -2,6 +2,9 @@
 // JSON lines on stdout (see README.md) and diagnostics on stderr.
 
 #include "bridge_bench.h"
+#ifdef OPENOPD_FLOW_BENCH
+#include "flow_bench.h"
+#endif
 #include "bus/nats_library.h"
 
 #include <QCoreApplication>
@@ -24,6 +27,13 @@ constexpr Subcommand kSubcommands[] = {
      "bridge [--quick] [--rounds N] [--only reqrep|events]\n"
      "      the bus bridge vs raw nats.c: request/reply latency, event throughput",
      &openopd::bench::runBridgeBench},
+#ifdef OPENOPD_FLOW_BENCH
+    {"flow",
+     "flow [--quick] [--seconds N] [--clients N] [--samples N] [--patients N] [--queries N]\n"
+     "     [--cache DIR] [--only load|latency|search]\n"
+     "      the OPD services: registrations/s, open-visit -> queue latency, search at 1M",
+     &openopd::bench::runFlowBench},
+#endif
 };
 
 void printUsage(std::FILE* stream)
