@@ -9,8 +9,6 @@
 #include "scenario_queries.h"
 #include "service/jetstream_probe.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QSet>
 #include <QTest>
 #include <csignal>
@@ -25,11 +23,6 @@ namespace {
 const QString kQueue = QStringLiteral("flow-scenario");
 constexpr int kWaitMs = 20000; // bound of every "eventually" (events cross two consumers)
 constexpr int kPrescribed = 15;
-
-QString err(const bus::BusError& error)
-{
-    return error.toString();
-}
 
 } // namespace
 
@@ -52,10 +45,6 @@ class TestOpdScenario : public QObject
 
     bus::Connection& client() { return *m_client; }
 
-    std::optional<Visit> registrationVisit()
-    {
-        return flow::registrationVisit(client(), m_visit.id);
-    }
     bool registrationReaches(VisitState state)
     {
         return flow::registrationReaches(client(), m_visit.id, state, kWaitMs);
@@ -103,7 +92,7 @@ private Q_SLOTS:
                                          QDate(1987, 3, 14), QStringLiteral("870314-55-0101"));
         request.patient.allergies = {QStringLiteral("penicillin")};
         auto created = call(client(), kCreatePatient, request);
-        QVERIFY2(created, qPrintable(err(created.error())));
+        QVERIFY2(created, qPrintable(describe(created.error())));
         QVERIFY(created->created);
         QVERIFY(created->patient.has_value());
         m_patient = *created->patient;
@@ -112,7 +101,7 @@ private Q_SLOTS:
         QVERIFY(!m_patient.mrn.isEmpty());
 
         auto got = call(client(), kGetPatient, GetPatientRequest{m_patient.id, {}});
-        QVERIFY2(got, qPrintable(err(got.error())));
+        QVERIFY2(got, qPrintable(describe(got.error())));
         QCOMPARE(got->patient.id, m_patient.id);
         QCOMPARE(got->patient.details, m_patient.details);
 
@@ -131,7 +120,7 @@ private Q_SLOTS:
             search.by = by;
             search.limit = 50;
             auto found = call(client(), kSearchPatients, search);
-            QVERIFY2(found, qPrintable(err(found.error())));
+            QVERIFY2(found, qPrintable(describe(found.error())));
             bool hit = false;
             for (const Patient& p : found->patients)
                 hit = hit || p.id == m_patient.id;
@@ -155,7 +144,7 @@ private Q_SLOTS:
         request.queue = kQueue;
         request.complaint = QStringLiteral("Fever and sore throat for 3 days");
         auto opened = call(client(), kOpenVisit, request);
-        QVERIFY2(opened, qPrintable(err(opened.error())));
+        QVERIFY2(opened, qPrintable(describe(opened.error())));
         m_visit = opened->visit;
         QCOMPARE(m_visit.token, 1);
         QCOMPARE(m_visit.state, VisitState::Registered);
@@ -171,13 +160,13 @@ private Q_SLOTS:
         QCOMPARE(again.error().kind, bus::BusError::Kind::ServiceError);
         QCOMPARE(again.error().code, errors::kConflict);
 
-        const auto visit = registrationVisit();
+        const auto visit = flow::registrationVisit(client(), m_visit.id);
         QVERIFY(visit.has_value());
         QCOMPARE(visit->state, VisitState::Registered);
         WaitingListRequest waiting;
         waiting.queue = kQueue;
         auto list = call(client(), kWaitingList, waiting);
-        QVERIFY2(list, qPrintable(err(list.error())));
+        QVERIFY2(list, qPrintable(describe(list.error())));
         QCOMPARE(list->visits.size(), 1);
         QCOMPARE(list->visits.at(0).id, m_visit.id);
     }
@@ -203,7 +192,7 @@ private Q_SLOTS:
         request.queue = kQueue;
         request.room = QStringLiteral("Room 3");
         auto called = call(client(), kCallNext, request);
-        QVERIFY2(called, qPrintable(err(called.error())));
+        QVERIFY2(called, qPrintable(describe(called.error())));
         QVERIFY(called->entry.has_value());
         QCOMPARE(called->entry->visitId, m_visit.id);
         QCOMPARE(called->entry->state, VisitState::Called);
@@ -214,12 +203,12 @@ private Q_SLOTS:
 
         // Nobody else waits in this queue.
         auto none = call(client(), kCallNext, request);
-        QVERIFY2(none, qPrintable(err(none.error())));
+        QVERIFY2(none, qPrintable(describe(none.error())));
         QVERIFY(!none->entry.has_value());
 
         auto started =
             call(client(), kStartConsultation, StartConsultationRequest{doctor(), m_visit.id});
-        QVERIFY2(started, qPrintable(err(started.error())));
+        QVERIFY2(started, qPrintable(describe(started.error())));
         QCOMPARE(started->entry.state, VisitState::InConsultation);
         const auto entry = queueEntry();
         QVERIFY(entry.has_value());
@@ -234,7 +223,7 @@ private Q_SLOTS:
         StockListRequest stockRequest;
         stockRequest.limit = 1000;
         auto stock = call(client(), kStockList, stockRequest);
-        QVERIFY2(stock, qPrintable(err(stock.error())));
+        QVERIFY2(stock, qPrintable(describe(stock.error())));
         QVERIFY2(!stock->items.isEmpty(), "the demo formulary has no stock");
         QHash<QString, int> totals;
         for (const StockItem& item : stock->items)
@@ -284,7 +273,7 @@ private Q_SLOTS:
         c.labOrders = {lab};
         c.disposition = Disposition::ToPharmacy;
         auto saved = call(client(), kSaveConsultation, request);
-        QVERIFY2(saved, qPrintable(err(saved.error())));
+        QVERIFY2(saved, qPrintable(describe(saved.error())));
         m_consultation = saved->consultation;
         QVERIFY(!m_consultation.id.isEmpty());
         QCOMPARE(m_consultation.visitId, m_visit.id);
@@ -294,7 +283,7 @@ private Q_SLOTS:
 
         // Registration follows (consulted, then awaiting the pharmacy); the queue lets go.
         QVERIFY(registrationReaches(VisitState::AwaitingPharmacy));
-        const QStringList seen = visitStates(*registrationVisit());
+        const QStringList seen = visitStates(*flow::registrationVisit(client(), m_visit.id));
         QVERIFY2(seen.contains(QStringLiteral("consulted")), qPrintable(seen.join(u'>')));
         bool ok = false;
         QVERIFY(poll([&] { return !queueEntry(&ok).has_value() && ok; }, kWaitMs));
@@ -304,7 +293,7 @@ private Q_SLOTS:
         QCOMPARE(again.error().code, errors::kConflict);
 
         auto history = call(client(), kPatientHistory, PatientHistoryRequest{m_patient.id, 20, {}});
-        QVERIFY2(history, qPrintable(err(history.error())));
+        QVERIFY2(history, qPrintable(describe(history.error())));
         QCOMPARE(history->entries.size(), 1);
         QCOMPARE(history->entries.at(0).consultation.id, m_consultation.id);
     }
@@ -338,7 +327,7 @@ private Q_SLOTS:
         request.consultationId = m_consultation.id;
         request.lines = {DispenseRequestLine{1, kPrescribed}};
         auto dispensed = call(client(), kDispense, request);
-        QVERIFY2(dispensed, qPrintable(err(dispensed.error())));
+        QVERIFY2(dispensed, qPrintable(describe(dispensed.error())));
         m_dispense = dispensed->dispense;
         QCOMPARE(m_dispense.visitId, m_visit.id);
         QCOMPARE(m_dispense.partial, false);
@@ -371,7 +360,7 @@ private Q_SLOTS:
                      m_drugBefore.batches.value(b.batch) - b.quantity);
 
         auto list = call(client(), kPendingPrescriptions, PendingPrescriptionsRequest{200});
-        QVERIFY2(list, qPrintable(err(list.error())));
+        QVERIFY2(list, qPrintable(describe(list.error())));
         for (const PendingPrescription& p : list->prescriptions)
             QVERIFY2(p.consultationId != m_consultation.id, "still pending after a full dispense");
         // Dispensing again is refused and takes nothing.
@@ -406,7 +395,7 @@ private Q_SLOTS:
         auto collected =
             call(client(), kCollectSample,
                  CollectSampleRequest{labTechnician(), order->id, QStringLiteral("S-24-0001"), {}});
-        QVERIFY2(collected, qPrintable(err(collected.error())));
+        QVERIFY2(collected, qPrintable(describe(collected.error())));
         QCOMPARE(collected->order.state, LabOrderState::Collected);
         QVERIFY(collected->order.collectedBy.has_value());
         QCOMPARE(collected->order.collectedBy->id, labTechnician().id);
@@ -420,14 +409,14 @@ private Q_SLOTS:
         request.result.referenceRange = QStringLiteral("4.0-11.0");
         request.result.flag = LabFlag::Normal;
         auto resulted = call(client(), kEnterLabResult, request);
-        QVERIFY2(resulted, qPrintable(err(resulted.error())));
+        QVERIFY2(resulted, qPrintable(describe(resulted.error())));
         m_labResult = resulted->result;
         QCOMPARE(m_labResult.orderId, order->id);
         QCOMPARE(m_labResult.visitId, m_visit.id);
         QCOMPARE(m_labResult.entry.value, QStringLiteral("5.4"));
 
         auto pendingOrders = call(client(), kPendingLabOrders, PendingLabOrdersRequest{});
-        QVERIFY2(pendingOrders, qPrintable(err(pendingOrders.error())));
+        QVERIFY2(pendingOrders, qPrintable(describe(pendingOrders.error())));
         for (const LabOrder& o : pendingOrders->orders)
             QVERIFY2(o.id != order->id, "the order is still pending after its result");
 
@@ -479,7 +468,7 @@ private Q_SLOTS:
         request.details.nextVisit = clinicToday().addDays(7);
         request.details.postMedication = m_consultation.content.prescriptions;
         auto recorded = call(client(), kRecordDischarge, request);
-        QVERIFY2(recorded, qPrintable(err(recorded.error())));
+        QVERIFY2(recorded, qPrintable(describe(recorded.error())));
         QCOMPARE(recorded->discharge.visitId, m_visit.id);
         QCOMPARE(recorded->discharge.patientId, m_patient.id);
         QCOMPARE(recorded->discharge.details.nextVisit, request.details.nextVisit);
@@ -487,7 +476,7 @@ private Q_SLOTS:
 
         QVERIFY(registrationReaches(VisitState::Discharged));
         // Every step is in the visit's history, in order, with who did it.
-        const auto visit = registrationVisit();
+        const auto visit = flow::registrationVisit(client(), m_visit.id);
         QVERIFY(visit.has_value());
         const QStringList seen = visitStates(*visit);
         const QStringList expected{QStringLiteral("registered"),        QStringLiteral("called"),
@@ -524,7 +513,7 @@ private Q_SLOTS:
         WaitingListRequest waiting;
         waiting.queue = kQueue;
         auto open = call(client(), kWaitingList, waiting);
-        QVERIFY2(open, qPrintable(err(open.error())));
+        QVERIFY2(open, qPrintable(describe(open.error())));
         QVERIFY(open->visits.isEmpty());
     }
 
@@ -570,7 +559,7 @@ private Q_SLOTS:
         byStaff.staffId = pharmacist().id;
         byStaff.limit = 1000;
         auto staffRecords = call(client(), kAuditQuery, byStaff);
-        QVERIFY2(staffRecords, qPrintable(err(staffRecords.error())));
+        QVERIFY2(staffRecords, qPrintable(describe(staffRecords.error())));
         bool dispenseAudited = false;
         for (const AuditRecord& r : staffRecords->records) {
             QCOMPARE(r.actor.id, pharmacist().id);
@@ -582,7 +571,7 @@ private Q_SLOTS:
         // One record per event in the stream, and the chain verifies.
         const qint64 events = streamMessages(client());
         auto verified = call(client(), kAuditVerify, AuditVerifyRequest{});
-        QVERIFY2(verified, qPrintable(err(verified.error())));
+        QVERIFY2(verified, qPrintable(describe(verified.error())));
         QVERIFY2(verified->intact, qPrintable(verified->reason));
         QCOMPARE(verified->checked, verified->headSeq);
         QCOMPARE(verified->headSeq, events);
