@@ -12,8 +12,6 @@ namespace openopd::audit {
 
 inline constexpr char kLogConsumer[] = "audit-log";
 inline constexpr char kLogFilter[] = "opd.events.>";
-// Hidden option: the consumer's ack wait in ms (fault tests shorten redelivery after a kill).
-inline constexpr char kAckWaitOption[] = "ack-wait-ms";
 
 host::HandlerResult appendEvent(const bus::JsMessage& message, host::Database& db);
 

@@ -20,13 +20,6 @@ constexpr qsizetype kReplyBudgetBytes = 900 * 1024;
 // Records read per statement while verifying (bounded memory for any log size).
 constexpr int kVerifyPage = 500;
 
-std::chrono::milliseconds ackWait(const host::ServiceHost& host)
-{
-    bool ok = false;
-    const int ms = host.commandLine().value(QString::fromLatin1(kAckWaitOption)).toInt(&ok);
-    return std::chrono::milliseconds(ok && ms > 0 ? ms : 30000);
-}
-
 } // namespace
 
 void AuditService::addMigrations(host::Migrations& migrations)
@@ -54,7 +47,6 @@ bool AuditService::start()
     host::EventConsumerOptions options;
     options.durable = QByteArray(kLogConsumer);
     options.filterSubject = QByteArray(kLogFilter);
-    options.ackWait = ackWait(m_host);
     m_host.addConsumer(options, &appendEvent);
     return true;
 }

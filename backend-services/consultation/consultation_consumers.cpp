@@ -99,23 +99,14 @@ HandlerResult onDischarged(const bus::JsMessage& message, ConsultationStore& sto
 
 void ConsultationConsumers::start()
 {
-    // --ack-wait-ms (hidden; fault tests shorten it): how long a delivery may stay unacked
-    // before the server redelivers it, e.g. after a crash.
-    bool ok = false;
-    const int ackWaitMs =
-        m_host.commandLine().value(QString::fromLatin1(kAckWaitOption)).toInt(&ok);
-    const auto ackWait = std::chrono::milliseconds(ok && ackWaitMs > 0 ? ackWaitMs : 30000);
-
     host::EventConsumerOptions queue;
     queue.durable = QByteArrayLiteral("consultation-queue");
     queue.filterSubject = QByteArrayLiteral("opd.events.visit.>");
-    queue.ackWait = ackWait;
     m_host.addConsumer(queue, &ConsultationConsumers::onVisitEvent);
 
     host::EventConsumerOptions lab;
     lab.durable = QByteArrayLiteral("consultation-lab");
     lab.filterSubject = QByteArrayLiteral("opd.events.lab.>");
-    lab.ackWait = ackWait;
     m_host.addConsumer(lab, &ConsultationConsumers::onLabEvent);
 }
 

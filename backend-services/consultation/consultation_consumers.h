@@ -24,9 +24,6 @@
 
 namespace openopd::consultation {
 
-// The hidden command-line option that sets the consumers' ack wait in milliseconds.
-inline constexpr char kAckWaitOption[] = "ack-wait-ms";
-
 class ConsultationConsumers
 {
 public:

@@ -16,8 +16,6 @@ inline constexpr char kPendingConsumer[] = "discharge-pending";
 inline constexpr char kPendingFilter[] = "opd.events.visit.>";
 inline constexpr char kLabConsumer[] = "discharge-lab";
 inline constexpr char kLabFilter[] = "opd.events.lab.resulted";
-// Hidden option: the consumers' ack wait in ms (fault tests shorten redelivery after a kill).
-inline constexpr char kAckWaitOption[] = "ack-wait-ms";
 
 host::HandlerResult onVisitEvent(const bus::JsMessage& message, host::Database& db);
 host::HandlerResult onLabResulted(const bus::JsMessage& message, host::Database& db);

@@ -13,17 +13,6 @@ namespace openopd::discharge {
 
 namespace errors = protocol::errors;
 
-namespace {
-
-std::chrono::milliseconds ackWait(const host::ServiceHost& host)
-{
-    bool ok = false;
-    const int ms = host.commandLine().value(QString::fromLatin1(kAckWaitOption)).toInt(&ok);
-    return std::chrono::milliseconds(ok && ms > 0 ? ms : 30000);
-}
-
-} // namespace
-
 void DischargeService::addMigrations(host::Migrations& migrations)
 {
     discharge::addMigrations(migrations);
@@ -50,12 +39,10 @@ bool DischargeService::start()
     host::EventConsumerOptions visits;
     visits.durable = QByteArray(kPendingConsumer);
     visits.filterSubject = QByteArray(kPendingFilter);
-    visits.ackWait = ackWait(m_host);
     m_host.addConsumer(visits, &onVisitEvent);
     host::EventConsumerOptions lab;
     lab.durable = QByteArray(kLabConsumer);
     lab.filterSubject = QByteArray(kLabFilter);
-    lab.ackWait = visits.ackWait;
     m_host.addConsumer(lab, &onLabResulted);
     return true;
 }

@@ -19,7 +19,8 @@ constexpr auto kDrainTimeout = std::chrono::seconds(10);
 constexpr auto kFlushTimeout = std::chrono::seconds(10);
 constexpr auto kStreamRetry = std::chrono::seconds(2);
 
-QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions)
+QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
+                                      const QString& demoData)
 {
     QCommandLineOption faultPoint(
         QStringLiteral("fault-point"),
@@ -27,6 +28,20 @@ QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions)
         QStringLiteral("names"));
     faultPoint.setFlags(QCommandLineOption::HiddenFromHelp);
     serviceOptions.append(faultPoint);
+    serviceOptions.append(QCommandLineOption(
+        QString::fromLatin1(kSeedDemoOption),
+        demoData.isEmpty()
+            ? QCoreApplication::translate("openopd::host::ServiceHost",
+                                          "Accepted like every service's; this one has no demo "
+                                          "data of its own (it is built from events).")
+            : demoData));
+    QCommandLineOption ackWait(
+        QString::fromLatin1(kAckWaitOption),
+        QStringLiteral("Test only: how long a consumer's delivery may stay unacknowledged "
+                       "before the server redelivers it (default 30000)."),
+        QStringLiteral("ms"));
+    ackWait.setFlags(QCommandLineOption::HiddenFromHelp);
+    serviceOptions.append(ackWait);
     serviceOptions.append(QCommandLineOption(
         QStringLiteral("stream-replicas"),
         QCoreApplication::translate("openopd::host::ServiceHost",
@@ -45,8 +60,9 @@ ServiceHost::~ServiceHost() = default;
 
 std::optional<int> ServiceHost::configure(const QStringList& arguments)
 {
-    m_commandLine = parseServiceCommandLine(m_definition.name, m_definition.version, arguments,
-                                            hostOptions(m_definition.extraOptions));
+    m_commandLine =
+        parseServiceCommandLine(m_definition.name, m_definition.version, arguments,
+                                hostOptions(m_definition.extraOptions, m_definition.demoData));
     switch (m_commandLine.action) {
     case ParsedCommandLine::Action::ShowHelp:
     case ParsedCommandLine::Action::ShowVersion:
@@ -70,6 +86,16 @@ std::optional<int> ServiceHost::configure(const QStringList& arguments)
         return kExitConfigError;
     }
     m_streamSizing.replicas = replicas;
+    if (const QString ackWait = m_commandLine.value(QString::fromLatin1(kAckWaitOption));
+        !ackWait.isEmpty()) {
+        const int ms = ackWait.toInt(&ok);
+        if (!ok || ms < 100 || ms > 3600000) {
+            std::fputs("--ack-wait-ms must be a number of milliseconds from 100 to 3600000\n",
+                       stderr);
+            return kExitConfigError;
+        }
+        m_consumerAckWait = std::chrono::milliseconds(ms);
+    }
     return std::nullopt;
 }
 
@@ -182,6 +208,8 @@ bool ServiceHost::commit(const Database::Work& work, QString* error)
 EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,
                                         EventConsumer::Handler handler)
 {
+    if (m_consumerAckWait)
+        options.ackWait = *m_consumerAckWait;
     auto* consumer = new EventConsumer(*m_bus, *m_database, m_faults, std::move(options),
                                        std::move(handler), this);
     connect(consumer, &EventConsumer::errorOccurred, this, [consumer](const bus::BusError& e) {

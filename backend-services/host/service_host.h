@@ -29,13 +29,19 @@ namespace openopd::host {
 
 class SignalWatcher;
 
+// Options every service has besides the common connection and database ones.
+inline constexpr char kSeedDemoOption[] = "seed-demo";  // load the service's demo data
+inline constexpr char kAckWaitOption[] = "ack-wait-ms"; // hidden: consumers' ack wait (tests)
+
 struct ServiceDefinition
 {
     QString name;    // ^[A-Za-z0-9_-]+$, also the database file's name
     QString version; // SemVer
     QString description;
     QJsonObject metadata;
-    QList<QCommandLineOption> extraOptions; // the service's own, e.g. --seed-demo
+    QList<QCommandLineOption> extraOptions; // the service's own, e.g. --generate-patients
+    // What --seed-demo loads, for --help (translated); empty: the service has no demo data.
+    QString demoData;
 };
 
 class ServiceHost final : public QObject
@@ -59,6 +65,11 @@ public:
 
     const ParsedCommandLine& commandLine() const { return m_commandLine; }
     const ServiceOptions& options() const { return m_commandLine.options; }
+    // --seed-demo was given: a service with demo data loads it in its onReady().
+    bool seedDemoRequested() const
+    {
+        return m_commandLine.isSet(QString::fromLatin1(kSeedDemoOption));
+    }
     bus::Connection& bus() { return *m_bus; }
     Database& database() { return *m_database; }
     MicroService& micro() { return *m_micro; }
@@ -69,6 +80,7 @@ public:
     // poked. False with *error when the transaction rolled back.
     bool commit(const Database::Work& work, QString* error);
     // A durable consumer, started now if the host is ready, else when it becomes ready.
+    // --ack-wait-ms, when given, overrides options.ackWait.
     EventConsumer* addConsumer(EventConsumerOptions options, EventConsumer::Handler handler);
 
     // Graceful stop: stop taking requests, finish those in flight, stop consumers, flush the
@@ -89,6 +101,7 @@ private:
     ParsedCommandLine m_commandLine;
     FaultPoints m_faults;
     StreamSizing m_streamSizing;
+    std::optional<std::chrono::milliseconds> m_consumerAckWait;
     std::unique_ptr<Database> m_database;
     bus::Connection* m_bus = nullptr;
     MicroService* m_micro = nullptr;

@@ -17,7 +17,8 @@ int main(int argc, char** argv)
                             QStringLiteral("Pharmacy and lab: prescriptions, dispensing, stock, "
                                            "lab orders and results"),
                             {},
-                            pharmacy::PharmacyService::options()});
+                            {},
+                            pharmacy::PharmacyService::demoDataDescription()});
     if (auto exitCode = host.configure(app.arguments()))
         return *exitCode;
     pharmacy::PharmacyService service(host);

@@ -9,18 +9,13 @@
 
 namespace openopd::pharmacy {
 
-namespace {
-const QString kSeedDemo = QStringLiteral("seed-demo");
-} // namespace
-
 PharmacyService::PharmacyService(host::ServiceHost& host) : m_host(host) {}
 
-QList<QCommandLineOption> PharmacyService::options()
+QString PharmacyService::demoDataDescription()
 {
-    return {QCommandLineOption(
-        kSeedDemo, QCoreApplication::translate("openopd::pharmacy",
-                                               "Load the demo drug formulary with stock "
-                                               "(idempotent: existing batches are kept)."))};
+    return QCoreApplication::translate("openopd::pharmacy",
+                                       "Load the demo drug formulary with stock (idempotent: "
+                                       "existing batches are kept).");
 }
 
 void PharmacyService::addMigrations(host::Migrations& migrations)
@@ -40,7 +35,7 @@ void PharmacyService::serve(const bus::Endpoint<Req, Rep>& endpoint,
 
 bool PharmacyService::start()
 {
-    if (m_host.commandLine().isSet(kSeedDemo)) {
+    if (m_host.seedDemoRequested()) {
         QString error;
         int batches = 0;
         if (!seedDemo(m_host, &batches, &error)) {

@@ -21,7 +21,7 @@ class PharmacyService
 public:
     explicit PharmacyService(host::ServiceHost& host);
 
-    static QList<QCommandLineOption> options(); // --seed-demo
+    static QString demoDataDescription(); // what --seed-demo loads, for --help
     static void addMigrations(host::Migrations& migrations);
     // Loads the demo formulary when asked, then registers the endpoints and consumers.
     bool start();

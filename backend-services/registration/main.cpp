@@ -15,20 +15,19 @@ int main(int argc, char** argv)
 {
     QCoreApplication app(argc, argv);
     bus::NatsLibrary nats;
-    const QCommandLineOption seedDemo(
-        QStringLiteral("seed-demo"),
-        registration::Text::tr("Load the demo staff and a few hundred demo patients (once; "
-                               "running it again adds nothing)."));
     const QCommandLineOption generate(
         QStringLiteral("generate-patients"),
         registration::Text::tr("Make sure at least <n> synthetic patients exist (for load "
                                "tests; no events are published for them)."),
         QStringLiteral("n"));
-    host::ServiceHost host({QStringLiteral("registration"),
-                            QStringLiteral("0.1.0"),
-                            QStringLiteral("Patients, visits and queue tokens"),
-                            {},
-                            {seedDemo, generate}});
+    host::ServiceHost host(
+        {QStringLiteral("registration"),
+         QStringLiteral("1.0.0"),
+         registration::Text::tr("Patients, visits and queue tokens"),
+         {},
+         {generate},
+         registration::Text::tr("Load the demo staff and a few hundred demo patients (once; "
+                                "running it again adds nothing).")});
     if (auto exitCode = host.configure(app.arguments()))
         return *exitCode;
     qint64 generateCount = 0;
@@ -44,10 +43,9 @@ int main(int argc, char** argv)
             return 2;
         }
     }
-    const bool seed = host.commandLine().isSet(seedDemo.names().constFirst());
     registration::RegistrationService service(host);
     return host.run(&registration::addMigrations, [&] {
-        if (seed && !registration::seedDemo(host))
+        if (host.seedDemoRequested() && !registration::seedDemo(host))
             return false;
         if (generateCount > 0 && !registration::generatePatients(host.database(), generateCount))
             return false;

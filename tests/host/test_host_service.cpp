@@ -7,8 +7,10 @@
 #include "service/service_process.h"
 #include "support/nats_server.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
@@ -156,6 +158,42 @@ private Q_SLOTS:
         QCOMPARE(errors, kCalls);
         QCOMPARE(callJson(*m_client, "test.svc.counts", {}).value(QStringLiteral("notes")).toInt(),
                  0);
+    }
+
+    // The host's own options: a bad value stops the service before it touches the database
+    // or NATS (exit 2, the option named); --seed-demo is listed, the test-only one is not.
+    void hostOptionsAreCheckedAndDocumented_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("output");
+        QTest::newRow("ack wait not a number")
+            << QStringList{QStringLiteral("--ack-wait-ms"), QStringLiteral("soon")} << 2
+            << QStringLiteral("--ack-wait-ms must be a number of milliseconds");
+        QTest::newRow("ack wait too short")
+            << QStringList{QStringLiteral("--ack-wait-ms"), QStringLiteral("5")} << 2
+            << QStringLiteral("--ack-wait-ms must be a number of milliseconds");
+        QTest::newRow("replicas out of range")
+            << QStringList{QStringLiteral("--stream-replicas"), QStringLiteral("7")} << 2
+            << QStringLiteral("--stream-replicas must be a number from 1 to 5");
+        QTest::newRow("help") << QStringList{QStringLiteral("--help")} << 0
+                              << QStringLiteral("--seed-demo");
+    }
+    void hostOptionsAreCheckedAndDocumented()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(int, exitCode);
+        QFETCH(QString, output);
+        QTemporaryDir dir;
+        QProcess process;
+        process.start(QStringLiteral(OPENOPD_TEST_SERVICE), args(dir) + arguments);
+        QVERIFY(process.waitForFinished(10000));
+        QCOMPARE(process.exitCode(), exitCode);
+        const QString text =
+            QString::fromUtf8(process.readAllStandardOutput() + process.readAllStandardError());
+        QVERIFY2(text.contains(output), qPrintable(text));
+        QVERIFY2(!text.contains(QStringLiteral("--ack-wait-ms <ms>")), qPrintable(text));
+        QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("svc.sqlite"))));
     }
 
     void cleanupTestCase()

@@ -66,7 +66,7 @@ public:
         };
         options.maxDeliver = number("max-deliver", 5);
         options.backoff = {std::chrono::milliseconds(number("backoff-ms", 1000))};
-        options.ackWait = std::chrono::milliseconds(number("ack-wait-ms", 30000));
+        // --ack-wait-ms is the host's own option: it overrides options.ackWait.
         m_host.addConsumer(options, [this](const bus::JsMessage& m, host::Database& db) {
             return onNoteAdded(m, db);
         });
@@ -164,9 +164,8 @@ int main(int argc, char** argv)
          {QCommandLineOption(QStringLiteral("max-deliver"), QStringLiteral("Attempts."),
                              QStringLiteral("n"), QStringLiteral("5")),
           QCommandLineOption(QStringLiteral("backoff-ms"), QStringLiteral("Retry delay."),
-                             QStringLiteral("ms"), QStringLiteral("1000")),
-          QCommandLineOption(QStringLiteral("ack-wait-ms"), QStringLiteral("Ack wait."),
-                             QStringLiteral("ms"), QStringLiteral("30000"))}});
+                             QStringLiteral("ms"), QStringLiteral("1000"))},
+         {}});
     if (auto exitCode = host.configure(app.arguments()))
         return *exitCode;
     TestService service(host);
