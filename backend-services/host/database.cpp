@@ -255,6 +255,46 @@ bool Database::transaction(const Work& work, QString* error)
     return false;
 }
 
+Database::Step Database::savepoint(const Work& step, QString* error)
+{
+    assertOwnerThread();
+    if (!m_inTransaction) {
+        setError(error, u"a savepoint outside a transaction on "_s + describe());
+        return Step::Broken;
+    }
+    if (!execStatic(u"SAVEPOINT opd_step"_s, error))
+        return Step::Broken;
+    const auto undo = [this](QString* undoError) {
+        return execStatic(u"ROLLBACK TO SAVEPOINT opd_step"_s, undoError) &&
+               execStatic(u"RELEASE SAVEPOINT opd_step"_s, undoError);
+    };
+    QString reason;
+    bool ok = false;
+    try {
+        ok = step(m_db, &reason);
+    } catch (...) {
+        QString ignored; // the caller's transaction() rolls everything back
+        undo(&ignored);
+        throw;
+    }
+    if (ok && m_spec.driver != Driver::Sqlite) {
+        QString probeError; // see transaction(): a failed statement aborts until ROLLBACK TO
+        if (!execStatic(u"SELECT 1"_s, &probeError)) {
+            ok = false;
+            reason = u"a statement inside the step failed ("_s + probeError + u")"_s;
+        }
+    }
+    if (ok && execStatic(u"RELEASE SAVEPOINT opd_step"_s, &reason))
+        return Step::Kept;
+    QString undoError;
+    if (!undo(&undoError)) {
+        setError(error, reason + u"; undoing the step failed too: "_s + undoError);
+        return Step::Broken;
+    }
+    setError(error, reason.isEmpty() ? u"the step was rolled back"_s : reason);
+    return Step::Undone;
+}
+
 void Database::assertOwnerThread() const
 {
     Q_ASSERT_X(QThread::currentThread() == m_thread, "openopd::host::Database",

@@ -85,6 +85,14 @@ public:
     bool transaction(const Work& work, QString* error);
     bool inTransaction() const { return m_inTransaction; }
 
+    // Inside transaction()'s work only: runs step in a SAVEPOINT. Kept: its changes stay in
+    // the transaction. Undone: step returned false (or, PostgreSQL, one of its statements
+    // failed): its changes alone are rolled back, *error says why, the transaction goes on.
+    // Broken: the savepoint could not be set or undone; the whole transaction must roll back.
+    // Lets one transaction carry many independent steps (a consumer's batch of events).
+    enum class Step { Kept, Undone, Broken };
+    Step savepoint(const Work& step, QString* error);
+
 private:
     Database(DatabaseSpec spec, QString connectionName);
     bus::BusError openConnection();

@@ -6,6 +6,7 @@
 
 #include <QDebug>
 #include <QJsonObject>
+#include <QTimer>
 
 namespace openopd::host {
 namespace {
@@ -57,7 +58,7 @@ void EventConsumer::start()
             pullOptions.durable = m_options.durable;
             pullOptions.maxInFlight = m_options.maxInFlight;
             m_pull = new bus::PullConsumer(
-                m_bus, pullOptions, [this](bus::JsMessage m) { process(std::move(m)); }, this);
+                m_bus, pullOptions, [this](bus::JsMessage m) { enqueue(std::move(m)); }, this);
             connect(m_pull, &bus::PullConsumer::errorOccurred, this, &EventConsumer::errorOccurred);
             m_pull->start();
             Q_EMIT started();
@@ -84,49 +85,111 @@ std::chrono::milliseconds EventConsumer::backoffFor(quint64 deliveryCount) const
     return m_options.backoff[index];
 }
 
-void EventConsumer::process(bus::JsMessage message)
+struct EventConsumer::Outcome
+{
+    HandlerResult result;
+    bool kept = false;      // its changes are in the committed transaction
+    bool duplicate = false; // processed before (a crash lost the ack)
+    QString error;
+};
+
+void EventConsumer::enqueue(bus::JsMessage message)
+{
+    m_batch.push_back(std::move(message));
+    if (m_batch.size() >= static_cast<size_t>(kMaxBatch)) {
+        processBatch();
+        return;
+    }
+    if (!m_batchScheduled) {
+        m_batchScheduled = true; // after the rest of this delivery batch has been queued
+        QTimer::singleShot(0, this, &EventConsumer::processBatch);
+    }
+}
+
+bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, QString* error)
 {
     const QString eventId = eventIdOf(message);
     const QString consumer = QString::fromUtf8(m_options.durable);
-    HandlerResult result;
-    bool duplicate = false;
-    QString error;
-    const bool committed = m_db.transaction(
-        [&](QSqlDatabase&, QString* workError) {
-            const auto seen = inboxContains(m_db, consumer, eventId, workError);
+    const Database::Step step = m_db.savepoint(
+        [&](QSqlDatabase&, QString* stepError) {
+            const auto seen = inboxContains(m_db, consumer, eventId, stepError);
             if (!seen.has_value())
                 return false;
             if (*seen) {
-                duplicate = true; // processed before a crash lost the ack
+                outcome.duplicate = true;
                 return true;
             }
-            result = m_handler(message, m_db);
-            if (result.kind != HandlerResult::Kind::Done) {
-                *workError = result.reason;
+            outcome.result = m_handler(message, m_db);
+            if (outcome.result.kind != HandlerResult::Kind::Done) {
+                *stepError = outcome.result.reason;
                 return false;
             }
-            return recordInInbox(m_db, consumer, eventId, message, workError);
+            return recordInInbox(m_db, consumer, eventId, message, stepError);
+        },
+        &outcome.error);
+    if (step == Database::Step::Broken) {
+        *error = outcome.error;
+        return false;
+    }
+    outcome.kept = step == Database::Step::Kept;
+    if (!outcome.kept && outcome.result.kind == HandlerResult::Kind::Done)
+        outcome.result = HandlerResult::retry(outcome.error); // the database failed, not the event
+    return true;
+}
+
+void EventConsumer::processBatch()
+{
+    m_batchScheduled = false;
+    std::vector<bus::JsMessage> batch;
+    batch.swap(m_batch);
+    if (batch.empty())
+        return;
+    std::vector<Outcome> outcomes(batch.size());
+    QString error;
+    const bool committed = m_db.transaction(
+        [&](QSqlDatabase&, QString* workError) {
+            for (size_t i = 0; i < batch.size(); ++i)
+                if (!processOne(batch[i], outcomes[i], workError))
+                    return false;
+            return true;
         },
         &error);
-
-    if (committed) {
+    if (!committed) {
+        // Nothing of the batch was stored: every event is retried.
+        for (Outcome& outcome : outcomes) {
+            outcome.kept = false;
+            outcome.result = HandlerResult::retry(error);
+            outcome.error = error;
+        }
+    } else {
         m_faults.hit(QString::fromLatin1(fault::kConsumerAfterCommit));
+        Q_EMIT batchCommitted();
+    }
+    for (size_t i = 0; i < batch.size(); ++i)
+        settle(std::move(batch[i]), outcomes[i]);
+}
+
+void EventConsumer::settle(bus::JsMessage message, const Outcome& outcome)
+{
+    const QString eventId = eventIdOf(message);
+    const QString consumer = QString::fromUtf8(m_options.durable);
+    if (outcome.kept) {
         message.ack();
-        if (duplicate)
+        if (outcome.duplicate)
             qInfo().noquote() << "consumer" << consumer << ": event" << eventId
                               << "was already processed; acknowledged the redelivery";
-        Q_EMIT processed(eventId, duplicate);
+        Q_EMIT processed(eventId, outcome.duplicate);
         return;
     }
     const quint64 attempt = message.metadata.deliveryCount;
-    if (result.kind == HandlerResult::Kind::Fail &&
+    if (outcome.result.kind == HandlerResult::Kind::Fail &&
         attempt >= static_cast<quint64>(qMax(1, m_options.maxDeliver))) {
-        deadLetter(std::move(message), eventId, error);
+        deadLetter(std::move(message), eventId, outcome.error);
         return;
     }
     // Retry, a database failure, or a failure with attempts left: try again later.
     qWarning().noquote() << "consumer" << consumer << "will retry" << eventId << "(attempt"
-                         << attempt << "):" << error;
+                         << attempt << "):" << outcome.error;
     message.nak(backoffFor(attempt));
 }
 

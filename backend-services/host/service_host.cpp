@@ -212,6 +212,9 @@ EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,
         options.ackWait = *m_consumerAckWait;
     auto* consumer = new EventConsumer(*m_bus, *m_database, m_faults, std::move(options),
                                        std::move(handler), this);
+    // Events a handler enqueued go out now rather than at the relay's next poll.
+    if (m_relay != nullptr)
+        connect(consumer, &EventConsumer::batchCommitted, m_relay, &OutboxRelay::poke);
     connect(consumer, &EventConsumer::errorOccurred, this, [consumer](const bus::BusError& e) {
         qWarning().noquote() << "consumer" << QString::fromUtf8(consumer->options().durable) << ":"
                              << e.toString();

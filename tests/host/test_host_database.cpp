@@ -179,6 +179,75 @@ private Q_SLOTS:
         }
     }
 
+    // One transaction, independent steps (a consumer's batch): a refused step and a step
+    // whose statement failed are undone alone; the others commit together.
+    void savepointsUndoOneStepAlone_data() { DbBackends::addRows(); }
+    void savepointsUndoOneStepAlone()
+    {
+        auto db = openFresh();
+        QVERIFY(db && createItems(*db));
+        QString error;
+        QList<Database::Step> steps;
+        const bool committed = db->transaction(
+            [&](QSqlDatabase&, QString*) {
+                const auto step = [&](const QString& name, bool accept, bool failStatement) {
+                    QString stepError;
+                    steps.append(db->savepoint(
+                        [&](QSqlDatabase&, QString* e) {
+                            if (!insertItem(*db, name, e))
+                                return false;
+                            if (failStatement) {
+                                QString ignored; // PostgreSQL aborts up to the savepoint
+                                db->run(u"INSERT INTO no_such_table VALUES (1)"_s, {}, &ignored);
+                            }
+                            if (!accept)
+                                *e = u"refused"_s;
+                            return accept;
+                        },
+                        &stepError));
+                    if (!accept)
+                        QCOMPARE(stepError, u"refused"_s);
+                };
+                step(u"first"_s, true, false);
+                step(u"refused"_s, false, false);
+                step(u"third"_s, true, false);
+                return true;
+            },
+            &error);
+        QVERIFY2(committed, qPrintable(error));
+        QCOMPARE(steps, (QList<Database::Step>{Database::Step::Kept, Database::Step::Undone,
+                                               Database::Step::Kept}));
+        QCOMPARE(countRows(*db, u"items"_s), 2);
+
+        // A failed statement inside a step: PostgreSQL undoes that step (the transaction
+        // survives); SQLite leaves the decision to the step, which kept its row.
+        QFETCH(QString, backend);
+        Database::Step failed = Database::Step::Broken;
+        QVERIFY2(db->transaction(
+                     [&](QSqlDatabase&, QString* e) {
+                         QString stepError;
+                         failed = db->savepoint(
+                             [&](QSqlDatabase&, QString* se) {
+                                 if (!insertItem(*db, u"doomed?"_s, se))
+                                     return false;
+                                 QString ignored;
+                                 db->run(u"INSERT INTO no_such_table VALUES (1)"_s, {}, &ignored);
+                                 return true;
+                             },
+                             &stepError);
+                         return insertItem(*db, u"after"_s, e);
+                     },
+                     &error),
+                 qPrintable(error));
+        QCOMPARE(failed, backend == u"postgres"_s ? Database::Step::Undone : Database::Step::Kept);
+        QCOMPARE(countRows(*db, u"items"_s), backend == u"postgres"_s ? 3 : 4);
+
+        // Outside a transaction a savepoint is refused.
+        QCOMPARE(db->savepoint([](QSqlDatabase&, QString*) { return true; }, &error),
+                 Database::Step::Broken);
+        QVERIFY2(error.contains(u"outside a transaction"_s), qPrintable(error));
+    }
+
     void preparedStatementsRoundTrip_data() { DbBackends::addRows(); }
     void preparedStatementsRoundTrip()
     {

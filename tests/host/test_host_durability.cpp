@@ -3,12 +3,14 @@
 // publish, and after a consumer's commit loses and duplicates nothing; a poison event ends
 // in OPD_DLQ with its reason; SIGTERM flushes the outbox.
 
+#include "bus/jetstream.h"
 #include "bus/nats_library.h"
 #include "service/jetstream_probe.h"
 #include "service/service_process.h"
 #include "support/nats_server.h"
 #include "support/postgres_server.h"
 
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
@@ -170,6 +172,45 @@ private Q_SLOTS:
                      0);
         QTest::qWait(500);
         QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1);
+    }
+
+    // A backlog reaches the consumer in batches that share a transaction: a poison event in
+    // the middle (its handler writes, then fails) is undone alone and dead-lettered; every
+    // event around it is processed once.
+    void backlogWithAPoisonEventInTheMiddle()
+    {
+        QVERIFY(m_service->start()); // creates the streams and the durable consumer
+        QCOMPARE(m_service->terminate(), 0);
+        constexpr int kGood = 60;
+        int acked = 0;
+        QObject context;
+        for (int i = 0; i <= kGood; ++i) {
+            const bool poison = i == kGood / 2;
+            const QString id = poison ? QStringLiteral("bad") : QStringLiteral("b%1").arg(i);
+            const QJsonObject note{{QStringLiteral("id"), id},
+                                   {QStringLiteral("text"),
+                                    poison ? QStringLiteral("poison") : QStringLiteral("hello")}};
+            bus::publishDurable(
+                *m_client, kNoteAdded.toUtf8(), QJsonDocument(note).toJson(QJsonDocument::Compact),
+                "note-" + id.toUtf8(), &context,
+                [&acked](bus::Result<bus::PublishAck> ack) { acked += ack ? 1 : 0; });
+        }
+        QTRY_COMPARE(acked, kGood + 1);
+
+        QVERIFY(m_service->start());
+        QTRY_COMPARE_WITH_TIMEOUT(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1,
+                                  15000);
+        QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(), kGood, 15000);
+        QTRY_COMPARE(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+                         .value(QStringLiteral("num_ack_pending"))
+                         .toInt(-1),
+                     0);
+        const QJsonObject c = counts();
+        QCOMPARE(c.value(QStringLiteral("seen_distinct")).toInt(),
+                 kGood); // the poison's row undone
+        const StoredMessage dead = lastMessage(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject);
+        QVERIFY2(dead.headers.contains("OpenOPD-DLQ-Reason: poison note bad"),
+                 dead.headers.constData());
     }
 
     void sigtermFlushesTheOutbox()

@@ -138,12 +138,13 @@ private:
         if (!note)
             return host::HandlerResult::fail(note.error().toString());
         const QString id = note->value(QStringLiteral("id")).toString();
-        if (note->value(QStringLiteral("text")).toString() == QStringLiteral("poison"))
-            return host::HandlerResult::fail(QStringLiteral("poison note %1").arg(id));
         QString error;
         if (!db.run(QStringLiteral("INSERT INTO seen (event_id, note_id) VALUES (?, ?)"),
                     {host::eventIdOf(message), id}, &error))
             return host::HandlerResult::retry(error);
+        // Written first on purpose: a failed event's writes must be undone with it.
+        if (note->value(QStringLiteral("text")).toString() == QStringLiteral("poison"))
+            return host::HandlerResult::fail(QStringLiteral("poison note %1").arg(id));
         return host::HandlerResult::done();
     }
 
