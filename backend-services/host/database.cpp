@@ -206,9 +206,51 @@ bool Database::execStatic(const QString& statement, QString* error)
     return false;
 }
 
+bool Database::beginGroup(QString* error)
+{
+    assertOwnerThread();
+    if (m_inTransaction) {
+        setError(error, u"a group inside a transaction on "_s + describe() + u": not supported"_s);
+        return false;
+    }
+    if (!execStatic(m_spec.driver == Driver::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+        return false;
+    m_inTransaction = true;
+    m_inGroup = true;
+    return true;
+}
+
+bool Database::endGroup(bool commit, QString* error)
+{
+    assertOwnerThread();
+    if (!m_inGroup) {
+        setError(error, u"no group is open on "_s + describe());
+        return false;
+    }
+    QString reason = commit ? QString() : u"the group was abandoned"_s;
+    if (commit && m_spec.driver != Driver::Sqlite && !execStatic(u"SELECT 1"_s, &reason))
+        commit = false; // see transaction(): an aborted PostgreSQL transaction
+    bool committed = commit && execStatic(u"COMMIT"_s, &reason);
+    if (!committed) {
+        QString ignored;
+        execStatic(u"ROLLBACK"_s, &ignored);
+    }
+    m_inGroup = false;
+    m_inTransaction = false;
+    if (!committed)
+        setError(error, reason);
+    if (m_groupEnded)
+        m_groupEnded(committed, reason);
+    return committed;
+}
+
 bool Database::transaction(const Work& work, QString* error)
 {
     assertOwnerThread();
+    if (m_inGroup && !m_inStep) {
+        QString ignored; // the handler hears how the group ended
+        endGroup(true, &ignored);
+    }
     if (m_inTransaction) {
         setError(error, u"nested transaction on "_s + describe() + u": not supported"_s);
         return false;
@@ -270,13 +312,16 @@ Database::Step Database::savepoint(const Work& step, QString* error)
     };
     QString reason;
     bool ok = false;
+    m_inStep = true;
     try {
         ok = step(m_db, &reason);
     } catch (...) {
+        m_inStep = false;
         QString ignored; // the caller's transaction() rolls everything back
         undo(&ignored);
         throw;
     }
+    m_inStep = false;
     if (ok && m_spec.driver != Driver::Sqlite) {
         QString probeError; // see transaction(): a failed statement aborts until ROLLBACK TO
         if (!execStatic(u"SELECT 1"_s, &probeError)) {

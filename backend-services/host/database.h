@@ -93,6 +93,17 @@ public:
     enum class Step { Kept, Undone, Broken };
     Step savepoint(const Work& step, QString* error);
 
+    // Group commit: one open transaction that many independent steps join (savepoint()),
+    // ended by endGroup(), so that a burst of requests costs one commit (one fsync). A
+    // transaction() called while a group is open ends the group first (commits it), except
+    // inside a step, where it is refused as nested. The handler hears every end.
+    using GroupEndedHandler = std::function<void(bool committed, const QString& error)>;
+    bool beginGroup(QString* error);
+    bool inGroup() const { return m_inGroup; }
+    // COMMIT (ROLLBACK when commit is false or the commit fails); true when committed.
+    bool endGroup(bool commit, QString* error);
+    void setGroupEndedHandler(GroupEndedHandler handler) { m_groupEnded = std::move(handler); }
+
 private:
     Database(DatabaseSpec spec, QString connectionName);
     bus::BusError openConnection();
@@ -105,6 +116,9 @@ private:
     QSqlDatabase m_db;
     QThread* m_thread = nullptr;
     bool m_inTransaction = false;
+    bool m_inGroup = false;
+    bool m_inStep = false;
+    GroupEndedHandler m_groupEnded;
 };
 
 } // namespace openopd::host

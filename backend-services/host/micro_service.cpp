@@ -131,6 +131,8 @@ bool MicroService::addRawEndpoint(const QString& name, const QByteArray& subject
 void MicroService::onRequest(qsizetype index, const bus::Message& message, RawHandler& handler)
 {
     bus::RawReplier replier(&m_connection, message.reply);
+    if (m_replySender)
+        replier.sendThrough(m_replySender);
     ++m_inFlight;
     const auto start = std::chrono::steady_clock::now();
     QPointer<MicroService> self(this);

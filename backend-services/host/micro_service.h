@@ -75,6 +75,8 @@ public:
     // Unsubscribes every endpoint and $SRV subject (messages already handed to this thread
     // are still served); drained() follows once nothing is in flight. Idempotent.
     void stop();
+    // How every answer is published from now on (the host holds them during a group commit).
+    void setReplySender(bus::RawReplier::Sender sender) { m_replySender = std::move(sender); }
 
 Q_SIGNALS:
     // After stop(): every subscription is gone and every received request was answered.
@@ -100,6 +102,7 @@ private:
     QList<EndpointRecord> m_endpoints;
     QList<QPointer<bus::Subscription>> m_subscriptions;
     int m_inFlight = 0;
+    bus::RawReplier::Sender m_replySender;
     bool m_stopped = false;
     bool m_drainedSent = false;
 };

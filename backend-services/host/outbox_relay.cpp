@@ -49,6 +49,10 @@ void OutboxRelay::pump()
 {
     if (!m_running || m_bus.state() != bus::Connection::State::Connected || m_retry.isActive())
         return;
+    // Inside an open group commit this connection sees rows that are not committed yet: an
+    // event published now would outlive a crash that loses its change. The group's end pokes.
+    if (m_db.inGroup())
+        return;
     const int room = m_options.maxInFlight - inFlight();
     if (room <= 0)
         return;

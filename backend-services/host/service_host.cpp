@@ -108,6 +108,8 @@ bool ServiceHost::openDatabase(const std::function<void(Migrations&)>& addMigrat
         return false;
     }
     m_database = std::move(database).value();
+    m_database->setGroupEndedHandler(
+        [this](bool committed, const QString& error) { onGroupEnded(committed, error); });
     Migrations migrations;
     addHostMigrations(migrations);
     addMigrations(migrations);
@@ -137,6 +139,7 @@ int ServiceHost::run(const std::function<void(Migrations&)>& addMigrations,
     });
     connectBus();
     const int exitCode = QCoreApplication::exec();
+    endGroup(); // an exit that did not come through shutdown()
     qInfo().noquote() << "stopped with exit code" << exitCode;
     return exitCode;
 }
@@ -148,6 +151,7 @@ void ServiceHost::connectBus()
     MicroServiceConfig config{m_definition.name, m_definition.version, m_definition.description,
                               m_definition.metadata};
     m_micro = new MicroService(*m_bus, config, this);
+    m_micro->setReplySender(m_replyGate.sender());
     if (!m_micro->isValid())
         qFatal("invalid service definition: %s", qPrintable(m_micro->errorString()));
     connect(m_bus, &bus::Connection::stateChanged, this, [this](bus::Connection::State state) {
@@ -198,11 +202,43 @@ void ServiceHost::becomeReady()
 
 bool ServiceHost::commit(const Database::Work& work, QString* error)
 {
-    if (!m_database->transaction(work, error))
+    if (!m_database->inGroup()) {
+        if (!m_database->beginGroup(error))
+            return false;
+        // After the rest of this turn's requests (a delivery batch) have joined the group.
+        QTimer::singleShot(0, this, &ServiceHost::endGroup);
+    }
+    switch (m_database->savepoint(work, error)) {
+    case Database::Step::Kept:
+        return true;
+    case Database::Step::Undone:
         return false;
-    m_faults.hit(QString::fromLatin1(fault::kAfterCommit));
-    m_relay->poke();
-    return true;
+    case Database::Step::Broken:
+        break;
+    }
+    QString ignored; // the group is unusable: roll it back (held successes become 503s)
+    m_database->endGroup(false, &ignored);
+    return false;
+}
+
+void ServiceHost::endGroup()
+{
+    if (m_database && m_database->inGroup()) {
+        QString ignored; // onGroupEnded() hears the outcome
+        m_database->endGroup(true, &ignored);
+    }
+}
+
+void ServiceHost::onGroupEnded(bool committed, const QString& error)
+{
+    if (committed) {
+        m_faults.hit(QString::fromLatin1(fault::kAfterCommit));
+        if (m_relay != nullptr)
+            m_relay->poke();
+    } else {
+        qWarning().noquote() << "a group of changes was rolled back:" << error;
+    }
+    m_replyGate.release(committed, error);
 }
 
 EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,
@@ -246,6 +282,7 @@ void ServiceHost::afterRequestsDrained()
     if (m_flushStarted) // drained and the drain timeout may both arrive
         return;
     m_flushStarted = true;
+    endGroup(); // answers held for it go out before the connection closes
     for (EventConsumer* consumer : std::as_const(m_consumers))
         consumer->stop();
     connect(

@@ -18,6 +18,7 @@
 #include "host/micro_service.h"
 #include "host/migrations.h"
 #include "host/outbox_relay.h"
+#include "host/reply_gate.h"
 #include "host/service_options.h"
 
 #include <QCommandLineOption>
@@ -76,8 +77,11 @@ public:
     OutboxRelay& outbox() { return *m_relay; }
     const FaultPoints& faults() const { return m_faults; }
 
-    // A state change and its outbox events in one transaction; after the commit the relay is
-    // poked. False with *error when the transaction rolled back.
+    // A state change and its outbox events, committed with every other change made in this
+    // event-loop turn (group commit: one COMMIT, one fsync, for a burst of requests). True:
+    // the change is in the open group; the service's answers are held until the group is
+    // committed (then the relay is poked), and a group that fails to commit turns each held
+    // success into a 503. False with *error: this change alone was rolled back.
     bool commit(const Database::Work& work, QString* error);
     // A durable consumer, started now if the host is ready, else when it becomes ready.
     // --ack-wait-ms, when given, overrides options.ackWait.
@@ -96,12 +100,15 @@ private:
     void onConnected();
     void becomeReady();
     void afterRequestsDrained();
+    void endGroup();
+    void onGroupEnded(bool committed, const QString& error);
 
     ServiceDefinition m_definition;
     ParsedCommandLine m_commandLine;
     FaultPoints m_faults;
     StreamSizing m_streamSizing;
     std::optional<std::chrono::milliseconds> m_consumerAckWait;
+    ReplyGate m_replyGate{[this] { return m_database && m_database->inGroup(); }};
     std::unique_ptr<Database> m_database;
     bus::Connection* m_bus = nullptr;
     MicroService* m_micro = nullptr;

@@ -12,6 +12,7 @@ struct ReplyState
 {
     bool answered = false;
     RawReplier::AnsweredHook hook;
+    RawReplier::Sender sender;
 
     ReplyState() = default;
     Q_DISABLE_COPY_MOVE(ReplyState)
@@ -40,6 +41,20 @@ void RawReplier::onAnswered(AnsweredHook hook)
         m_state->hook = std::move(hook);
 }
 
+void RawReplier::sendThrough(Sender sender)
+{
+    if (m_state && !m_state->answered)
+        m_state->sender = std::move(sender);
+}
+
+void RawReplier::send(const QByteArray& data, const Headers& headers, int errorCode)
+{
+    if (m_state->sender)
+        m_state->sender(*m_connection, m_replySubject, data, headers, errorCode);
+    else
+        m_connection->publish(m_replySubject, data, headers);
+}
+
 // True if this call may publish. A request without a reply subject (or whose connection
 // is gone) is still marked answered, so the hook hears the outcome exactly once.
 bool RawReplier::claim()
@@ -64,7 +79,7 @@ void RawReplier::reply(const QByteArray& data, const Headers& headers)
     if (!m_state || m_state->answered)
         return;
     if (claim())
-        m_connection->publish(m_replySubject, data, headers);
+        send(data, headers, 0);
     finish(0, QString());
 }
 
@@ -78,9 +93,10 @@ void RawReplier::fail(int code, const QString& message, const QString& field)
             body.insert(QStringLiteral("field"), field);
         // Header values are single lines: keep the first line of the message.
         const QByteArray headerText = message.section(u'\n', 0, 0).toUtf8();
-        m_connection->publish(m_replySubject, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                              {{kServiceErrorHeader, headerText},
-                               {kServiceErrorCodeHeader, QByteArray::number(code)}});
+        send(QJsonDocument(body).toJson(QJsonDocument::Compact),
+             {{kServiceErrorHeader, headerText},
+              {kServiceErrorCodeHeader, QByteArray::number(code)}},
+             code);
     }
     finish(code, message);
 }

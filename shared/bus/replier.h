@@ -23,6 +23,11 @@ public:
     // that answers (or destroys), right after the publish. Used for service statistics.
     using AnsweredHook = std::function<void(int errorCode, const QString& error)>;
     static constexpr int kAbandoned = -1;
+    // Takes over the publish of the answer (errorCode 0 for a reply), e.g. to hold it until
+    // the service's group commit is durable. Default: publish on the connection at once.
+    using Sender =
+        std::function<void(Connection& connection, const QByteArray& subject,
+                           const QByteArray& data, const Headers& headers, int errorCode)>;
 
     RawReplier() = default;
     RawReplier(Connection* connection, QByteArray replySubject);
@@ -35,9 +40,12 @@ public:
     void fail(const BusError& error);
     // Replaces the hook; ignored once answered and on a default-constructed replier.
     void onAnswered(AnsweredHook hook);
+    // Replaces how the answer is published; same rules as onAnswered.
+    void sendThrough(Sender sender);
 
 private:
     bool claim();
+    void send(const QByteArray& data, const Headers& headers, int errorCode);
     void finish(int errorCode, const QString& error);
 
     QPointer<Connection> m_connection;

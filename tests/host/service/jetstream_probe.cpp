@@ -3,6 +3,7 @@
 #include "bus/jetstream.h"
 #include "bus/typed.h"
 
+#include <QDebug>
 #include <QJsonDocument>
 #include <QTest>
 #include <optional>
@@ -57,8 +58,14 @@ QJsonObject callJson(bus::Connection& bus, const QByteArray& subject, const QJso
     bus::request(
         bus, endpoint, body, &context,
         [&reply](bus::Result<QJsonObject> r) { reply = std::move(r); }, options);
-    if (!QTest::qWaitFor([&] { return reply.has_value(); }, timeoutMs + 2000) || !reply->ok())
+    if (!QTest::qWaitFor([&] { return reply.has_value(); }, timeoutMs + 2000)) {
+        qWarning().noquote() << "callJson" << subject << ": no answer";
         return {};
+    }
+    if (!reply->ok()) {
+        qWarning().noquote() << "callJson" << subject << ":" << reply->error().toString();
+        return {};
+    }
     return reply->value();
 }
 
