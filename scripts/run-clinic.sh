@@ -126,7 +126,10 @@ export OPENOPD_NATS_STORE_DIR="\"${data_dir}/nats\""
 log "data directory:     ${data_dir}"
 log "JetStream store:    ${data_dir}/nats/jetstream"
 log "nats-server config: ${nats_conf}"
-start_child nats-server "${nats_server}" -c "${nats_conf}"
+# In its own session, so that Ctrl-C in the terminal (SIGINT to the whole foreground process
+# group) does not stop it under the services: they must finish flushing their outboxes first.
+# The EXIT trap stops it last.
+start_child nats-server setsid "${nats_server}" -c "${nats_conf}"
 nats_pid="${children[-1]}"
 if ! wait_for_port 4222 "${nats_pid}"; then
     log "nats-server did not start; see its output above"
@@ -135,11 +138,9 @@ fi
 log "NATS is ready:      ${nats_url}  (monitoring: http://127.0.0.1:8222)"
 
 # ---------------------------------------------------------------------------------------------
-# >>> BACKEND SERVICES AND DESKTOP APP <<<
-# Later work starts the OpenOPD services and the desktop app here. Each is started if its
-# executable exists in the build directory and skipped with a message otherwise. They get the
-# NATS URL and the data directory through the environment; adjust (flags, per-service data
-# directories, readiness checks) when the executables exist.
+# The services and the desktop app: each is started if its executable exists in the build
+# directory and skipped with a message otherwise. They get the NATS URL and the data directory
+# (one SQLite file per service in it) through the environment.
 find_executable() { # find_executable NAME: path of NAME in the build directory, if built
     if [[ -d "${build_dir}" ]]; then
         find "${build_dir}" -type f -name "$1" -perm -u+x -print -quit
@@ -156,14 +157,10 @@ start_services() {
             continue
         fi
         # Demo data (patients, staff, a drug formulary with stock) is loaded idempotently:
-        # a restart does not duplicate it.
-        local -a extra=()
-        case "${service}" in
-        openopd-registration | openopd-pharmacy) extra=(--seed-demo) ;;
-        esac
-        log "starting ${service} ${extra[*]}"
+        # a restart does not duplicate it. Services without demo data accept the option.
+        log "starting ${service}"
         OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" \
-            start_child "${service}" "${executable}" "${extra[@]}"
+            start_child "${service}" "${executable}" --seed-demo
     done
 }
 
@@ -184,8 +181,6 @@ start_desktop_app() {
 
 start_services
 start_desktop_app
-# <<< BACKEND SERVICES AND DESKTOP APP >>>
-# ---------------------------------------------------------------------------------------------
 
 log "the clinic is running; press Ctrl-C to stop it"
 # Returns when nats-server exits or a signal arrives (the traps then stop everything).
