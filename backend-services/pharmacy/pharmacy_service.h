@@ -52,6 +52,13 @@ private:
     template <class Req, class Rep>
     void serve(const bus::Endpoint<Req, Rep>& endpoint,
                void (PharmacyService::*handler)(const Req&, bus::Replier<Rep>));
+    template <class Request>
+    using StoreChange = bool (StockStore::*)(const Request&, const QDateTime&,
+                                             protocol::StockMovement*, Failure*, QString*);
+    template <class Request>
+    void changeStock(const Request& request,
+                     const bus::Event<protocol::EventEnvelope<protocol::StockMovement>>& event,
+                     StoreChange<Request> change, bus::Replier<protocol::StockItemReply> replier);
     bool dispenseIn(const protocol::DispenseRequest& request, const QDateTime& now,
                     protocol::Dispense* dispense, Failure* failure, QString* error);
     // Enqueues stock.low for the drug when its stock has just crossed its reorder level.

@@ -17,8 +17,12 @@ void PharmacyService::stockList(const protocol::StockListRequest& request,
     replier.reply(reply);
 }
 
-void PharmacyService::receiveStock(const protocol::ReceiveStockRequest& request,
-                                   bus::Replier<protocol::StockItemReply> replier)
+// Receive and adjust differ only in the store call and the event they publish.
+template <class Request>
+void PharmacyService::changeStock(
+    const Request& request,
+    const bus::Event<protocol::EventEnvelope<protocol::StockMovement>>& event,
+    StoreChange<Request> change, bus::Replier<protocol::StockItemReply> replier)
 {
     const QDateTime now = protocol::nowUtc();
     protocol::StockItemReply reply;
@@ -29,14 +33,12 @@ void PharmacyService::receiveStock(const protocol::ReceiveStockRequest& request,
             StockStore store = stock();
             protocol::StockMovement movement;
             std::optional<protocol::StockItem> item;
-            if (!store.receive(request, now, &movement, &failure, workError) ||
+            if (!(store.*change)(request, now, &movement, &failure, workError) ||
                 !store.findItem(request.drugCode, request.batch, &item, workError) || !item)
                 return false;
             reply.item = *item;
-            return enqueue(
-                       m_host.database(), protocol::kStockReceived,
-                       protocol::makeEvent(protocol::kStockReceived, movement, request.staff, now),
-                       workError) &&
+            return enqueue(m_host.database(), event,
+                           protocol::makeEvent(event, movement, request.staff, now), workError) &&
                    checkLow(request.drugCode, request.staff, now, workError);
         },
         &error);
@@ -45,32 +47,16 @@ void PharmacyService::receiveStock(const protocol::ReceiveStockRequest& request,
     replier.reply(reply);
 }
 
+void PharmacyService::receiveStock(const protocol::ReceiveStockRequest& request,
+                                   bus::Replier<protocol::StockItemReply> replier)
+{
+    changeStock(request, protocol::kStockReceived, &StockStore::receive, std::move(replier));
+}
+
 void PharmacyService::adjustStock(const protocol::AdjustStockRequest& request,
                                   bus::Replier<protocol::StockItemReply> replier)
 {
-    const QDateTime now = protocol::nowUtc();
-    protocol::StockItemReply reply;
-    Failure failure;
-    QString error;
-    const bool ok = m_host.commit(
-        [&](QSqlDatabase&, QString* workError) {
-            StockStore store = stock();
-            protocol::StockMovement movement;
-            std::optional<protocol::StockItem> item;
-            if (!store.adjust(request, now, &movement, &failure, workError) ||
-                !store.findItem(request.drugCode, request.batch, &item, workError) || !item)
-                return false;
-            reply.item = *item;
-            return enqueue(
-                       m_host.database(), protocol::kStockAdjusted,
-                       protocol::makeEvent(protocol::kStockAdjusted, movement, request.staff, now),
-                       workError) &&
-                   checkLow(request.drugCode, request.staff, now, workError);
-        },
-        &error);
-    if (!ok)
-        return replyFailure(replier, failure, error);
-    replier.reply(reply);
+    changeStock(request, protocol::kStockAdjusted, &StockStore::adjust, std::move(replier));
 }
 
 } // namespace openopd::pharmacy
