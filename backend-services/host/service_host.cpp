@@ -18,6 +18,7 @@ constexpr int kExitStartupError = 3;
 constexpr auto kDrainTimeout = std::chrono::seconds(10);
 constexpr auto kFlushTimeout = std::chrono::seconds(10);
 constexpr auto kStreamRetry = std::chrono::seconds(2);
+constexpr auto kReadyProbeTimeout = std::chrono::seconds(5);
 
 QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
                                       const QString& demoData)
@@ -196,8 +197,30 @@ void ServiceHost::becomeReady()
     m_ready = true;
     for (EventConsumer* consumer : std::as_const(m_consumers))
         consumer->start();
-    qInfo().noquote() << "ready: serving as" << m_micro->id();
-    Q_EMIT ready();
+    announceReadyWhenSubscribed();
+}
+
+void ServiceHost::announceReadyWhenSubscribed()
+{
+    // The endpoints' SUBs may still sit in nats.c's write buffer. The server handles one
+    // connection's protocol in order, so a reply to our own PING, sent after them, proves it
+    // has them: whoever waits for "ready" can send a request and find a responder.
+    if (m_shuttingDown)
+        return;
+    bus::RequestOptions options;
+    options.timeout = kReadyProbeTimeout;
+    m_bus->request(controlSubject(QStringLiteral("PING"), m_definition.name, m_micro->id()), {},
+                   options, this, [this](const bus::Result<bus::Message>& reply) {
+                       if (!reply) {
+                           qWarning().noquote()
+                               << "own PING not answered, retrying:" << reply.error().toString();
+                           QTimer::singleShot(kStreamRetry, this,
+                                              &ServiceHost::announceReadyWhenSubscribed);
+                           return;
+                       }
+                       qInfo().noquote() << "ready: serving as" << m_micro->id();
+                       Q_EMIT ready();
+                   });
 }
 
 bool ServiceHost::commit(const Database::Work& work, QString* error)

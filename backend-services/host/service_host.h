@@ -99,6 +99,7 @@ private:
     void connectBus();
     void onConnected();
     void becomeReady();
+    void announceReadyWhenSubscribed();
     void afterRequestsDrained();
     void endGroup();
     void onGroupEnded(bool committed, const QString& error);
