@@ -4,8 +4,10 @@
 #include "flow_support.h"
 #include "json_lines.h"
 #include "opd_cluster.h"
+#include "process_cpu.h"
 #include "stats.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -25,6 +27,35 @@ struct Settings
     QString cache = QStringLiteral(OPENOPD_BENCH_DATA_DIR);
     QString only; // load | latency | search; empty: all
 };
+
+// The processes of a load run: nats-server, the five services and this benchmark (the clients).
+ProcessCpuMeter clusterCpuMeter(testing::OpdCluster& cluster)
+{
+    ProcessCpuMeter meter;
+    meter.add(QStringLiteral("nats-server"), cluster.nats().processId());
+    for (const QString& service : testing::OpdCluster::serviceNames())
+        meter.add(service, cluster.processId(service));
+    meter.add(QStringLiteral("opd-bench"), QCoreApplication::applicationPid());
+    return meter;
+}
+
+// CPU milliseconds per pair by process, and the pairs/s this machine's cores would allow if
+// CPU were the only limit at that cost: why a throughput figure is what it is.
+void printCpuPerPair(const ProcessCpuMeter& cpu, long long pairs)
+{
+    if (pairs <= 0)
+        return;
+    std::fprintf(stderr, "# CPU per pair (ms):");
+    for (const ProcessCpu& p : cpu.processes())
+        std::fprintf(stderr, " %s %.2f", qPrintable(p.name),
+                     1000 * p.usedSeconds / static_cast<double>(pairs));
+    const double perPairMs = 1000 * cpu.totalSeconds() / static_cast<double>(pairs);
+    const int cores = ProcessCpuMeter::onlineCpus();
+    std::fprintf(stderr, "; total %.2f ms on %d cores\n", perPairMs, cores);
+    printJsonLine("load_cpu_ms_per_pair", perPairMs, "ms", 2);
+    printJsonLine("load_cpu_bound_pairs_per_s", perPairMs > 0 ? 1000.0 * cores / perPairMs : 0,
+                  "pairs/s", 0);
+}
 
 bool parseInt(const QStringList& args, qsizetype& i, qint64 low, qint64 high, qint64& out)
 {
@@ -112,6 +143,8 @@ bool benchFlow(const Settings& s)
     }
     if (wants(s, "load")) {
         LoadFigures load;
+        ProcessCpuMeter cpu = clusterCpuMeter(cluster);
+        cpu.start();
         if (!measureRegistrations(cluster.nats().url(), *client, s.clients, s.seconds, load))
             return false;
         std::fprintf(stderr,
@@ -119,6 +152,10 @@ bool benchFlow(const Settings& s)
                      "events durable after %.2f s\n",
                      load.clients, load.pairs, load.errors, load.issueSeconds, load.durableSeconds);
         printJsonLine("register_visits_per_s", load.pairsPerSecond, "pairs/s", 0);
+        // Every consumer done with the run's events: then the CPU spent is the pairs' whole cost.
+        testing::flow::waitForQuiet(*client, 120000);
+        cpu.stop();
+        printCpuPerPair(cpu, load.pairs);
     }
     return true;
 }

@@ -30,7 +30,7 @@ StoredRecord readRecord(const QSqlQuery& q)
     return r;
 }
 
-bool readAll(std::optional<QSqlQuery>& q, QList<StoredRecord>* records)
+bool readAll(std::optional<host::Statement>& q, QList<StoredRecord>* records)
 {
     if (!q)
         return false;

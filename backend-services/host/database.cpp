@@ -39,11 +39,12 @@ QString statementText(const QString& sql)
 
 Database::Database(DatabaseSpec spec, QString connectionName)
     : m_spec(std::move(spec)), m_connectionName(std::move(connectionName)),
-      m_thread(QThread::currentThread())
+      m_statements(m_spec.driver == Driver::Sqlite), m_thread(QThread::currentThread())
 {}
 
 Database::~Database()
 {
+    m_statements.clear(); // its queries must be gone before the connection
     if (m_db.isOpen())
         m_db.close();
     m_db = QSqlDatabase();
@@ -182,18 +183,20 @@ bool Database::exec(QSqlQuery& query, const QVariantMap& values, QString* error)
     return exec(query, QVariantList{}, error);
 }
 
-std::optional<QSqlQuery> Database::run(const QString& sql, const QVariantList& values,
+std::optional<Statement> Database::run(const QString& sql, const QVariantList& values,
                                        QString* error)
 {
+    assertOwnerThread();
     QString prepareError;
-    QSqlQuery query = prepare(sql, &prepareError);
+    Statement query = m_statements.take(
+        sql, [this](const QString& text, QString* e) { return prepare(text, e); }, &prepareError);
     if (!prepareError.isEmpty()) {
         setError(error, prepareError);
         return std::nullopt;
     }
     if (!exec(query, values, error))
         return std::nullopt;
-    return query;
+    return std::optional<Statement>(std::move(query));
 }
 
 bool Database::execStatic(const QString& statement, QString* error)

@@ -12,6 +12,7 @@
 #include "bus/result.h"
 #include "host/database_spec.h"
 #include "host/sql_dialect.h"
+#include "host/statement_cache.h"
 
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -68,8 +69,11 @@ public:
     static bool exec(QSqlQuery& query, const QVariantList& values, QString* error);
     static bool exec(QSqlQuery& query, const QVariantMap& values, QString* error);
     // prepare() + exec() in one: the query on success (active; iterate it for a SELECT),
-    // std::nullopt and *error on failure.
-    std::optional<QSqlQuery> run(const QString& sql, const QVariantList& values, QString* error);
+    // std::nullopt and *error on failure. SQLite: the statement comes from a cache and goes
+    // back when the returned Statement goes out of scope, so keep it local to the work that
+    // ran it. (prepare() is never cached: keep what it returns as long as needed.)
+    std::optional<Statement> run(const QString& sql, const QVariantList& values, QString* error);
+    std::size_t cachedStatements() const { return m_statements.size(); }
 
     // BEGIN (SQLite: BEGIN IMMEDIATE, so the write lock is taken up front and two writers
     // cannot deadlock upgrading read locks); work; COMMIT. Rolls back and returns false when
@@ -114,6 +118,9 @@ private:
     DatabaseSpec m_spec;
     QString m_connectionName;
     QSqlDatabase m_db;
+    // PostgreSQL: off. QPSQL deallocates a statement when its query dies, which fails in an
+    // aborted transaction (see transaction()); its planning is cheap next to a round trip.
+    StatementCache m_statements;
     QThread* m_thread = nullptr;
     bool m_inTransaction = false;
     bool m_inGroup = false;

@@ -287,6 +287,58 @@ private Q_SLOTS:
         QCOMPARE(countRows(*db, u"items"_s), 3); // the "DROP TABLE" text stayed a value
     }
 
+    // run() keeps SQLite statements for reuse: the same text nested (a loop over one query
+    // running it again) gets its own statement, and a statement is reset when its Statement
+    // ends, so a half-read INSERT ... RETURNING does not block RELEASE or COMMIT.
+    void cachedStatementsAreReusedSafely_data() { DbBackends::addRows(); }
+    void cachedStatementsAreReusedSafely()
+    {
+        QFETCH(QString, backend);
+        auto db = openFresh();
+        QVERIFY(db && createItems(*db));
+        QString error;
+        for (int i = 1; i <= 5; ++i)
+            QVERIFY2(insertItem(*db, QString::number(i), &error), qPrintable(error));
+        const std::size_t cached = db->cachedStatements();
+        QCOMPARE(cached, backend == u"sqlite"_s ? std::size_t{1} : std::size_t{0}); // the INSERT
+
+        if (backend == u"sqlite"_s) { // QPSQL cannot interleave two result sets on a connection
+            const QString all = u"SELECT label FROM items ORDER BY id"_s;
+            auto outer = db->run(all, {}, &error);
+            QVERIFY2(outer && outer->next(), qPrintable(error));
+            QCOMPARE(outer->value(0).toString(), u"1"_s);
+            QStringList inner;
+            {
+                auto again = db->run(all, {}, &error);
+                QVERIFY2(again, qPrintable(error));
+                while (again->next())
+                    inner.append(again->value(0).toString());
+            }
+            QCOMPARE(inner, (QStringList{u"1"_s, u"2"_s, u"3"_s, u"4"_s, u"5"_s}));
+            QStringList rest;
+            while (outer->next())
+                rest.append(outer->value(0).toString());
+            QCOMPARE(rest, (QStringList{u"2"_s, u"3"_s, u"4"_s, u"5"_s}));
+        }
+
+        const Database::Work copyHalfRead = [&](QSqlDatabase&, QString* e) {
+            auto copy =
+                db->run(u"INSERT INTO items (label) SELECT label FROM items RETURNING id"_s, {}, e);
+            return copy && copy->next(); // the other rows are never read
+        };
+        QList<Database::Step> steps;
+        QVERIFY2(db->transaction(
+                     [&](QSqlDatabase&, QString* e) {
+                         steps.append(db->savepoint(copyHalfRead, e));
+                         steps.append(db->savepoint(copyHalfRead, e));
+                         return steps.last() != Database::Step::Broken;
+                     },
+                     &error),
+                 qPrintable(error));
+        QCOMPARE(steps, (QList<Database::Step>{Database::Step::Kept, Database::Step::Kept}));
+        QCOMPARE(countRows(*db, u"items"_s), 20);
+    }
+
     void dialectHelpers_data() { DbBackends::addRows(); }
     void dialectHelpers()
     {

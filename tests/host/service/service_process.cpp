@@ -80,6 +80,11 @@ bool ServiceProcess::isRunning() const
     return m_process && m_process->state() != QProcess::NotRunning;
 }
 
+qint64 ServiceProcess::processId() const
+{
+    return isRunning() ? m_process->processId() : 0;
+}
+
 QString ServiceProcess::log() const
 {
     return QString::fromUtf8(m_log);

@@ -27,6 +27,7 @@ public:
     // Waits for the process to end by itself (a fault point); true if it did.
     bool waitForExit(int timeoutMs = 15000);
     bool isRunning() const;
+    qint64 processId() const; // 0 when not running
     QString log() const;
 
 private:

@@ -103,6 +103,12 @@ bool OpdCluster::isRunning(const QString& service) const
     return it != m_processes.end() && it->second->isRunning();
 }
 
+qint64 OpdCluster::processId(const QString& service) const
+{
+    auto it = m_processes.find(service);
+    return it != m_processes.end() ? it->second->processId() : 0;
+}
+
 void OpdCluster::stopAll()
 {
     for (auto& [name, process] : m_processes)

@@ -41,7 +41,8 @@ public:
     void kill(const QString& service);     // SIGKILL: a crash
     int terminate(const QString& service); // SIGTERM (graceful); the exit code
     bool isRunning(const QString& service) const;
-    void stopAll(); // SIGTERM every service, then nats-server
+    qint64 processId(const QString& service) const; // 0 when not running
+    void stopAll();                                 // SIGTERM every service, then nats-server
 
     NatsServer& nats() { return m_nats; }
     QString log(const QString& service) const;
