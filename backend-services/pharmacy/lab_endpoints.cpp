@@ -60,6 +60,25 @@ bool refuseConcurrent(LabStore& store, const QString& orderId, LabOrderState nee
     return false;
 }
 
+// One step of an order's life: load it, refuse it (404/409) unless it is in state needed, run
+// step (a guarded UPDATE that says whether it applied) and report a concurrent change as 409.
+template <typename Step>
+bool stepOrder(LabStore& store, const QString& orderId, LabOrderState needed, Failure* failure,
+               QString* error, Step step)
+{
+    std::optional<protocol::LabOrder> order;
+    if (!store.load(orderId, &order, error))
+        return false;
+    if (refuseOrder(order, needed, orderId, failure))
+        return false;
+    bool applied = false;
+    if (!step(*order, &applied))
+        return false;
+    if (!applied) // another instance got there first: report its state
+        return refuseConcurrent(store, orderId, needed, failure, error);
+    return true;
+}
+
 } // namespace
 
 void PharmacyService::pendingLabOrders(const protocol::PendingLabOrdersRequest& request,
@@ -82,17 +101,14 @@ void PharmacyService::collectSample(const protocol::CollectSampleRequest& reques
     const bool ok = m_host.commit(
         [&](QSqlDatabase&, QString* workError) {
             LabStore store = lab();
+            const bool collected =
+                stepOrder(store, request.orderId, LabOrderState::Ordered, &failure, workError,
+                          [&](const protocol::LabOrder&, bool* applied) {
+                              return store.collect(request, now, applied, workError);
+                          });
+            if (!collected)
+                return false;
             std::optional<protocol::LabOrder> order;
-            if (!store.load(request.orderId, &order, workError))
-                return false;
-            if (refuseOrder(order, LabOrderState::Ordered, request.orderId, &failure))
-                return false;
-            bool applied = false;
-            if (!store.collect(request, now, &applied, workError))
-                return false;
-            if (!applied) // another instance got there first: report its state
-                return refuseConcurrent(store, request.orderId, LabOrderState::Ordered, &failure,
-                                        workError);
             if (!store.load(request.orderId, &order, workError) || !order)
                 return false;
             reply.order = *order;
@@ -117,28 +133,24 @@ void PharmacyService::enterLabResult(const protocol::EnterLabResultRequest& requ
     const bool ok = m_host.commit(
         [&](QSqlDatabase&, QString* workError) {
             LabStore store = lab();
-            std::optional<protocol::LabOrder> order;
-            if (!store.load(request.orderId, &order, workError))
-                return false;
-            if (refuseOrder(order, LabOrderState::Collected, request.orderId, &failure))
-                return false;
             protocol::LabResult& result = reply.result;
-            result.orderId = order->id;
-            result.consultationId = order->consultationId;
-            result.line = order->line;
-            result.visitId = order->visitId;
-            result.patientId = order->patientId;
-            result.testCode = order->test.testCode;
-            result.testName = order->test.testName;
-            result.entry = request.result;
-            result.resultedAt = now;
-            result.resultedBy = request.staff;
-            bool applied = false;
-            if (!store.enterResult(result, &applied, workError))
+            const bool resulted =
+                stepOrder(store, request.orderId, LabOrderState::Collected, &failure, workError,
+                          [&](const protocol::LabOrder& order, bool* applied) {
+                              result.orderId = order.id;
+                              result.consultationId = order.consultationId;
+                              result.line = order.line;
+                              result.visitId = order.visitId;
+                              result.patientId = order.patientId;
+                              result.testCode = order.test.testCode;
+                              result.testName = order.test.testName;
+                              result.entry = request.result;
+                              result.resultedAt = now;
+                              result.resultedBy = request.staff;
+                              return store.enterResult(result, applied, workError);
+                          });
+            if (!resulted)
                 return false;
-            if (!applied)
-                return refuseConcurrent(store, request.orderId, LabOrderState::Collected, &failure,
-                                        workError);
             return enqueue(m_host.database(), protocol::kLabResulted,
                            protocol::makeEvent(protocol::kLabResulted, result, request.staff, now),
                            workError);

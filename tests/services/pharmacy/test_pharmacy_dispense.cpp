@@ -4,55 +4,20 @@
 // the remainder pending; visit.dispensed carries the dispense; visit.discharged closes the
 // pending work (also when it arrives first).
 
-#include "bus/nats_library.h"
-#include "pharmacy_harness.h"
+#include "pharmacy_backend_test.h"
 
 #include <QElapsedTimer>
 #include <algorithm>
-#include <csignal>
 
 using namespace openopd;
 using namespace openopd::testing;
 using protocol::BatchQuantity;
 
-class TestPharmacyDispense : public QObject
+class TestPharmacyDispense : public PharmacyBackendTest
 {
     Q_OBJECT
 
-    std::optional<bus::NatsLibrary> m_library;
-    PharmacyHarness m_harness;
-    QString m_backend;
-    QDate m_today = QDate::currentDate();
-
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgres") << QStringLiteral("postgres");
-    }
-
-    void initTestCase()
-    {
-        std::signal(SIGPIPE, SIG_IGN);
-        m_library.emplace();
-    }
-
-    void init()
-    {
-        QFETCH_GLOBAL(QString, backend);
-        if (backend != m_backend) {
-            QVERIFY2(m_harness.start(backend), qPrintable(m_harness.error()));
-            m_backend = backend;
-        }
-    }
-
-    void cleanup()
-    {
-        if (QTest::currentTestFailed())
-            qWarning().noquote() << "service log:\n" << m_harness.serviceLog();
-    }
-
     void consultedCreatesPendingWorkOnce()
     {
         const protocol::Consultation c = consultation(

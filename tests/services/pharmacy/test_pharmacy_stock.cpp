@@ -3,52 +3,16 @@
 // level (not on every dispense while low, again after it rose above); receive and adjust
 // publish their movements, refuse a changed expiry and a negative batch, and write nothing then.
 
-#include "bus/nats_library.h"
-#include "pharmacy_harness.h"
-
-#include <csignal>
+#include "pharmacy_backend_test.h"
 
 using namespace openopd;
 using namespace openopd::testing;
 
-class TestPharmacyStock : public QObject
+class TestPharmacyStock : public PharmacyBackendTest
 {
     Q_OBJECT
 
-    std::optional<bus::NatsLibrary> m_library;
-    PharmacyHarness m_harness;
-    QString m_backend;
-    QDate m_today = QDate::currentDate();
-
 private Q_SLOTS:
-    void initTestCase_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgres") << QStringLiteral("postgres");
-    }
-
-    void initTestCase()
-    {
-        std::signal(SIGPIPE, SIG_IGN);
-        m_library.emplace();
-    }
-
-    void init()
-    {
-        QFETCH_GLOBAL(QString, backend);
-        if (backend != m_backend) {
-            QVERIFY2(m_harness.start(backend), qPrintable(m_harness.error()));
-            m_backend = backend;
-        }
-    }
-
-    void cleanup()
-    {
-        if (QTest::currentTestFailed())
-            qWarning().noquote() << "service log:\n" << m_harness.serviceLog();
-    }
-
     void stockLowOncePerCrossing()
     {
         const QString drug = QStringLiteral("LOW1");
