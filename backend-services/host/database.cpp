@@ -216,9 +216,8 @@ bool Database::beginGroup(QString* error)
         setError(error, u"a group inside a transaction on "_s + describe() + u": not supported"_s);
         return false;
     }
-    if (!execStatic(m_spec.driver == Driver::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+    if (!begin(error))
         return false;
-    m_inTransaction = true;
     m_inGroup = true;
     return true;
 }
@@ -231,20 +230,48 @@ bool Database::endGroup(bool commit, QString* error)
         return false;
     }
     QString reason = commit ? QString() : u"the group was abandoned"_s;
-    if (commit && m_spec.driver != Driver::Sqlite && !execStatic(u"SELECT 1"_s, &reason))
-        commit = false; // see transaction(): an aborted PostgreSQL transaction
-    bool committed = commit && execStatic(u"COMMIT"_s, &reason);
-    if (!committed) {
-        QString ignored;
-        execStatic(u"ROLLBACK"_s, &ignored);
-    }
+    const bool committed = finish(commit, &reason);
     m_inGroup = false;
-    m_inTransaction = false;
     if (!committed)
         setError(error, reason);
     if (m_groupEnded)
         m_groupEnded(committed, reason);
     return committed;
+}
+
+bool Database::begin(QString* error)
+{
+    if (!execStatic(m_spec.driver == Driver::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+        return false;
+    m_inTransaction = true;
+    return true;
+}
+
+bool Database::postgresAborted(QString* why)
+{
+    // In an aborted PostgreSQL transaction every statement fails, and COMMIT "succeeds" by
+    // rolling back: ask before committing. SQLite has no such state.
+    return m_spec.driver != Driver::Sqlite && !execStatic(u"SELECT 1"_s, why);
+}
+
+bool Database::finish(bool commit, QString* reason)
+{
+    if (commit) {
+        QString probeError;
+        if (postgresAborted(&probeError)) {
+            commit = false;
+            *reason = u"a statement inside the transaction failed, so PostgreSQL aborted it ("_s +
+                      probeError + u")"_s;
+        }
+    }
+    if (commit && execStatic(u"COMMIT"_s, reason)) {
+        m_inTransaction = false;
+        return true;
+    }
+    QString ignored; // after a failed COMMIT PostgreSQL has already ended the transaction
+    execStatic(u"ROLLBACK"_s, &ignored);
+    m_inTransaction = false;
+    return false;
 }
 
 bool Database::transaction(const Work& work, QString* error)
@@ -258,43 +285,19 @@ bool Database::transaction(const Work& work, QString* error)
         setError(error, u"nested transaction on "_s + describe() + u": not supported"_s);
         return false;
     }
-    const bool sqlite = m_spec.driver == Driver::Sqlite;
-    if (!execStatic(sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+    if (!begin(error))
         return false;
-    m_inTransaction = true;
-    const auto rollback = [this] {
-        QString ignored; // after a failed COMMIT PostgreSQL has already ended the transaction
-        execStatic(u"ROLLBACK"_s, &ignored);
-        m_inTransaction = false;
-    };
-
     QString reason;
     bool ok = false;
     try {
         ok = work(m_db, &reason);
     } catch (...) {
-        rollback();
+        QString ignored;
+        finish(false, &ignored);
         throw;
     }
-    if (ok && !sqlite) {
-        // In an aborted PostgreSQL transaction every statement fails, and COMMIT "succeeds"
-        // by rolling back: ask before committing.
-        QString probeError;
-        if (!execStatic(u"SELECT 1"_s, &probeError)) {
-            ok = false;
-            reason = u"a statement inside the transaction failed, so PostgreSQL aborted it ("_s +
-                     probeError + u")"_s;
-        }
-    }
-    if (ok) {
-        QString commitError;
-        if (execStatic(u"COMMIT"_s, &commitError)) {
-            m_inTransaction = false;
-            return true;
-        }
-        reason = commitError;
-    }
-    rollback();
+    if (finish(ok, &reason))
+        return true;
     setError(error, reason.isEmpty() ? u"the transaction on "_s + describe() + u" was rolled back"_s
                                      : reason);
     return false;
@@ -325,12 +328,10 @@ Database::Step Database::savepoint(const Work& step, QString* error)
         throw;
     }
     m_inStep = false;
-    if (ok && m_spec.driver != Driver::Sqlite) {
-        QString probeError; // see transaction(): a failed statement aborts until ROLLBACK TO
-        if (!execStatic(u"SELECT 1"_s, &probeError)) {
-            ok = false;
-            reason = u"a statement inside the step failed ("_s + probeError + u")"_s;
-        }
+    QString probeError; // a failed statement aborts the transaction until ROLLBACK TO
+    if (ok && postgresAborted(&probeError)) {
+        ok = false;
+        reason = u"a statement inside the step failed ("_s + probeError + u")"_s;
     }
     if (ok && execStatic(u"RELEASE SAVEPOINT opd_step"_s, &reason))
         return Step::Kept;

@@ -113,6 +113,14 @@ private:
     bus::BusError openConnection();
     bus::BusError configureSqlite();
     bool execStatic(const QString& statement, QString* error);
+    // BEGIN (SQLite: BEGIN IMMEDIATE); the transaction is then open.
+    bool begin(QString* error);
+    // PostgreSQL: whether a failed statement has aborted the open transaction (*why from
+    // the probe). Always false on SQLite.
+    bool postgresAborted(QString* why);
+    // Ends the open transaction: COMMIT if commit and PostgreSQL has not aborted it, else
+    // ROLLBACK. True when committed; otherwise *reason says why (unless the caller chose).
+    bool finish(bool commit, QString* reason);
     void assertOwnerThread() const;
 
     DatabaseSpec m_spec;

@@ -28,14 +28,14 @@ QString eventIdOf(const bus::JsMessage& message)
 EventConsumer::EventConsumer(bus::Connection& bus, Database& db, const FaultPoints& faults,
                              EventConsumerOptions options, Handler handler, QObject* parent)
     : QObject(parent), m_bus(bus), m_db(db), m_faults(faults), m_options(std::move(options)),
-      m_handler(std::move(handler))
+      m_handler(std::move(handler)), m_name(QString::fromUtf8(m_options.durable))
 {}
 
 QJsonObject EventConsumer::consumerConfig() const
 {
     // max_deliver stays unlimited on the server: this class decides when to give up, and
     // it gives up only after the dead-letter copy is safely stored.
-    return {{QStringLiteral("durable_name"), QString::fromUtf8(m_options.durable)},
+    return {{QStringLiteral("durable_name"), m_name},
             {QStringLiteral("ack_policy"), QStringLiteral("explicit")},
             {QStringLiteral("deliver_policy"), QStringLiteral("all")},
             {QStringLiteral("filter_subject"), QString::fromUtf8(m_options.filterSubject)},
@@ -87,6 +87,7 @@ std::chrono::milliseconds EventConsumer::backoffFor(quint64 deliveryCount) const
 
 struct EventConsumer::Outcome
 {
+    QString eventId;
     HandlerResult result;
     bool kept = false;      // its changes are in the committed transaction
     bool duplicate = false; // processed before (a crash lost the ack)
@@ -108,11 +109,10 @@ void EventConsumer::enqueue(bus::JsMessage message)
 
 bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, QString* error)
 {
-    const QString eventId = eventIdOf(message);
-    const QString consumer = QString::fromUtf8(m_options.durable);
+    const QString& eventId = outcome.eventId;
     const Database::Step step = m_db.savepoint(
         [&](QSqlDatabase&, QString* stepError) {
-            const auto seen = inboxContains(m_db, consumer, eventId, stepError);
+            const auto seen = inboxContains(m_db, m_name, eventId, stepError);
             if (!seen.has_value())
                 return false;
             if (*seen) {
@@ -124,7 +124,7 @@ bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, 
                 *stepError = outcome.result.reason;
                 return false;
             }
-            return recordInInbox(m_db, consumer, eventId, message, stepError);
+            return recordInInbox(m_db, m_name, eventId, message, stepError);
         },
         &outcome.error);
     if (step == Database::Step::Broken) {
@@ -145,6 +145,8 @@ void EventConsumer::processBatch()
     if (batch.empty())
         return;
     std::vector<Outcome> outcomes(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i)
+        outcomes[i].eventId = eventIdOf(batch[i]);
     QString error;
     const bool committed = m_db.transaction(
         [&](QSqlDatabase&, QString* workError) {
@@ -171,12 +173,11 @@ void EventConsumer::processBatch()
 
 void EventConsumer::settle(bus::JsMessage message, const Outcome& outcome)
 {
-    const QString eventId = eventIdOf(message);
-    const QString consumer = QString::fromUtf8(m_options.durable);
+    const QString& eventId = outcome.eventId;
     if (outcome.kept) {
         message.ack();
         if (outcome.duplicate)
-            qInfo().noquote() << "consumer" << consumer << ": event" << eventId
+            qInfo().noquote() << "consumer" << m_name << ": event" << eventId
                               << "was already processed; acknowledged the redelivery";
         Q_EMIT processed(eventId, outcome.duplicate);
         return;
@@ -188,16 +189,15 @@ void EventConsumer::settle(bus::JsMessage message, const Outcome& outcome)
         return;
     }
     // Retry, a database failure, or a failure with attempts left: try again later.
-    qWarning().noquote() << "consumer" << consumer << "will retry" << eventId << "(attempt"
-                         << attempt << "):" << outcome.error;
+    qWarning().noquote() << "consumer" << m_name << "will retry" << eventId << "(attempt" << attempt
+                         << "):" << outcome.error;
     message.nak(backoffFor(attempt));
 }
 
 void EventConsumer::deadLetter(bus::JsMessage message, const QString& eventId,
                                const QString& reason)
 {
-    const QString consumer = QString::fromUtf8(m_options.durable);
-    publishDeadLetter(m_bus, consumer, eventId, reason, message, this,
+    publishDeadLetter(m_bus, m_name, eventId, reason, message, this,
                       [this, message, eventId, reason](const bus::BusError& error) mutable {
                           if (error.isError()) {
                               // Keep the event: without its dead-letter copy it must not go.

@@ -89,6 +89,7 @@ private:
     const FaultPoints& m_faults;
     EventConsumerOptions m_options;
     Handler m_handler;
+    const QString m_name; // the durable's name, for the inbox and logs
     bus::PullConsumer* m_pull = nullptr;
     std::vector<bus::JsMessage> m_batch;
     bool m_batchScheduled = false;
