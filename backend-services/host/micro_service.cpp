@@ -1,6 +1,7 @@
 #include "host/micro_service.h"
 
 #include "host/json_log.h"
+#include "protocol/catalog.h"
 
 #include <QJsonDocument>
 #include <QUuid>
@@ -126,6 +127,12 @@ bool MicroService::addRawEndpoint(const QString& name, const QByteArray& subject
         },
         options));
     return true;
+}
+
+QList<protocol::StaffRole> MicroService::catalogRoles(const QByteArray& subject)
+{
+    const protocol::EndpointInfo* info = protocol::findEndpoint(subject);
+    return info ? info->roles : QList<protocol::StaffRole>{};
 }
 
 void MicroService::onRequest(qsizetype index, const bus::Message& message, RawHandler& handler)

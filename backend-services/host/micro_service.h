@@ -5,6 +5,7 @@
 // three forms. nats.c 3.4.1 has no micro API; this follows nats.go/micro (see micro_json.h).
 
 #include "bus/typed.h"
+#include "host/caller.h"
 #include "host/micro_json.h"
 
 #include <QList>
@@ -37,27 +38,62 @@ public:
     QString started() const { return formatRfc3339Nano(m_started); }
 
     // Serves endpoint.subject in queue group "q" (the semantics of bus::serve: a request that
-    // fails to decode is answered 400 naming the field; handler(const Req&, bus::Replier<Rep>)
-    // may answer later). Statistics run from receipt to answer. False (and a warning) if the
-    // service is invalid or stopped, or the name or metadata is invalid.
+    // fails to decode is answered 400 naming the field; the handler may answer later).
+    // Statistics run from receipt to answer. False (and a warning) if the service is invalid
+    // or stopped, or the name or metadata is invalid.
+    //
+    // Access (caller.h) is checked before the body is decoded: 401/403 as checkAccess() says,
+    // with the roles the protocol catalog lists for the subject. When the request has a
+    // "staff" member, the handler sees the verified actor there, never the client's.
+    // handler(const Req&, bus::Replier<Rep>) or handler(const Req&, const Caller&, Replier).
     template <class Req, class Rep, class F>
-    requires std::invocable<F&, const Req&, bus::Replier<Rep>> && std::copy_constructible<F>
-    bool addEndpoint(const QString& name, const bus::Endpoint<Req, Rep>& endpoint, F handler,
-                     QJsonObject metadata = {})
+    requires(std::invocable<F&, const Req&, bus::Replier<Rep>> ||
+             std::invocable<F&, const Req&, const Caller&, bus::Replier<Rep>>) &&
+        std::copy_constructible<F> bool addEndpoint(const QString& name,
+                                                    const bus::Endpoint<Req, Rep>& endpoint,
+                                                    F handler, Access access,
+                                                    QJsonObject metadata = {})
     {
+        const QList<protocol::StaffRole> roles = catalogRoles(endpoint.subjectBytes());
         return addRawEndpoint(
             name, endpoint.subjectBytes(),
-            [handler = std::move(handler)](const bus::Message& message,
-                                           bus::RawReplier replier) mutable {
+            [this, access, roles, handler = std::move(handler)](const bus::Message& message,
+                                                                bus::RawReplier replier) mutable {
+                Caller caller = callerOf(message);
+                if (const bus::BusError denied = checkAccess(caller, access, roles, m_callerPolicy);
+                    denied.kind != bus::BusError::Kind::None) {
+                    replier.fail(denied);
+                    return;
+                }
                 bus::Result<Req> request = bus::Codec<Req>::decode(message.data);
                 if (!request) {
                     replier.fail(request.error());
                     return;
                 }
-                handler(request.value(), bus::Replier<Rep>(std::move(replier)));
+                Req& body = request.value();
+                if constexpr (requires { body.staff; }) {
+                    if (caller.staff)
+                        body.staff = caller.staff->actingAs(roles);
+                    else if (m_callerPolicy == CallerPolicy::InsecureNoAuth)
+                        caller.staff = principalFromBody(body.staff);
+                }
+                if constexpr (std::invocable<F&, const Req&, const Caller&, bus::Replier<Rep>>)
+                    handler(std::as_const(body), std::as_const(caller),
+                            bus::Replier<Rep>(std::move(replier)));
+                else
+                    handler(std::as_const(body), bus::Replier<Rep>(std::move(replier)));
             },
             std::move(metadata));
     }
+    template <class Req, class Rep, class F>
+    bool addEndpoint(const QString& name, const bus::Endpoint<Req, Rep>& endpoint, F handler,
+                     QJsonObject metadata = {})
+    {
+        return addEndpoint(name, endpoint, std::move(handler), Access::Staff, std::move(metadata));
+    }
+    // Verify (the default) or InsecureNoAuth (--insecure-no-auth; tests without accounts).
+    void setCallerPolicy(CallerPolicy policy) { m_callerPolicy = policy; }
+    CallerPolicy callerPolicy() const { return m_callerPolicy; }
     bool addRawEndpoint(const QString& name, const QByteArray& subject, RawHandler handler,
                         QJsonObject metadata = {});
 
@@ -85,6 +121,8 @@ Q_SIGNALS:
 private:
     enum class Verb { Ping, Info, Stats };
 
+    // The roles the protocol catalog allows on subject (empty when it is not in the catalog).
+    static QList<protocol::StaffRole> catalogRoles(const QByteArray& subject);
     void subscribeControlSubjects();
     void answerControl(Verb verb, const bus::Message& message);
     void onRequest(qsizetype index, const bus::Message& message, RawHandler& handler);
@@ -103,6 +141,7 @@ private:
     QList<QPointer<bus::Subscription>> m_subscriptions;
     int m_inFlight = 0;
     bus::RawReplier::Sender m_replySender;
+    CallerPolicy m_callerPolicy = CallerPolicy::Verify;
     bool m_stopped = false;
     bool m_drainedSent = false;
 };

@@ -9,6 +9,8 @@
 #include <QMetaEnum>
 #include <QTimer>
 #include <cstdio>
+#include <iostream>
+#include <string>
 
 namespace openopd::host {
 namespace {
@@ -43,6 +45,12 @@ QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
         QStringLiteral("ms"));
     ackWait.setFlags(QCommandLineOption::HiddenFromHelp);
     serviceOptions.append(ackWait);
+    serviceOptions.append(QCommandLineOption(
+        QString::fromLatin1(kInsecureNoAuthOption),
+        QCoreApplication::translate(
+            "openopd::host::ServiceHost",
+            "INSECURE, for tests and servers without accounts only: take the actor from the "
+            "request body instead of the server's Nats-Request-Info header.")));
     serviceOptions.append(QCommandLineOption(
         QStringLiteral("stream-replicas"),
         QCoreApplication::translate("openopd::host::ServiceHost",
@@ -87,6 +95,11 @@ std::optional<int> ServiceHost::configure(const QStringList& arguments)
         return kExitConfigError;
     }
     m_streamSizing.replicas = replicas;
+    if (m_commandLine.options.passwordFromStdin && !readPasswordFromStdin())
+        return kExitConfigError;
+    m_callerPolicy = m_commandLine.isSet(QString::fromLatin1(kInsecureNoAuthOption))
+                         ? CallerPolicy::InsecureNoAuth
+                         : CallerPolicy::Verify;
     if (const QString ackWait = m_commandLine.value(QString::fromLatin1(kAckWaitOption));
         !ackWait.isEmpty()) {
         const int ms = ackWait.toInt(&ok);
@@ -98,6 +111,20 @@ std::optional<int> ServiceHost::configure(const QStringList& arguments)
         m_consumerAckWait = std::chrono::milliseconds(ms);
     }
     return std::nullopt;
+}
+
+bool ServiceHost::readPasswordFromStdin()
+{
+    // One line; the launcher writes it into a pipe, so it is never in argv, a file or a log.
+    std::string line;
+    if (!std::getline(std::cin, line) || line.empty()) {
+        std::fputs("--password-stdin: no password on standard input\n", stderr);
+        return false;
+    }
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    m_commandLine.options.password = QString::fromStdString(line);
+    return true;
 }
 
 bool ServiceHost::openDatabase(const std::function<void(Migrations&)>& addMigrations)
@@ -153,6 +180,10 @@ void ServiceHost::connectBus()
                               m_definition.metadata};
     m_micro = new MicroService(*m_bus, config, this);
     m_micro->setReplySender(m_replyGate.sender());
+    m_micro->setCallerPolicy(m_callerPolicy);
+    if (m_callerPolicy == CallerPolicy::InsecureNoAuth)
+        qWarning().noquote() << "--insecure-no-auth: actors are taken from request bodies; "
+                                "never run a clinic like this";
     if (!m_micro->isValid())
         qFatal("invalid service definition: %s", qPrintable(m_micro->errorString()));
     connect(m_bus, &bus::Connection::stateChanged, this, [this](bus::Connection::State state) {

@@ -33,6 +33,7 @@ class SignalWatcher;
 // Options every service has besides the common connection and database ones.
 inline constexpr char kSeedDemoOption[] = "seed-demo";  // load the service's demo data
 inline constexpr char kAckWaitOption[] = "ack-wait-ms"; // hidden: consumers' ack wait (tests)
+inline constexpr char kInsecureNoAuthOption[] = "insecure-no-auth"; // actor from the body
 
 struct ServiceDefinition
 {
@@ -95,6 +96,7 @@ Q_SIGNALS:
     void ready();
 
 private:
+    bool readPasswordFromStdin();
     bool openDatabase(const std::function<void(Migrations&)>& addMigrations);
     void connectBus();
     void onConnected();
@@ -108,6 +110,7 @@ private:
     ParsedCommandLine m_commandLine;
     FaultPoints m_faults;
     StreamSizing m_streamSizing;
+    CallerPolicy m_callerPolicy = CallerPolicy::Verify;
     std::optional<std::chrono::milliseconds> m_consumerAckWait;
     ReplyGate m_replyGate{[this] { return m_database && m_database->inGroup(); }};
     std::unique_ptr<Database> m_database;

@@ -48,6 +48,7 @@ struct Names
     static inline const QString natsUrl = QStringLiteral("nats-url");
     static inline const QString user = QStringLiteral("user");
     static inline const QString password = QStringLiteral("password");
+    static inline const QString passwordStdin = QStringLiteral("password-stdin");
     static inline const QString creds = QStringLiteral("creds");
     static inline const QString nkey = QStringLiteral("nkey");
     static inline const QString nkeySeed = QStringLiteral("nkey-seed");
@@ -75,7 +76,8 @@ QList<QCommandLineOption> commonOptions()
                 "nats://127.0.0.1:4222)."),
          OPD_TR("urls")},
         {Names::user, OPD_TR("NATS user name."), OPD_TR("name")},
-        {Names::password, OPD_TR("NATS password (better: $OPENOPD_NATS_PASSWORD)."),
+        {Names::password,
+         OPD_TR("NATS password (visible to other users in ps: prefer --password-stdin)."),
          OPD_TR("password")},
         {Names::creds, OPD_TR("NATS credentials file (JWT and seed)."), OPD_TR("file")},
         {Names::nkey, OPD_TR("NKey user public key (with --nkey-seed)."), OPD_TR("key")},
@@ -95,6 +97,9 @@ QList<QCommandLineOption> commonOptions()
     QList<QCommandLineOption> options;
     for (const OptionText& o : table)
         options.append(QCommandLineOption(o.name, tr(o.description), tr(o.valueName)));
+    options.append(QCommandLineOption(
+        Names::passwordStdin,
+        tr(OPD_TR("Read the NATS password (with --user) as one line from standard input."))));
     return options;
 }
 #undef OPD_TR
@@ -109,9 +114,14 @@ QString checkCredentials(const QCommandLineParser& p, ServiceOptions& o, const Q
 {
     if (p.isSet(Names::password) && !p.isSet(Names::user))
         return tr("--password requires --user");
-    if (!o.user.isEmpty() && o.password.isEmpty())
+    if (o.passwordFromStdin && !p.isSet(Names::user))
+        return tr("--password-stdin requires --user");
+    if (o.passwordFromStdin && p.isSet(Names::password))
+        return tr("--password-stdin cannot be combined with --password");
+    // With --password-stdin the host reads the password before connecting.
+    if (!o.user.isEmpty() && o.password.isEmpty() && !o.passwordFromStdin)
         o.password = envPassword;
-    if (!o.user.isEmpty() && o.password.isEmpty())
+    if (!o.user.isEmpty() && o.password.isEmpty() && !o.passwordFromStdin)
         return tr("--user requires --password or $OPENOPD_NATS_PASSWORD");
     if (!o.credsFile.isEmpty() && !o.user.isEmpty())
         return tr("--creds cannot be combined with --user");
@@ -236,7 +246,8 @@ ParsedCommandLine parseServiceCommandLine(const QString& service, const QString&
         return result;
     }
     for (const QCommandLineOption& option : common)
-        if (parser.isSet(option) && parser.value(option).trimmed().isEmpty()) {
+        if (!option.valueName().isEmpty() && parser.isSet(option) &&
+            parser.value(option).trimmed().isEmpty()) {
             result.message = tr("--%1 needs a value").arg(option.names().first());
             return result;
         }
@@ -245,6 +256,7 @@ ParsedCommandLine parseServiceCommandLine(const QString& service, const QString&
     o.service = service;
     o.user = parser.value(Names::user);
     o.password = parser.value(Names::password);
+    o.passwordFromStdin = parser.isSet(Names::passwordStdin);
     o.credsFile = parser.value(Names::creds);
     o.nkeyPublic = parser.value(Names::nkey);
     o.nkeySeedFile = parser.value(Names::nkeySeed);

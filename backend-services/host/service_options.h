@@ -32,6 +32,7 @@ struct ServiceOptions
     QStringList natsServers;
     QString user;
     QString password;
+    bool passwordFromStdin = false; // --password-stdin: ServiceHost::configure() reads it
     QString credsFile;
     QString nkeyPublic;
     QString nkeySeedFile;

@@ -11,155 +11,155 @@
 namespace openopd::protocol {
 namespace {
 
-template <class T> QString typeName()
-{
-    int status = 0;
-    std::unique_ptr<char, void (*)(void*)> demangled(
-        abi::__cxa_demangle(typeid(T).name(), nullptr, nullptr, &status), std::free);
-    QString name = QString::fromLatin1(status == 0 ? demangled.get() : typeid(T).name());
-    return name.remove(QStringLiteral("openopd::protocol::"));
+template <class T> QString typeName() {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void *)> demangled(
+      abi::__cxa_demangle(typeid(T).name(), nullptr, nullptr, &status),
+      std::free);
+  QString name =
+      QString::fromLatin1(status == 0 ? demangled.get() : typeid(T).name());
+  return name.remove(QStringLiteral("openopd::protocol::"));
 }
 
-template <class T> bus::BusError check(QByteArrayView body)
-{
-    return bus::Codec<T>::decode(body).error();
+template <class T> bus::BusError check(QByteArrayView body) {
+  return bus::Codec<T>::decode(body).error();
 }
 
-QString token(QByteArrayView subject, qsizetype index)
-{
-    return QString::fromLatin1(subject.toByteArray().split('.').value(index));
+QString token(QByteArrayView subject, qsizetype index) {
+  return QString::fromLatin1(subject.toByteArray().split('.').value(index));
 }
 
 template <class Req, class Rep>
-EndpointInfo endpoint(const bus::Endpoint<Req, Rep>& contract, const char* service)
-{
-    EndpointInfo info;
-    info.subject = contract.subjectBytes();
-    info.roleNamespace = token(info.subject, 1);
-    info.name = serviceEndpointName(info.subject);
-    info.service = QString::fromLatin1(service);
-    info.requestType = typeName<Req>();
-    info.replyType = typeName<Rep>();
-    info.requestCarriesStaff = requires(const Req& request)
-    {
-        request.staff;
-    };
-    info.checkRequest = &check<Req>;
-    info.checkReply = &check<Rep>;
-    return info;
+EndpointInfo endpoint(const bus::Endpoint<Req, Rep> &contract,
+                      const char *service, QList<StaffRole> roles) {
+  EndpointInfo info;
+  info.subject = contract.subjectBytes();
+  info.roleNamespace = token(info.subject, 1);
+  info.name = serviceEndpointName(info.subject);
+  info.service = QString::fromLatin1(service);
+  info.requestType = typeName<Req>();
+  info.replyType = typeName<Rep>();
+  info.requestCarriesStaff = requires(const Req &request) { request.staff; };
+  info.roles = std::move(roles);
+  info.checkRequest = &check<Req>;
+  info.checkReply = &check<Rep>;
+  return info;
 }
 
 template <class P>
-EventInfo event(const bus::Event<EventEnvelope<P>>& contract, const char* producer)
-{
-    EventInfo info;
-    info.subject = contract.subjectBytes();
-    info.type = eventTypeFromSubject(info.subject);
-    info.producer = QString::fromLatin1(producer);
-    info.payloadType = typeName<P>();
-    info.checkEnvelope = &check<EventEnvelope<P>>;
-    return info;
+EventInfo event(const bus::Event<EventEnvelope<P>> &contract,
+                const char *producer, QList<StaffRole> readers) {
+  EventInfo info;
+  info.subject = contract.subjectBytes();
+  info.type = eventTypeFromSubject(info.subject);
+  info.producer = QString::fromLatin1(producer);
+  info.payloadType = typeName<P>();
+  info.readers = std::move(readers);
+  info.checkEnvelope = &check<EventEnvelope<P>>;
+  return info;
 }
 
 } // namespace
 
-const QList<EndpointInfo>& endpointCatalog()
-{
-    static const QList<EndpointInfo> catalog{
-        endpoint(kCreatePatient, "registration"),
-        endpoint(kUpdatePatient, "registration"),
-        endpoint(kGetPatient, "registration"),
-        endpoint(kSearchPatients, "registration"),
-        endpoint(kOpenVisit, "registration"),
-        endpoint(kGetVisit, "registration"),
-        endpoint(kCancelVisit, "registration"),
-        endpoint(kMarkLeftUnseen, "registration"),
-        endpoint(kWaitingList, "registration"),
-        endpoint(kDoctorQueue, "consultation"),
-        endpoint(kCallNext, "consultation"),
-        endpoint(kStartConsultation, "consultation"),
-        endpoint(kSaveConsultation, "consultation"),
-        endpoint(kPatientHistory, "consultation"),
-        endpoint(kPendingPrescriptions, "pharmacy"),
-        endpoint(kDispense, "pharmacy"),
-        endpoint(kStockList, "pharmacy"),
-        endpoint(kReceiveStock, "pharmacy"),
-        endpoint(kAdjustStock, "pharmacy"),
-        endpoint(kPendingLabOrders, "pharmacy"),
-        endpoint(kCollectSample, "pharmacy"),
-        endpoint(kEnterLabResult, "pharmacy"),
-        endpoint(kPendingReleases, "discharge"),
-        endpoint(kRecordDischarge, "discharge"),
-        endpoint(kAuditQuery, "audit"),
-        endpoint(kAuditVerify, "audit"),
-    };
-    return catalog;
+// Who may call each endpoint and see each event live: the permission matrix,
+// declared here once (docs/security.md is generated from it; so are the NATS
+// permissions).
+using R = StaffRole;
+
+const QList<EndpointInfo> &endpointCatalog() {
+  static const QList<EndpointInfo> catalog{
+      endpoint(kCreatePatient, "registration", {R::Reception}),
+      endpoint(kUpdatePatient, "registration", {R::Reception}),
+      endpoint(kGetPatient, "registration",
+               {R::Reception, R::Doctor, R::Pharmacist, R::LabTechnician}),
+      endpoint(kSearchPatients, "registration", {R::Reception, R::Doctor}),
+      endpoint(kOpenVisit, "registration", {R::Reception}),
+      endpoint(kGetVisit, "registration",
+               {R::Reception, R::Doctor, R::Pharmacist, R::LabTechnician}),
+      endpoint(kCancelVisit, "registration", {R::Reception}),
+      endpoint(kMarkLeftUnseen, "registration", {R::Reception}),
+      endpoint(kWaitingList, "registration", {R::Reception, R::Doctor}),
+      endpoint(kDoctorQueue, "consultation", {R::Doctor}),
+      endpoint(kCallNext, "consultation", {R::Doctor}),
+      endpoint(kStartConsultation, "consultation", {R::Doctor}),
+      endpoint(kSaveConsultation, "consultation", {R::Doctor}),
+      endpoint(kPatientHistory, "consultation", {R::Doctor}),
+      endpoint(kPendingPrescriptions, "pharmacy", {R::Pharmacist}),
+      endpoint(kDispense, "pharmacy", {R::Pharmacist}),
+      endpoint(kStockList, "pharmacy", {R::Pharmacist, R::Doctor}),
+      endpoint(kReceiveStock, "pharmacy", {R::Pharmacist}),
+      endpoint(kAdjustStock, "pharmacy", {R::Pharmacist}),
+      endpoint(kPendingLabOrders, "pharmacy", {R::LabTechnician}),
+      endpoint(kCollectSample, "pharmacy", {R::LabTechnician}),
+      endpoint(kEnterLabResult, "pharmacy", {R::LabTechnician}),
+      endpoint(kPendingReleases, "discharge", {R::Doctor, R::Pharmacist}),
+      endpoint(kRecordDischarge, "discharge", {R::Doctor, R::Pharmacist}),
+      endpoint(kAuditQuery, "audit", {R::Admin}),
+      endpoint(kAuditVerify, "audit", {R::Admin}),
+  };
+  return catalog;
 }
 
-const QList<EventInfo>& eventCatalog()
-{
-    static const QList<EventInfo> catalog{
-        event(kPatientRegistered, "registration"),
-        event(kPatientUpdated, "registration"),
-        event(kVisitRegistered, "registration"),
-        event(kVisitCancelled, "registration"),
-        event(kVisitLeftUnseen, "registration"),
-        event(kVisitCalled, "consultation"),
-        event(kVisitConsultationStarted, "consultation"),
-        event(kVisitConsulted, "consultation"),
-        event(kVisitDispensed, "pharmacy"),
-        event(kLabSampleCollected, "pharmacy"),
-        event(kLabResulted, "pharmacy"),
-        event(kStockReceived, "pharmacy"),
-        event(kStockAdjusted, "pharmacy"),
-        event(kStockLow, "pharmacy"),
-        event(kVisitDischarged, "discharge"),
-    };
-    return catalog;
+const QList<EventInfo> &eventCatalog() {
+  static const QList<EventInfo> catalog{
+      event(kPatientRegistered, "registration", {R::Reception, R::Doctor}),
+      event(kPatientUpdated, "registration", {R::Reception, R::Doctor}),
+      event(kVisitRegistered, "registration", {R::Reception, R::Doctor}),
+      event(kVisitCancelled, "registration", {R::Reception, R::Doctor}),
+      event(kVisitLeftUnseen, "registration", {R::Reception, R::Doctor}),
+      event(kVisitCalled, "consultation", {R::Reception, R::Doctor}),
+      event(kVisitConsultationStarted, "consultation",
+            {R::Reception, R::Doctor}),
+      event(kVisitConsulted, "consultation",
+            {R::Doctor, R::Pharmacist, R::LabTechnician}),
+      event(kVisitDispensed, "pharmacy", {R::Doctor, R::Pharmacist}),
+      event(kLabSampleCollected, "pharmacy", {R::Doctor, R::LabTechnician}),
+      event(kLabResulted, "pharmacy", {R::Doctor, R::LabTechnician}),
+      event(kStockReceived, "pharmacy", {R::Pharmacist}),
+      event(kStockAdjusted, "pharmacy", {R::Pharmacist}),
+      event(kStockLow, "pharmacy", {R::Pharmacist}),
+      event(kVisitDischarged, "discharge",
+            {R::Reception, R::Doctor, R::Pharmacist}),
+  };
+  return catalog;
 }
 
-QList<QByteArray> allEndpointSubjects()
-{
-    QList<QByteArray> subjects;
-    for (const EndpointInfo& info : endpointCatalog())
-        subjects.append(info.subject);
-    return subjects;
+QList<QByteArray> allEndpointSubjects() {
+  QList<QByteArray> subjects;
+  for (const EndpointInfo &info : endpointCatalog())
+    subjects.append(info.subject);
+  return subjects;
 }
 
-QList<QByteArray> allEventSubjects()
-{
-    QList<QByteArray> subjects;
-    for (const EventInfo& info : eventCatalog())
-        subjects.append(info.subject);
-    return subjects;
+QList<QByteArray> allEventSubjects() {
+  QList<QByteArray> subjects;
+  for (const EventInfo &info : eventCatalog())
+    subjects.append(info.subject);
+  return subjects;
 }
 
-const EndpointInfo* findEndpoint(QByteArrayView subject)
-{
-    for (const EndpointInfo& info : endpointCatalog())
-        if (info.subject == subject)
-            return &info;
-    return nullptr;
+const EndpointInfo *findEndpoint(QByteArrayView subject) {
+  for (const EndpointInfo &info : endpointCatalog())
+    if (info.subject == subject)
+      return &info;
+  return nullptr;
 }
 
-const EventInfo* findEvent(QByteArrayView subject)
-{
-    for (const EventInfo& info : eventCatalog())
-        if (info.subject == subject)
-            return &info;
-    return nullptr;
+const EventInfo *findEvent(QByteArrayView subject) {
+  for (const EventInfo &info : eventCatalog())
+    if (info.subject == subject)
+      return &info;
+  return nullptr;
 }
 
-QString serviceEndpointName(QByteArrayView subject)
-{
-    return QString::fromLatin1(subject.toByteArray().split('.').mid(2).join('_'));
+QString serviceEndpointName(QByteArrayView subject) {
+  return QString::fromLatin1(subject.toByteArray().split('.').mid(2).join('_'));
 }
 
-QStringList endpointNamespaces()
-{
-    return {QStringLiteral("registration"), QStringLiteral("consultation"),
-            QStringLiteral("pharmacy"),     QStringLiteral("lab"),
-            QStringLiteral("discharge"),    QStringLiteral("admin")};
+QStringList endpointNamespaces() {
+  return {QStringLiteral("registration"), QStringLiteral("consultation"),
+          QStringLiteral("pharmacy"),     QStringLiteral("lab"),
+          QStringLiteral("discharge"),    QStringLiteral("admin")};
 }
 
 } // namespace openopd::protocol

@@ -5,6 +5,7 @@
 // docs examples), the service host (endpoint names for $SRV.INFO) and tools.
 
 #include "bus/error.h"
+#include "protocol/enums.h"
 
 #include <QByteArray>
 #include <QList>
@@ -23,6 +24,10 @@ struct EndpointInfo
     QString requestType;   // C++ type names, as in docs/protocol.md
     QString replyType;
     bool requestCarriesStaff = false; // state-changing: the request has "staff"
+    // The staff roles whose NATS users may call it (deny by default: a role not listed gets
+    // a permissions violation from the server). The NATS permissions, docs/security.md and
+    // the access-matrix test are all generated from this one list.
+    QList<StaffRole> roles;
     // Decode a request / reply body; a BusError of kind None when valid.
     bus::BusError (*checkRequest)(QByteArrayView body) = nullptr;
     bus::BusError (*checkReply)(QByteArrayView body) = nullptr;
@@ -34,6 +39,9 @@ struct EventInfo
     QString type;        // "visit.registered"
     QString producer;    // the service that publishes it
     QString payloadType; // C++ type name of the payload
+    // The staff roles that may receive it live (core NATS subscription through the staff
+    // account's stream import). No staff role may publish any event.
+    QList<StaffRole> readers;
     bus::BusError (*checkEnvelope)(QByteArrayView body) = nullptr;
 };
 

@@ -70,11 +70,17 @@ private Q_SLOTS:
         m_nats = std::make_unique<NatsServer>();
         QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
         m_dataDir = std::make_unique<QTemporaryDir>();
-        QStringList arguments{QStringLiteral("--nats-url"),    m_nats->url(),
-                              QStringLiteral("--data-dir"),    m_dataDir->path(),
-                              QStringLiteral("--ack-wait-ms"), QStringLiteral("1000"),
-                              QStringLiteral("--max-deliver"), QStringLiteral("3"),
-                              QStringLiteral("--backoff-ms"),  QStringLiteral("100")};
+        QStringList arguments{QStringLiteral("--insecure-no-auth"),
+                              QStringLiteral("--nats-url"),
+                              m_nats->url(),
+                              QStringLiteral("--data-dir"),
+                              m_dataDir->path(),
+                              QStringLiteral("--ack-wait-ms"),
+                              QStringLiteral("1000"),
+                              QStringLiteral("--max-deliver"),
+                              QStringLiteral("3"),
+                              QStringLiteral("--backoff-ms"),
+                              QStringLiteral("100")};
         if (backend == QStringLiteral("postgres")) {
             const QString name = QStringLiteral("durability_%1").arg(++m_databases);
             QVERIFY2(m_postgres.createDatabase(name), qPrintable(m_postgres.errorString()));

@@ -59,7 +59,10 @@ class TestHostMicro : public QObject
                                         QStringLiteral("1.2.3-rc.1+build.5"),
                                         QStringLiteral("test service ") + name,
                                         {{QStringLiteral("site"), QStringLiteral("ward 4")}}};
-        return std::make_unique<host::MicroService>(connection, config);
+        auto service = std::make_unique<host::MicroService>(connection, config);
+        // This server has no accounts, so no request carries a verified caller.
+        service->setCallerPolicy(host::CallerPolicy::InsecureNoAuth);
+        return service;
     }
 
     // Every reply to one request on subject, collected for waitMs.

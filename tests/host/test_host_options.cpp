@@ -164,6 +164,11 @@ private Q_SLOTS:
         QTest::newRow("bad instance") << QStringList{s("--instance"), s("a.b")} << s("--instance");
         QTest::newRow("bad db") << QStringList{s("--db"), s("mysql://h/d")} << s("--db");
         QTest::newRow("positional") << QStringList{s("stray")} << s("stray");
+        QTest::newRow("password-stdin alone")
+            << QStringList{s("--password-stdin")} << s("--password-stdin requires --user");
+        QTest::newRow("password-stdin and password")
+            << QStringList{s("--user"), s("u"), s("--password"), s("p"), s("--password-stdin")}
+            << s("--password-stdin cannot be combined");
     }
 
     void invalid()
@@ -173,6 +178,17 @@ private Q_SLOTS:
         const ParsedCommandLine r = parse(args, environment());
         QCOMPARE(r.action, ParsedCommandLine::Action::Fail);
         QVERIFY2(r.message.contains(mentions), qPrintable(r.message));
+    }
+
+    void passwordFromStdinIsLeftToTheHost()
+    {
+        // The environment's password is not used: the launcher pipes the service its own.
+        const auto r = parse({QStringLiteral("--user"), QStringLiteral("svc.registration"),
+                              QStringLiteral("--password-stdin")},
+                             environment({}, QStringLiteral("from-env")));
+        QVERIFY2(r.action == ParsedCommandLine::Action::Run, qPrintable(r.message));
+        QVERIFY(r.options.passwordFromStdin);
+        QVERIFY(r.options.password.isEmpty());
     }
 
     void badEnvironmentUrlNamesTheVariable()

@@ -49,9 +49,13 @@ class TestHostService : public QObject
 
     QStringList args(const QTemporaryDir& dir) const
     {
-        return {QStringLiteral("--nats-url"), m_nats.url(),
-                QStringLiteral("--data-dir"), dir.path(),
-                QStringLiteral("--db"),       dir.filePath(QStringLiteral("svc.sqlite"))};
+        return {QStringLiteral("--insecure-no-auth"),
+                QStringLiteral("--nats-url"),
+                m_nats.url(),
+                QStringLiteral("--data-dir"),
+                dir.path(),
+                QStringLiteral("--db"),
+                dir.filePath(QStringLiteral("svc.sqlite"))};
     }
 
 private Q_SLOTS:

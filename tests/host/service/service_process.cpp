@@ -31,6 +31,9 @@ bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
     m_process->start(m_program, m_arguments + extra);
     if (!m_process->waitForStarted(10000))
         return false;
+    if (!m_standardInput.isEmpty())
+        m_process->write(m_standardInput);
+    m_process->closeWriteChannel();
     const bool ready = QTest::qWaitFor(
         [&] {
             collect();

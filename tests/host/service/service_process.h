@@ -29,6 +29,9 @@ public:
     bool isRunning() const;
     qint64 processId() const; // 0 when not running
     QString log() const;
+    // Written to the process's standard input at each start, which is then closed (a
+    // password for --password-stdin, as a launcher hands it over). Empty: nothing written.
+    void setStandardInput(QByteArray input) { m_standardInput = std::move(input); }
 
 private:
     void collect();
@@ -37,6 +40,7 @@ private:
     QStringList m_arguments;
     std::unique_ptr<QProcess> m_process;
     QByteArray m_log;
+    QByteArray m_standardInput;
 };
 
 } // namespace openopd::testing

@@ -33,7 +33,8 @@ std::unique_ptr<bus::Connection> connectClient(const QString& url)
 
 QStringList ConsultationEnvironment::serviceArguments(const QString& directory) const
 {
-    return {QStringLiteral("--nats-url"), nats.url(), QStringLiteral("--data-dir"), directory};
+    return {QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"), nats.url(),
+            QStringLiteral("--data-dir"), directory};
 }
 
 bool ConsultationEnvironment::start(const QStringList& extraArguments)

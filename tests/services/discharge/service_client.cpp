@@ -15,8 +15,8 @@ bool ServiceEnvironment::start(const QStringList& extraArguments)
         m_error = nats.errorString();
         return false;
     }
-    QStringList arguments{QStringLiteral("--nats-url"), nats.url(), QStringLiteral("--data-dir"),
-                          dataDir.path()};
+    QStringList arguments{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
+                          nats.url(), QStringLiteral("--data-dir"), dataDir.path()};
     if (!extraArguments.contains(QStringLiteral("--db")))
         arguments << QStringLiteral("--db") << databasePath();
     service = std::make_unique<ServiceProcess>(m_program, arguments + extraArguments);

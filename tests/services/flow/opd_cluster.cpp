@@ -54,9 +54,10 @@ bool OpdCluster::start(const QString& service, const QStringList& extra, int tim
     auto& process = m_processes[service];
     if (!process)
         process = std::make_unique<ServiceProcess>(
-            executable, QStringList{QStringLiteral("--nats-url"), m_nats.url(),
-                                    QStringLiteral("--data-dir"), dir} +
-                            m_common);
+            executable,
+            QStringList{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
+                        m_nats.url(), QStringLiteral("--data-dir"), dir} +
+                m_common);
     m_lastExtra.insert(service, extra);
     if (!process->start(extra, timeoutMs)) {
         m_error = QStringLiteral("%1 did not become ready:\n%2").arg(service, process->log());

@@ -42,8 +42,8 @@ bool PharmacyHarness::start(const QString& backend, const QStringList& extra)
             [this](const protocol::AnyEvent& event) { m_events.append(event); }, subscription);
     }
     m_dataDir = std::make_unique<QTemporaryDir>();
-    m_baseArguments = {QStringLiteral("--nats-url"), m_nats->url(), QStringLiteral("--data-dir"),
-                       m_dataDir->path()};
+    m_baseArguments = {QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
+                       m_nats->url(), QStringLiteral("--data-dir"), m_dataDir->path()};
     if (backend == QStringLiteral("postgres")) {
         if (!m_postgres) {
             m_postgres = std::make_unique<PostgresServer>();

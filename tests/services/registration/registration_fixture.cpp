@@ -20,8 +20,8 @@ RegistrationFixture::~RegistrationFixture()
 
 QStringList RegistrationFixture::arguments() const
 {
-    QStringList args{QStringLiteral("--nats-url"), m_nats->url(), QStringLiteral("--data-dir"),
-                     m_dataDir->path()};
+    QStringList args{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
+                     m_nats->url(), QStringLiteral("--data-dir"), m_dataDir->path()};
     args << QStringLiteral("--db")
          << (m_db.isEmpty() ? m_dataDir->filePath(QStringLiteral("registration.sqlite")) : m_db);
     return args;
