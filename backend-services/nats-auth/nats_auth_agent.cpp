@@ -1,0 +1,156 @@
+#include "nats-auth/nats_auth_agent.h"
+
+#include "host/json_log.h"
+#include "nats-auth/nats_auth_config.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+namespace openopd::natsauth {
+
+std::optional<NatsUsersReply> parseNatsUsersReply(const QByteArray& body, QString* error)
+{
+    auto fail = [&](const QString& why) -> std::optional<NatsUsersReply> {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return fail(QStringLiteral("not a JSON object"));
+    const QJsonObject object = document.object();
+    if (object.value(QLatin1StringView("v")).toInt() != 1)
+        return fail(QStringLiteral("unknown version \"v\""));
+    const QJsonValue users = object.value(QLatin1StringView("users"));
+    if (!users.isArray())
+        return fail(QStringLiteral("\"users\" is not an array"));
+    NatsUsersReply reply;
+    reply.version = object.value(QLatin1StringView("version")).toInteger();
+    for (const QJsonValue& value : users.toArray()) {
+        const QJsonObject user = value.toObject();
+        const QJsonValue name = user.value(QLatin1StringView("user"));
+        const QJsonValue hash = user.value(QLatin1StringView("password_hash"));
+        if (!name.isString() || !hash.isString())
+            return fail(QStringLiteral("a user without string \"user\" and \"password_hash\""));
+        reply.users.append({name.toString(), hash.toString().toUtf8()});
+    }
+    return reply;
+}
+
+Agent::Agent(bus::Connection& connection, AgentOptions options, QObject* parent)
+    : QObject(parent), m_connection(connection), m_options(std::move(options))
+{
+    m_timer.setInterval(m_options.interval);
+    connect(&m_timer, &QTimer::timeout, this, &Agent::poll);
+}
+
+void Agent::start()
+{
+    m_connection.subscribe(kUsersChangedSubject, this, [this](const bus::Message&) { poll(); });
+    connect(&m_connection, &bus::Connection::stateChanged, this,
+            [this](bus::Connection::State state) {
+                if (state == bus::Connection::State::Connected)
+                    poll();
+            });
+    m_timer.start();
+    if (m_connection.state() == bus::Connection::State::Connected)
+        poll();
+}
+
+void Agent::poll()
+{
+    if (m_inFlight) {
+        m_pollAgain = true;
+        return;
+    }
+    if (m_connection.state() != bus::Connection::State::Connected)
+        return;
+    m_inFlight = true;
+    bus::RequestOptions options;
+    options.timeout = m_options.requestTimeout;
+    m_connection.request(kNatsUsersSubject, QByteArrayLiteral("{\"v\":1}"), options, this,
+                         [this](bus::Result<bus::Message> reply) { onReply(std::move(reply)); });
+}
+
+void Agent::onReply(bus::Result<bus::Message> reply)
+{
+    m_inFlight = false;
+    if (!reply.ok()) {
+        host::logEvent(QtWarningMsg, QStringLiteral("cannot get the staff users"),
+                       {QString::fromLatin1(kNatsUsersSubject),
+                        {},
+                        {{QStringLiteral("error"), reply.error().toString()}}});
+    } else {
+        QString error;
+        const std::optional<NatsUsersReply> users = parseNatsUsersReply(reply->data, &error);
+        if (!users) {
+            host::logEvent(
+                QtWarningMsg, QStringLiteral("invalid staff users reply"),
+                {QString::fromLatin1(kNatsUsersSubject), {}, {{QStringLiteral("error"), error}}});
+        } else {
+            QStringList skipped;
+            const QByteArray text = renderStaffUsers(users->users, &skipped);
+            if (!m_written || *m_written != text) {
+                for (const QString& why : std::as_const(skipped))
+                    host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),
+                                   {{}, {}, {{QStringLiteral("reason"), why}}});
+                QString writeError;
+                if (!writeFileAtomically(m_options.usersFile, text, &writeError)) {
+                    host::logEvent(QtCriticalMsg, QStringLiteral("cannot write the users file"),
+                                   {{}, {}, {{QStringLiteral("error"), writeError}}});
+                } else {
+                    m_written = text;
+                    const bool reloaded = reloadServer();
+                    const int count = static_cast<int>(users->users.size() - skipped.size());
+                    host::logEvent(QtInfoMsg, QStringLiteral("staff users written"),
+                                   {{},
+                                    {},
+                                    {{QStringLiteral("users"), count},
+                                     {QStringLiteral("version"), users->version},
+                                     {QStringLiteral("reloaded"), reloaded}}});
+                    Q_EMIT usersWritten(count, reloaded);
+                }
+            }
+        }
+    }
+    if (m_pollAgain) {
+        m_pollAgain = false;
+        poll();
+    }
+}
+
+bool Agent::reloadServer()
+{
+    qint64 pid = m_options.natsPid;
+    if (!m_options.pidFile.isEmpty()) {
+        QFile file(m_options.pidFile);
+        bool ok = false;
+        if (file.open(QIODevice::ReadOnly))
+            pid = file.readAll().trimmed().toLongLong(&ok);
+        if (!ok)
+            pid = 0;
+    }
+    if (pid <= 0) {
+        host::logEvent(QtWarningMsg, QStringLiteral("no nats-server pid to reload"),
+                       {{}, {}, {{QStringLiteral("pid_file"), m_options.pidFile}}});
+        return false;
+    }
+    if (::kill(static_cast<pid_t>(pid), SIGHUP) != 0) {
+        host::logEvent(QtWarningMsg, QStringLiteral("cannot signal nats-server"),
+                       {{},
+                        {},
+                        {{QStringLiteral("pid"), pid},
+                         {QStringLiteral("error"), QString::fromLocal8Bit(std::strerror(errno))}}});
+        return false;
+    }
+    ++m_reloads;
+    return true;
+}
+
+} // namespace openopd::natsauth

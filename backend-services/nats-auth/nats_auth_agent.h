@@ -1,0 +1,65 @@
+#pragma once
+
+// `openopd-nats-auth agent`: keeps nats-server's staff-users.conf equal to the identity
+// service's list of signed-in sessions. It asks opd.identity.internal.nats_users every
+// interval and whenever opd.identity.internal.changed arrives; when the rendered file
+// differs from the last one written, it replaces the file atomically and sends SIGHUP to
+// nats-server, which reloads the users (and closes connections of users that are gone).
+
+#include "bus/connection.h"
+#include "nats-auth/nats_auth_config.h"
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <chrono>
+#include <optional>
+
+namespace openopd::natsauth {
+
+struct AgentOptions
+{
+    QString usersFile;
+    QString pidFile;    // read at each reload (nats-server's pid_file) ...
+    qint64 natsPid = 0; // ... or a fixed pid
+    std::chrono::milliseconds interval{2000};
+    std::chrono::milliseconds requestTimeout{5000};
+};
+
+// The reply of opd.identity.internal.nats_users: {"v":1,"version":N,"users":[{"user":…,
+// "password_hash":…}]}. nullopt (and *error) when it is not that shape.
+struct NatsUsersReply
+{
+    qint64 version = 0;
+    QList<UserEntry> users;
+};
+std::optional<NatsUsersReply> parseNatsUsersReply(const QByteArray& body, QString* error);
+
+class Agent final : public QObject
+{
+    Q_OBJECT
+public:
+    Agent(bus::Connection& connection, AgentOptions options, QObject* parent = nullptr);
+
+    void start();
+    int reloads() const { return m_reloads; }
+
+Q_SIGNALS:
+    // The users file was rewritten (and nats-server signalled, if reloaded is true).
+    void usersWritten(int users, bool reloaded);
+
+private:
+    void poll();
+    void onReply(bus::Result<bus::Message> reply);
+    bool reloadServer();
+
+    bus::Connection& m_connection;
+    AgentOptions m_options;
+    QTimer m_timer;
+    bool m_inFlight = false;
+    bool m_pollAgain = false;
+    std::optional<QByteArray> m_written; // the content last written
+    int m_reloads = 0;
+};
+
+} // namespace openopd::natsauth
