@@ -8,6 +8,7 @@
 #include "protocol/audit_api.h"
 #include "protocol/consultation_api.h"
 #include "protocol/discharge_api.h"
+#include "protocol/identity_api.h"
 #include "protocol/lab_api.h"
 #include "protocol/pharmacy_api.h"
 #include "protocol/registration_api.h"
@@ -75,5 +76,32 @@ inline constexpr bus::Endpoint<AuditQueryRequest, AuditQueryReply> kAuditQuery{
     "opd.admin.audit.query"};
 inline constexpr bus::Endpoint<AuditVerifyRequest, AuditVerifyReply> kAuditVerify{
     "opd.admin.audit.verify"};
+
+// --- identity: sign-in and sessions (any signed-in staff), staff accounts (admin) ----------
+inline constexpr bus::Endpoint<SignInRequest, SignInReply> kSignIn{"opd.identity.signin"};
+inline constexpr bus::Endpoint<IdentityEmptyRequest, SessionReply> kRenewSession{
+    "opd.identity.session.renew"};
+inline constexpr bus::Endpoint<IdentityEmptyRequest, IdentityDoneReply> kSignOut{
+    "opd.identity.session.signout"};
+inline constexpr bus::Endpoint<ChangePasswordRequest, IdentityDoneReply> kChangePassword{
+    "opd.identity.password.change"};
+inline constexpr bus::Endpoint<IdentityEmptyRequest, NatsUsersReply> kNatsUsers{
+    "opd.identity.internal.nats_users"};
+inline constexpr bus::Endpoint<IdentityEmptyRequest, StaffListReply> kStaffList{
+    "opd.admin.staff.list"};
+inline constexpr bus::Endpoint<CreateStaffRequest, StaffAccountReply> kCreateStaff{
+    "opd.admin.staff.create"};
+inline constexpr bus::Endpoint<StaffIdRequest, StaffAccountReply> kDisableStaff{
+    "opd.admin.staff.disable"};
+inline constexpr bus::Endpoint<StaffIdRequest, StaffAccountReply> kEnableStaff{
+    "opd.admin.staff.enable"};
+inline constexpr bus::Endpoint<ResetPasswordRequest, StaffAccountReply> kResetStaffPassword{
+    "opd.admin.staff.reset_password"};
+inline constexpr bus::Endpoint<SetRolesRequest, StaffAccountReply> kSetStaffRoles{
+    "opd.admin.staff.set_roles"};
+
+// Not a request: a core NATS message (no body) the identity service publishes after every
+// committed change of the live-session list, so that the authorization agent refreshes at once.
+inline constexpr char kIdentityChangedSubject[] = "opd.identity.internal.changed";
 
 } // namespace openopd::protocol

@@ -6,6 +6,7 @@
 #include "protocol/consultation.h"
 #include "protocol/discharge.h"
 #include "protocol/event_envelope.h"
+#include "protocol/identity_api.h"
 #include "protocol/lab.h"
 #include "protocol/patient.h"
 #include "protocol/pharmacy.h"
@@ -49,6 +50,23 @@ inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockReceived{
 inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockAdjusted{
     "opd.events.stock.adjusted"};
 inline constexpr bus::Event<EventEnvelope<StockLow>> kStockLow{"opd.events.stock.low"};
+
+// staff accounts and sessions (identity service); readers: admin
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffCreated{"opd.events.staff.created"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffDisabled{"opd.events.staff.disabled"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffEnabled{"opd.events.staff.enabled"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffRolesChanged{
+    "opd.events.staff.roles_changed"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffPasswordReset{
+    "opd.events.staff.password_reset"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffPasswordChanged{
+    "opd.events.staff.password_changed"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffSignedIn{
+    "opd.events.staff.signed_in"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffSignedOut{
+    "opd.events.staff.signed_out"};
+inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffSignInFailed{
+    "opd.events.staff.signin_failed"};
 
 // Wildcard: every event, payload left as JSON (subscribe only; the audit log uses it).
 inline constexpr bus::Event<AnyEvent> kAnyEvent{"opd.events.>"};

@@ -1,0 +1,605 @@
+#include "identity/identity_service.h"
+
+#include "access/secret_hash.h"
+#include "access/staff_principal.h"
+#include "host/outbox.h"
+#include "identity/identity_schema.h"
+#include "identity/password_hash.h"
+#include "protocol/catalog.h"
+#include "protocol/errors.h"
+
+#include <QDebug>
+
+namespace openopd::identity {
+
+namespace errors = protocol::errors;
+using protocol::StaffChange;
+using protocol::StaffRole;
+
+namespace {
+
+constexpr auto kFailurePruneAge = std::chrono::hours(24);
+constexpr int kPruneEveryTicks = 720; // about an hour at the default sweep interval
+
+QString endpointName(const auto& endpoint)
+{
+    return protocol::serviceEndpointName(endpoint.subjectBytes());
+}
+
+StaffChange aboutAccount(const protocol::StaffAccount& account)
+{
+    StaffChange change;
+    change.staffId = account.id;
+    change.displayName = account.displayName;
+    return change;
+}
+
+StaffChange aboutSession(const store::SessionRow& row, const QString& reason)
+{
+    StaffChange change;
+    change.staffId = row.session.staffId;
+    change.displayName = row.session.displayName;
+    change.sessionId = row.session.id;
+    change.reason = reason;
+    return change;
+}
+
+bool sameRoles(const QList<StaffRole>& a, const QList<StaffRole>& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (StaffRole role : a)
+        if (!b.contains(role))
+            return false;
+    return true;
+}
+
+} // namespace
+
+protocol::StaffRef systemActor()
+{
+    return {QStringLiteral("identity"), QStringLiteral("Identity service"), StaffRole::System};
+}
+
+bool enqueueStaffEvent(host::Database& db,
+                       const bus::Event<protocol::EventEnvelope<StaffChange>>& event,
+                       StaffChange payload, const protocol::StaffRef& actor, QString* error)
+{
+    const auto envelope = protocol::makeEvent(event, std::move(payload), actor);
+    return host::enqueueEvent(db,
+                              {envelope.id, event.subjectBytes(),
+                               bus::Codec<protocol::EventEnvelope<StaffChange>>::encode(envelope)},
+                              error);
+}
+
+IdentityService::IdentityService(host::ServiceHost& host, IdentitySettings settings)
+    : m_host(host), m_settings(settings)
+{}
+
+void IdentityService::addMigrations(host::Migrations& migrations)
+{
+    identity::addMigrations(migrations);
+}
+
+bool IdentityService::start()
+{
+    // A hash of a random password: unknown user names cost the same as known ones.
+    const std::optional<QByteArray> dummy =
+        hashPassword(QString::fromLatin1(access::randomSecret()));
+    if (!dummy) {
+        qCritical().noquote() << "Argon2id hashing failed";
+        return false;
+    }
+    m_dummyHash = *dummy;
+
+    using host::Access;
+    using namespace protocol;
+    auto& micro = m_host.micro();
+    const bool ok =
+        micro.addEndpoint(
+            endpointName(kSignIn), kSignIn,
+            [this](const SignInRequest& request, const Caller&, bus::Replier<SignInReply> r) {
+                signIn(request, std::move(r));
+            },
+            Access::SignIn) &&
+        micro.addEndpoint(
+            endpointName(kRenewSession), kRenewSession,
+            [this](const IdentityEmptyRequest&, const Caller& caller,
+                   bus::Replier<SessionReply> r) { renew(caller, std::move(r)); },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kSignOut), kSignOut,
+            [this](const IdentityEmptyRequest&, const Caller& caller,
+                   bus::Replier<IdentityDoneReply> r) { signOut(caller, std::move(r)); },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kChangePassword), kChangePassword,
+            [this](const ChangePasswordRequest& request, const Caller& caller,
+                   bus::Replier<IdentityDoneReply> r) {
+                changePassword(request, caller, std::move(r));
+            },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kNatsUsers), kNatsUsers,
+            [this](const IdentityEmptyRequest&, const Caller&, bus::Replier<NatsUsersReply> r) {
+                natsUsers(std::move(r));
+            },
+            Access::Internal) &&
+        micro.addEndpoint(
+            endpointName(kStaffList), kStaffList,
+            [this](const IdentityEmptyRequest&, const Caller& caller,
+                   bus::Replier<StaffListReply> r) { listStaff(caller, std::move(r)); },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kCreateStaff), kCreateStaff,
+            [this](const CreateStaffRequest& request, const Caller& caller,
+                   bus::Replier<StaffAccountReply> r) {
+                createStaff(request, caller, std::move(r));
+            },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kDisableStaff), kDisableStaff,
+            [this](const StaffIdRequest& request, const Caller& caller,
+                   bus::Replier<StaffAccountReply> r) {
+                changeStaff(AdminChange::Disable, request.id, {}, {}, caller, std::move(r));
+            },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kEnableStaff), kEnableStaff,
+            [this](const StaffIdRequest& request, const Caller& caller,
+                   bus::Replier<StaffAccountReply> r) {
+                changeStaff(AdminChange::Enable, request.id, {}, {}, caller, std::move(r));
+            },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kResetStaffPassword), kResetStaffPassword,
+            [this](const ResetPasswordRequest& request, const Caller& caller,
+                   bus::Replier<StaffAccountReply> r) {
+                changeStaff(AdminChange::ResetPassword, request.id, {}, request.newPassword, caller,
+                            std::move(r));
+            },
+            Access::Staff) &&
+        micro.addEndpoint(
+            endpointName(kSetStaffRoles), kSetStaffRoles,
+            [this](const SetRolesRequest& request, const Caller& caller,
+                   bus::Replier<StaffAccountReply> r) {
+                changeStaff(AdminChange::SetRoles, request.id, request.roles, {}, caller,
+                            std::move(r));
+            },
+            Access::Staff);
+    if (!ok)
+        return false;
+    QObject::connect(&m_sweepTimer, &QTimer::timeout, &m_sweepTimer, [this] { sweep(); });
+    m_sweepTimer.start(m_settings.sweepInterval);
+    sweep();
+    announceChange(); // agents that watched an earlier run refresh now
+    return true;
+}
+
+void IdentityService::announceChange()
+{
+    if (m_announcePending)
+        return;
+    m_announcePending = true;
+    // Queued behind the host's end of the group of changes (posted when the group opened).
+    QTimer::singleShot(0, &m_sweepTimer, [this] {
+        m_announcePending = false;
+        const bus::BusError error =
+            m_host.bus().publish(QByteArray(protocol::kIdentityChangedSubject), QByteArray());
+        if (error.isError())
+            qWarning().noquote() << "cannot announce a change of the session list:"
+                                 << error.toString();
+    });
+}
+
+template <class Rep>
+std::optional<store::SessionRow> IdentityService::liveSession(const Caller& caller,
+                                                              bus::Replier<Rep>& replier)
+{
+    if (!caller.staff || caller.staff->sessionId.isEmpty()) {
+        replier.fail(errors::kUnauthorized,
+                     tr("not signed in: this request carries no verified staff session"));
+        return std::nullopt;
+    }
+    std::optional<store::SessionRow> row;
+    QString error;
+    if (!store::findLiveSession(m_host.database(), caller.staff->sessionId, protocol::nowUtc(),
+                                &row, &error)) {
+        replier.fail(errors::kUnavailable, error);
+        return std::nullopt;
+    }
+    if (!row || row->session.staffId != caller.staff->staffId) {
+        replier.fail(errors::kUnauthorized, tr("the session has ended or expired: sign in again"));
+        return std::nullopt;
+    }
+    return row;
+}
+
+void IdentityService::signIn(const protocol::SignInRequest& request,
+                             bus::Replier<protocol::SignInReply> replier)
+{
+    host::Database& db = m_host.database();
+    const QDateTime now = protocol::nowUtc();
+    QString error;
+    SignInFailures failures;
+    if (!store::loadFailures(db, request.user, &failures, &error))
+        return replier.fail(errors::kUnavailable, error);
+    // Locked: refused without looking at the password (and without a write per try).
+    if (const qint64 wait = retryAfterSeconds(failures, now); wait > 0)
+        return replier.fail(errors::kTooManyAttempts,
+                            tr("too many failed sign-ins for this user name: try again in %1 s "
+                               "(retry_after_s=%1)")
+                                .arg(wait),
+                            QStringLiteral("user"));
+    std::optional<store::AccountRow> account;
+    if (protocol::identity::isStaffAccountId(request.user) &&
+        !store::findAccount(db, request.user, &account, &error))
+        return replier.fail(errors::kUnavailable, error);
+    // The same work for an unknown name as for a known one.
+    const bool matches =
+        verifyPassword(request.password, account ? account->passwordHash : m_dummyHash) &&
+        account.has_value();
+
+    if (!matches || !account->account.active) {
+        StaffChange change;
+        if (account)
+            change = aboutAccount(account->account);
+        change.reason = !account   ? QStringLiteral("unknown_user")
+                        : !matches ? QStringLiteral("wrong_password")
+                                   : QStringLiteral("disabled");
+        if (!matches) {
+            failures = afterFailure(failures, now, m_settings.lockBase);
+            change.failures = failures.failures;
+        }
+        const bool committed = m_host.commit(
+            [&](QSqlDatabase&, QString* workError) {
+                return (matches ||
+                        store::saveFailures(db, request.user, failures, now, workError)) &&
+                       enqueueStaffEvent(db, protocol::kStaffSignInFailed, change, systemActor(),
+                                         workError);
+            },
+            &error);
+        if (!committed)
+            return replier.fail(errors::kUnavailable, error);
+        if (!matches) {
+            if (account)
+                qInfo().noquote() << "sign-in refused for" << account->account.id
+                                  << "(failures:" << failures.failures << ")";
+            return replier.fail(errors::kUnauthorized, tr("wrong user name or password"));
+        }
+        qInfo().noquote() << "sign-in refused for" << account->account.id << "(disabled)";
+        return replier.fail(errors::kForbidden, tr("account disabled"));
+    }
+
+    const protocol::StaffAccount& staff = account->account;
+    access::StaffPrincipal principal;
+    principal.staffId = staff.id;
+    principal.roles = staff.roles;
+    principal.sessionId = access::randomSessionId();
+    principal.displayName = staff.displayName;
+    const QByteArray token = access::randomSecret();
+    const std::optional<QByteArray> tokenHash = access::bcryptHash(token);
+    if (!tokenHash)
+        return replier.fail(errors::kInternal, tr("cannot hash the session secret"));
+    store::SessionRow row;
+    row.session = {principal.sessionId, staff.id, staff.displayName, staff.roles,
+                   now.addSecs(m_settings.sessionLength.count())};
+    row.natsUser = principal.natsUserName();
+    row.tokenHash = *tokenHash;
+    row.createdAt = now;
+    StaffChange change = aboutAccount(staff);
+    change.roles = staff.roles;
+    change.sessionId = principal.sessionId;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            return store::clearFailures(db, request.user, workError) &&
+                   store::insertSession(db, row, workError) &&
+                   store::bumpListVersion(db, workError) &&
+                   enqueueStaffEvent(db, protocol::kStaffSignedIn, change,
+                                     principal.actingAs(staff.roles), workError);
+        },
+        &error);
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    announceChange();
+    qInfo().noquote() << "signed in:" << staff.id;
+    replier.reply({row.session, row.natsUser, QString::fromLatin1(token)});
+}
+
+void IdentityService::renew(const Caller& caller, bus::Replier<protocol::SessionReply> replier)
+{
+    std::optional<store::SessionRow> row = liveSession(caller, replier);
+    if (!row)
+        return;
+    row->session.expiresAt = protocol::nowUtc().addSecs(m_settings.sessionLength.count());
+    QString error;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            return store::extendSession(m_host.database(), row->session.id, row->session.expiresAt,
+                                        workError);
+        },
+        &error);
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    replier.reply({row->session});
+}
+
+void IdentityService::signOut(const Caller& caller,
+                              bus::Replier<protocol::IdentityDoneReply> replier)
+{
+    const std::optional<store::SessionRow> row = liveSession(caller, replier);
+    if (!row)
+        return;
+    host::Database& db = m_host.database();
+    QString error;
+    bool ended = false;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            return store::endSession(db, row->session.id, QStringLiteral("signed_out"),
+                                     protocol::nowUtc(), &ended, workError) &&
+                   (!ended ||
+                    (store::bumpListVersion(db, workError) &&
+                     enqueueStaffEvent(db, protocol::kStaffSignedOut,
+                                       aboutSession(*row, QStringLiteral("signed_out")),
+                                       caller.staff->actingAs(row->session.roles), workError)));
+        },
+        &error);
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    announceChange();
+    replier.reply({});
+}
+
+void IdentityService::changePassword(const protocol::ChangePasswordRequest& request,
+                                     const Caller& caller,
+                                     bus::Replier<protocol::IdentityDoneReply> replier)
+{
+    const std::optional<store::SessionRow> session = liveSession(caller, replier);
+    if (!session)
+        return;
+    host::Database& db = m_host.database();
+    QString error;
+    std::optional<store::AccountRow> account;
+    if (!store::findAccount(db, session->session.staffId, &account, &error))
+        return replier.fail(errors::kUnavailable, error);
+    if (!account || !verifyPassword(request.currentPassword, account->passwordHash))
+        return replier.fail(errors::kUnauthorized, tr("the current password is wrong"),
+                            QStringLiteral("current_password"));
+    const std::optional<QByteArray> hash = hashPassword(request.newPassword);
+    if (!hash)
+        return replier.fail(errors::kInternal, tr("cannot hash the password"));
+    account->passwordHash = *hash;
+    account->account.updatedAt = protocol::nowUtc();
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            return store::updateAccount(db, *account, true, workError) &&
+                   enqueueStaffEvent(db, protocol::kStaffPasswordChanged,
+                                     aboutAccount(account->account),
+                                     caller.staff->actingAs(session->session.roles), workError);
+        },
+        &error);
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    qInfo().noquote() << "password changed:" << account->account.id;
+    replier.reply({});
+}
+
+void IdentityService::natsUsers(bus::Replier<protocol::NatsUsersReply> replier)
+{
+    protocol::NatsUsersReply reply;
+    QString error;
+    host::Database& db = m_host.database();
+    if (!store::listVersion(db, &reply.version, &error) ||
+        !store::liveNatsUsers(db, protocol::nowUtc(), &reply.users, &error))
+        return replier.fail(errors::kUnavailable, error);
+    replier.reply(reply);
+}
+
+void IdentityService::listStaff(const Caller& caller,
+                                bus::Replier<protocol::StaffListReply> replier)
+{
+    if (!liveSession(caller, replier))
+        return;
+    protocol::StaffListReply reply;
+    QString error;
+    if (!store::listAccounts(m_host.database(), &reply.staff, &error))
+        return replier.fail(errors::kUnavailable, error);
+    replier.reply(reply);
+}
+
+void IdentityService::createStaff(const protocol::CreateStaffRequest& request, const Caller& caller,
+                                  bus::Replier<protocol::StaffAccountReply> replier)
+{
+    if (!liveSession(caller, replier))
+        return;
+    const std::optional<QByteArray> hash = hashPassword(request.password);
+    if (!hash)
+        return replier.fail(errors::kInternal, tr("cannot hash the password"));
+    store::AccountRow row;
+    row.account = {request.id, request.displayName, request.roles, true, protocol::nowUtc(), {}};
+    row.account.updatedAt = row.account.createdAt;
+    row.passwordHash = *hash;
+    StaffChange change = aboutAccount(row.account);
+    change.roles = row.account.roles;
+    host::Database& db = m_host.database();
+    bool taken = false;
+    QString error;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            bool inserted = false;
+            if (!store::insertAccount(db, row, &inserted, workError))
+                return false;
+            taken = !inserted;
+            return inserted &&
+                   enqueueStaffEvent(db, protocol::kStaffCreated, change,
+                                     caller.staff->actingAs({StaffRole::Admin}), workError);
+        },
+        &error);
+    if (taken)
+        return replier.fail(errors::kConflict, tr("staff id %1 is taken").arg(request.id),
+                            QStringLiteral("id"));
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    qInfo().noquote() << "staff account created:" << row.account.id;
+    replier.reply({row.account});
+}
+
+void IdentityService::changeStaff(AdminChange change, const QString& id,
+                                  const QList<StaffRole>& roles, const QString& newPassword,
+                                  const Caller& caller,
+                                  bus::Replier<protocol::StaffAccountReply> replier)
+{
+    if (!liveSession(caller, replier))
+        return;
+    std::optional<QByteArray> hash;
+    if (change == AdminChange::ResetPassword) {
+        hash = hashPassword(newPassword);
+        if (!hash)
+            return replier.fail(errors::kInternal, tr("cannot hash the password"));
+    }
+    const protocol::StaffRef actor = caller.staff->actingAs({StaffRole::Admin});
+    host::Database& db = m_host.database();
+    const QDateTime now = protocol::nowUtc();
+    enum class Outcome { Ok, NotFound, LastAdmin };
+    Outcome outcome = Outcome::Ok;
+    bool listChanged = false;
+    std::optional<store::AccountRow> account;
+    QString error;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            listChanged = false;
+            if (!store::findAccount(db, id, &account, workError))
+                return false;
+            if (!account) {
+                outcome = Outcome::NotFound;
+                return false;
+            }
+            protocol::StaffAccount& a = account->account;
+            const QList<StaffRole> previousRoles = a.roles;
+            const bool wasAdmin = a.active && a.roles.contains(StaffRole::Admin);
+            bool losesAdmin = false;
+            QString endReason;
+            const bus::Event<protocol::EventEnvelope<StaffChange>>* event = nullptr;
+            StaffChange payload = aboutAccount(a);
+            switch (change) {
+            case AdminChange::Disable:
+                if (!a.active)
+                    return true; // already disabled: nothing to do
+                losesAdmin = wasAdmin;
+                a.active = false;
+                endReason = QStringLiteral("disabled");
+                event = &protocol::kStaffDisabled;
+                break;
+            case AdminChange::Enable:
+                if (a.active)
+                    return true;
+                a.active = true;
+                event = &protocol::kStaffEnabled;
+                break;
+            case AdminChange::ResetPassword:
+                account->passwordHash = *hash;
+                endReason = QStringLiteral("password_reset");
+                event = &protocol::kStaffPasswordReset;
+                if (!store::clearFailures(db, a.id, workError))
+                    return false;
+                break;
+            case AdminChange::SetRoles:
+                if (sameRoles(a.roles, roles))
+                    return true;
+                losesAdmin = wasAdmin && !roles.contains(StaffRole::Admin);
+                a.roles = roles;
+                endReason = QStringLiteral("roles_changed");
+                event = &protocol::kStaffRolesChanged;
+                payload.roles = roles;
+                payload.previousRoles = previousRoles;
+                break;
+            }
+            if (losesAdmin) {
+                QStringList admins;
+                if (!store::activeAdmins(db, &admins, workError))
+                    return false;
+                if (admins == QStringList{a.id}) {
+                    outcome = Outcome::LastAdmin;
+                    return false;
+                }
+            }
+            a.updatedAt = now;
+            if (!store::updateAccount(db, *account, change == AdminChange::ResetPassword,
+                                      workError) ||
+                !enqueueStaffEvent(db, *event, payload, actor, workError))
+                return false;
+            if (endReason.isEmpty())
+                return true;
+            // The account's sessions end: the agent drops them and the server cuts them off.
+            QList<store::SessionRow> ended;
+            if (!store::endSessionsOf(db, a.id, endReason, now, &ended, workError))
+                return false;
+            for (const store::SessionRow& session : std::as_const(ended))
+                if (!enqueueStaffEvent(db, protocol::kStaffSignedOut,
+                                       aboutSession(session, endReason), actor, workError))
+                    return false;
+            listChanged = !ended.isEmpty() || change == AdminChange::Disable;
+            return !listChanged || store::bumpListVersion(db, workError);
+        },
+        &error);
+    switch (outcome) {
+    case Outcome::NotFound:
+        return replier.fail(errors::kNotFound, tr("no staff account %1").arg(id),
+                            QStringLiteral("id"));
+    case Outcome::LastAdmin:
+        return replier.fail(errors::kConflict,
+                            tr("%1 is the last active admin: make another admin first").arg(id),
+                            QStringLiteral("id"));
+    case Outcome::Ok:
+        break;
+    }
+    if (!committed)
+        return replier.fail(errors::kUnavailable, error);
+    if (listChanged)
+        announceChange();
+    qInfo().noquote() << "staff account" << id << "changed by" << actor.id;
+    replier.reply({account->account});
+}
+
+void IdentityService::sweep()
+{
+    host::Database& db = m_host.database();
+    const QDateTime now = protocol::nowUtc();
+    QString error;
+    bool found = false;
+    const bool prune = ++m_sweepTicks % kPruneEveryTicks == 1;
+    if (!store::hasExpiredSessions(db, now, &found, &error)) {
+        qWarning().noquote() << "cannot look for expired sessions:" << error;
+        return;
+    }
+    if (!found && !prune)
+        return;
+    QList<store::SessionRow> ended;
+    const bool committed = m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            ended.clear();
+            if (prune &&
+                !store::pruneFailures(
+                    db, now.addSecs(-std::chrono::seconds(kFailurePruneAge).count()), workError))
+                return false;
+            if (!store::endExpiredSessions(db, now, &ended, workError))
+                return false;
+            for (const store::SessionRow& session : std::as_const(ended))
+                if (!enqueueStaffEvent(db, protocol::kStaffSignedOut,
+                                       aboutSession(session, QStringLiteral("expired")),
+                                       systemActor(), workError))
+                    return false;
+            return ended.isEmpty() || store::bumpListVersion(db, workError);
+        },
+        &error);
+    if (!committed) {
+        qWarning().noquote() << "cannot end expired sessions:" << error;
+        return;
+    }
+    if (!ended.isEmpty()) {
+        qInfo().noquote() << ended.size() << "expired session(s) ended";
+        announceChange();
+    }
+}
+
+} // namespace openopd::identity
