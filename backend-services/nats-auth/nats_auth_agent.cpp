@@ -82,11 +82,15 @@ void Agent::onReply(bus::Result<bus::Message> reply)
 {
     m_inFlight = false;
     if (!reply.ok()) {
-        host::logEvent(QtWarningMsg, QStringLiteral("cannot get the staff users"),
-                       {QString::fromLatin1(kNatsUsersSubject),
-                        {},
-                        {{QStringLiteral("error"), reply.error().toString()}}});
+        // Once per kind of failure (identity may be down for a while): not every interval.
+        const QString error = reply.error().toString();
+        if (error != m_lastError)
+            host::logEvent(
+                QtWarningMsg, QStringLiteral("cannot get the staff users"),
+                {QString::fromLatin1(kNatsUsersSubject), {}, {{QStringLiteral("error"), error}}});
+        m_lastError = error;
     } else {
+        m_lastError.clear();
         QString error;
         const std::optional<NatsUsersReply> users = parseNatsUsersReply(reply->data, &error);
         if (!users) {

@@ -60,6 +60,7 @@ private:
     bool m_pollAgain = false;
     std::optional<QByteArray> m_written; // the content last written
     int m_reloads = 0;
+    QString m_lastError; // the last request failure logged
 };
 
 } // namespace openopd::natsauth
