@@ -140,12 +140,105 @@ QList<EndpointExample> labDischargeAuditExamples()
     };
 }
 
+// Identity: a doctor's session and the staff accounts an admin manages.
+const QString kSessionId = QStringLiteral("3f9c0d2a7b1e4c5d8e6f708192a3b4c5");
+
+StaffSession staffSession()
+{
+    return {kSessionId, doctor().id, doctor().name, {StaffRole::Doctor}, at(720)};
+}
+
+StaffAccount staffAccount()
+{
+    return {doctor().id, doctor().name, {StaffRole::Doctor}, true, at(-600), at(-600)};
+}
+
+QList<EndpointExample> identityExamples()
+{
+    const QString natsUser =
+        doctor().id + QStringLiteral("|doctor|") + kSessionId + QStringLiteral("|RHIgQW5hIFNpbHZh");
+    const NatsUser user{natsUser, QStringLiteral("$2b$04$C6UzMDM.H6dfI/f/IKxGhu0QKv2RXyqV4uAZQWl"
+                                                 "CXGG2sqLbr5.ZW")};
+    StaffAccount lab = staffAccount();
+    lab.id = labTechnician().id;
+    lab.displayName = labTechnician().name;
+    lab.roles = {StaffRole::LabTechnician};
+    StaffAccount disabled = staffAccount();
+    disabled.active = false;
+    disabled.updatedAt = at(30);
+    StaffAccount reset = staffAccount();
+    reset.updatedAt = at(31);
+    StaffAccount both = staffAccount();
+    both.roles = {StaffRole::Doctor, StaffRole::Pharmacist};
+    both.updatedAt = at(32);
+    return {
+        example(kSignIn, SignInRequest{doctor().id, QStringLiteral("correct horse battery")},
+                SignInReply{staffSession(), natsUser,
+                            QStringLiteral("t2fJb-dq8B1HDTDN7H8X0evFx3fm6Xry8WBhwba0EXw")}),
+        example(kRenewSession, IdentityEmptyRequest{}, SessionReply{staffSession()}),
+        example(kSignOut, IdentityEmptyRequest{}, IdentityDoneReply{}),
+        example(kChangePassword,
+                ChangePasswordRequest{QStringLiteral("correct horse battery"),
+                                      QStringLiteral("staple grey lantern")},
+                IdentityDoneReply{}),
+        example(kNatsUsers, IdentityEmptyRequest{}, NatsUsersReply{42, {user}}),
+        example(kStaffList, IdentityEmptyRequest{}, StaffListReply{{staffAccount(), lab}}),
+        example(kCreateStaff,
+                CreateStaffRequest{lab.id, lab.displayName, lab.roles,
+                                   QStringLiteral("first-day-password")},
+                StaffAccountReply{lab}),
+        example(kDisableStaff, StaffIdRequest{doctor().id}, StaffAccountReply{disabled}),
+        example(kEnableStaff, StaffIdRequest{doctor().id}, StaffAccountReply{staffAccount()}),
+        example(kResetStaffPassword,
+                ResetPasswordRequest{doctor().id, QStringLiteral("temporary-password-7")},
+                StaffAccountReply{reset}),
+        example(kSetStaffRoles,
+                SetRolesRequest{doctor().id, {StaffRole::Doctor, StaffRole::Pharmacist}},
+                StaffAccountReply{both}),
+    };
+}
+
+StaffRef clinicAdmin()
+{
+    return {QStringLiteral("admin"), QStringLiteral("Clinic Administrator"), StaffRole::Admin};
+}
+
+QList<EventExample> staffEventExamples()
+{
+    StaffChange created{doctor().id, doctor().name, {StaffRole::Doctor}, {}, {}, {}, {}};
+    StaffChange account{doctor().id, doctor().name, {}, {}, {}, {}, {}};
+    StaffChange roles{doctor().id,
+                      doctor().name,
+                      {StaffRole::Doctor, StaffRole::Pharmacist},
+                      {StaffRole::Doctor},
+                      {},
+                      {},
+                      {}};
+    StaffChange signedIn{doctor().id, doctor().name, {StaffRole::Doctor}, {}, kSessionId, {}, {}};
+    StaffChange signedOut{
+        doctor().id, doctor().name, {}, {}, kSessionId, QStringLiteral("signed_out"), {}};
+    StaffChange failed{doctor().id, doctor().name, {}, {}, {}, QStringLiteral("wrong_password"), 2};
+    const StaffRef system{QStringLiteral("identity"), QStringLiteral("Identity service"),
+                          StaffRole::System};
+    return {
+        example(kStaffCreated, created, clinicAdmin(), 16, -600),
+        example(kStaffDisabled, account, clinicAdmin(), 17, 30),
+        example(kStaffEnabled, account, clinicAdmin(), 18, 31),
+        example(kStaffRolesChanged, roles, clinicAdmin(), 19, 32),
+        example(kStaffPasswordReset, account, clinicAdmin(), 20, 33),
+        example(kStaffPasswordChanged, account, doctor(), 21, 34),
+        example(kStaffSignedIn, signedIn, doctor(), 22, 0),
+        example(kStaffSignedOut, signedOut, doctor(), 23, 480),
+        example(kStaffSignInFailed, failed, system, 24, -1),
+    };
+}
+
 } // namespace
 
 QList<EndpointExample> endpointExamples()
 {
     return registrationExamples() + consultationExamples() + pharmacyExamples() +
-           labDischargeAuditExamples();
+           labDischargeAuditExamples() + identityExamples();
 }
 
 QList<EventExample> eventExamples()
@@ -163,7 +256,7 @@ QList<EventExample> eventExamples()
     VisitStatusChange unseen = cancelled;
     unseen.state = VisitState::LeftUnseen;
     unseen.reason.clear();
-    return {
+    QList<EventExample> examples{
         example(kPatientRegistered, patient(), receptionist(), 1, 1),
         example(kPatientUpdated, patient(), receptionist(), 2, 1),
         example(kVisitRegistered, registered, receptionist(), 3, 5),
@@ -180,6 +273,7 @@ QList<EventExample> eventExamples()
         example(kStockLow, stockLow(), pharmacist(), 14, 50),
         example(kVisitDischarged, discharge(), doctor(), 15, 100),
     };
+    return examples + staffEventExamples();
 }
 
 } // namespace openopd::protocol::samples

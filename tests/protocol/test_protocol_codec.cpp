@@ -210,6 +210,17 @@ private Q_SLOTS:
         endpointRows(kRecordDischarge);
         endpointRows(kAuditQuery);
         endpointRows(kAuditVerify);
+        endpointRows(kSignIn);
+        endpointRows(kRenewSession);
+        endpointRows(kSignOut);
+        endpointRows(kChangePassword);
+        endpointRows(kNatsUsers);
+        endpointRows(kStaffList);
+        endpointRows(kCreateStaff);
+        endpointRows(kDisableStaff);
+        endpointRows(kEnableStaff);
+        endpointRows(kResetStaffPassword);
+        endpointRows(kSetStaffRoles);
         // every event envelope, typed and as AnyEvent
         eventRows(kPatientRegistered);
         eventRows(kPatientUpdated);
@@ -226,6 +237,15 @@ private Q_SLOTS:
         eventRows(kStockReceived);
         eventRows(kStockAdjusted);
         eventRows(kStockLow);
+        eventRows(kStaffCreated);
+        eventRows(kStaffDisabled);
+        eventRows(kStaffEnabled);
+        eventRows(kStaffRolesChanged);
+        eventRows(kStaffPasswordReset);
+        eventRows(kStaffPasswordChanged);
+        eventRows(kStaffSignedIn);
+        eventRows(kStaffSignedOut);
+        eventRows(kStaffSignInFailed);
     }
 
     void roundTrips()
