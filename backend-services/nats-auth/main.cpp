@@ -4,7 +4,7 @@
 //       writes DIR/accounts.conf (fresh service passwords, bcrypt hashes only) and an empty
 //       DIR/staff-users.conf; prints "svc.<service> <password>" per line on stdout.
 //   openopd-nats-auth agent --nats-url URL --users-file FILE (--pid-file F | --nats-pid N)
-//       [--password-stdin] [--interval-ms 2000]
+//       [--password-stdin] [--interval-ms 2000] [--tls-ca FILE] [--session-inboxes]
 //       keeps FILE equal to the identity service's sessions and reloads nats-server.
 //   openopd-nats-auth matrix
 //       prints the role x subject table of docs/security.md.
@@ -42,7 +42,7 @@ QString usage()
         "usage: openopd-nats-auth init --dir DIR [--no-jetstream]\n"
         "       openopd-nats-auth agent --nats-url URL --users-file FILE\n"
         "                         (--pid-file F | --nats-pid N) [--password-stdin]\n"
-        "                         [--interval-ms 2000]\n"
+        "                         [--interval-ms 2000] [--tls-ca FILE] [--session-inboxes]\n"
         "       openopd-nats-auth matrix\n");
 }
 
@@ -111,7 +111,12 @@ int runAgent(const QCoreApplication& app, const QStringList& arguments)
     const QCommandLineOption caFile(QStringLiteral("tls-ca"),
                                     QStringLiteral("CA file for a TLS server."),
                                     QStringLiteral("FILE"));
-    parser.addOptions({url, usersFile, pidFile, natsPid, passwordStdin, interval, caFile});
+    const QCommandLineOption sessionInboxes(
+        QStringLiteral("session-inboxes"),
+        QStringLiteral("Each session may read replies under _INBOX.<session id>.> only "
+                       "(clients must use that inbox prefix)."));
+    parser.addOptions(
+        {url, usersFile, pidFile, natsPid, passwordStdin, interval, caFile, sessionInboxes});
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (!parser.isSet(usersFile))
@@ -130,6 +135,7 @@ int runAgent(const QCoreApplication& app, const QStringList& arguments)
     if (!ok || intervalMs < 100)
         return fail(QStringLiteral("--interval-ms needs a number >= 100"));
     options.interval = std::chrono::milliseconds(intervalMs);
+    options.staffUsers.sessionInboxes = parser.isSet(sessionInboxes);
 
     QString password;
     if (parser.isSet(passwordStdin)) {

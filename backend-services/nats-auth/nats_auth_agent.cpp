@@ -99,7 +99,7 @@ void Agent::onReply(bus::Result<bus::Message> reply)
                 {QString::fromLatin1(kNatsUsersSubject), {}, {{QStringLiteral("error"), error}}});
         } else {
             QStringList skipped;
-            const QByteArray text = renderStaffUsers(users->users, &skipped);
+            const QByteArray text = renderStaffUsers(users->users, &skipped, m_options.staffUsers);
             if (!m_written || *m_written != text) {
                 for (const QString& why : std::as_const(skipped))
                     host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),

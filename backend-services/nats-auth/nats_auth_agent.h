@@ -24,6 +24,7 @@ struct AgentOptions
     qint64 natsPid = 0; // ... or a fixed pid
     std::chrono::milliseconds interval{2000};
     std::chrono::milliseconds requestTimeout{5000};
+    StaffUsersOptions staffUsers; // e.g. per-session reply inboxes
 };
 
 // The reply of opd.identity.internal.nats_users: {"v":1,"version":N,"users":[{"user":…,

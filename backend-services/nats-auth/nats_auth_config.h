@@ -78,10 +78,22 @@ struct AccountsOptions
 // {...} }`. services: svc.<name> users with bcrypt hashes (any missing service has no user).
 QByteArray renderAccounts(const QList<UserEntry>& services, const AccountsOptions& options = {});
 
+struct StaffUsersOptions
+{
+    // Each session may subscribe to replies under "_INBOX.<session id>.>" only, instead of
+    // the account-wide "_INBOX.>" (where one session could read another's replies). Needs
+    // clients that make their inboxes under that prefix (docs/security.md).
+    bool sessionInboxes = false;
+};
+
+// The reply inbox prefix of a session with sessionInboxes: "_INBOX.<session id>".
+QByteArray sessionInboxPrefix(const QString& sessionId);
+
 // staff-users.conf: `users: [ ... ]` with each user's permissions from the roles in its name
 // (access::StaffPrincipal::fromNatsUserName). Malformed names or hashes are left out and
 // listed in *skipped (with the reason).
-QByteArray renderStaffUsers(const QList<UserEntry>& users, QStringList* skipped = nullptr);
+QByteArray renderStaffUsers(const QList<UserEntry>& users, QStringList* skipped = nullptr,
+                            const StaffUsersOptions& options = {});
 // True for "$2a$"/"$2b$"/"$2y$" hashes made of the bcrypt alphabet only.
 bool isBcryptHash(QByteArrayView hash);
 

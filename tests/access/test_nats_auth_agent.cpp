@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 #include <QTest>
 #include <optional>
 
@@ -74,6 +75,16 @@ std::unique_ptr<bus::Connection> connectWithin(bus::ConnectionOptions options, i
     return nullptr;
 }
 
+bool hasPermissionError(const QSignalSpy& spy, const QByteArray& subject)
+{
+    for (const QList<QVariant>& arguments : spy) {
+        const auto error = arguments.at(0).value<bus::BusError>();
+        if (error.kind == bus::BusError::Kind::PermissionDenied && error.subject == subject)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 class TestNatsAuthAgent : public QObject
@@ -93,14 +104,16 @@ private:
     }
 
     std::unique_ptr<QProcess> startAgent(const QString& url, const QString& usersFile, qint64 pid,
-                                         const QString& password, int intervalMs)
+                                         const QString& password, int intervalMs,
+                                         const QStringList& extra = {})
     {
         auto agent = std::make_unique<QProcess>();
         agent->setProcessChannelMode(QProcess::ForwardedErrorChannel);
         agent->start(QStringLiteral(OPENOPD_NATS_AUTH_EXE),
-                     {u"agent"_s, u"--nats-url"_s, url, u"--users-file"_s, usersFile,
-                      u"--nats-pid"_s, QString::number(pid), u"--password-stdin"_s,
-                      u"--interval-ms"_s, QString::number(intervalMs)});
+                     QStringList{u"agent"_s, u"--nats-url"_s, url, u"--users-file"_s, usersFile,
+                                 u"--nats-pid"_s, QString::number(pid), u"--password-stdin"_s,
+                                 u"--interval-ms"_s, QString::number(intervalMs)} +
+                         extra);
         if (!agent->waitForStarted(5000))
             return nullptr;
         agent->write(password.toLatin1() + '\n');
@@ -184,6 +197,60 @@ private Q_SLOTS:
         QVERIFY(!connectWithin(as(server.url(), doctor.user(), doctor.password), 1));
         stopAgent(agent.get());
         QCOMPARE(agent->exitStatus(), QProcess::NormalExit);
+    }
+
+    // --session-inboxes: a session reads replies under _INBOX.<its session id>.> only, so it
+    // cannot subscribe to another session's replies (nor to _INBOX.>).
+    void sessionInboxesKeepRepliesPrivate()
+    {
+        QTemporaryDir dir;
+        testing::GeneratedAccounts accounts;
+        QVERIFY(accounts.write(dir.path()));
+        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
+                                   u"/accounts.conf\"\n"_s);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
+                                              accounts.servicePasswords.value(u"svc.identity"_s)));
+        QVERIFY(identity);
+        StubIdentity stub(*identity);
+        const QByteArray renew = "opd.identity.session.renew";
+        identity->subscribe(renew, &stub,
+                            [&](const bus::Message& m) { identity->publish(m.reply, "renewed"); });
+        const StaffLogin alice = StaffLogin::make(u"alice"_s, {StaffRole::Doctor});
+        const StaffLogin bob = StaffLogin::make(u"bob"_s, {StaffRole::Doctor});
+        stub.setUsers({alice.entry(), bob.entry()}, false);
+        auto agent = startAgent(
+            server.url(), dir.filePath(u"staff-users.conf"_s), server.processId(),
+            accounts.servicePasswords.value(u"svc.nats-auth"_s), 60000, {u"--session-inboxes"_s});
+        QVERIFY(agent);
+        auto a = connectWithin(as(server.url(), alice.user(), alice.password), 5000);
+        auto b = connectWithin(as(server.url(), bob.user(), bob.password), 5000);
+        QVERIFY(a && b);
+
+        const QByteArray aliceInbox =
+            natsauth::sessionInboxPrefix(alice.principal.sessionId) + ".r1";
+        QObject owner;
+        QByteArray received;
+        QSignalSpy aErrors(a.get(), &bus::Connection::errorOccurred);
+        QSignalSpy bErrors(b.get(), &bus::Connection::errorOccurred);
+        a->subscribe(aliceInbox, &owner, [&](const bus::Message& m) { received = m.data; });
+        a->subscribe("_INBOX.>", &owner, [](const bus::Message&) {});
+        int sniffed = 0;
+        b->subscribe(natsauth::sessionInboxPrefix(alice.principal.sessionId) + ".>", &owner,
+                     [&](const bus::Message&) { ++sniffed; });
+        b->subscribe("_INBOX.>", &owner, [&](const bus::Message&) { ++sniffed; });
+        QTest::qWait(300);
+        QVERIFY(!a->publish(renew, "{}", {}, aliceInbox).isError());
+        QVERIFY(QTest::qWaitFor([&] { return !received.isEmpty(); }, 3000));
+        QCOMPARE(received, QByteArray("renewed"));
+        QTest::qWait(200);
+        QCOMPARE(sniffed, 0);
+        QVERIFY(hasPermissionError(aErrors, "_INBOX.>"));
+        QVERIFY(!hasPermissionError(aErrors, aliceInbox));
+        QVERIFY(hasPermissionError(bErrors, "_INBOX.>"));
+        QVERIFY(hasPermissionError(bErrors,
+                                   natsauth::sessionInboxPrefix(alice.principal.sessionId) + ".>"));
+        stopAgent(agent.get());
     }
 
     void agentRefusesBadCommandLines()

@@ -157,6 +157,24 @@ private Q_SLOTS:
                             "sessions: do not edit.\nusers: [\n]\n"));
     }
 
+    void sessionInboxes()
+    {
+        const QByteArray hash = *access::bcryptHash(access::randomSecret());
+        const auto principal =
+            *access::StaffPrincipal::fromNatsUserName(principalName({StaffRole::Doctor}));
+        natsauth::StaffUsersOptions options;
+        options.sessionInboxes = true;
+        const QByteArray text =
+            natsauth::renderStaffUsers({{principal.natsUserName(), hash}}, nullptr, options);
+        QCOMPARE(natsauth::sessionInboxPrefix(principal.sessionId),
+                 "_INBOX." + principal.sessionId.toLatin1());
+        QVERIFY(text.contains(QByteArray("subscribe: {allow: [\"_INBOX." +
+                                         principal.sessionId.toLatin1() + ".>\", \"opd.events.")));
+        QVERIFY(!text.contains("\"_INBOX.>\""));
+        QVERIFY(natsauth::renderStaffUsers({{principal.natsUserName(), hash}})
+                    .contains("subscribe: {allow: [\"_INBOX.>\""));
+    }
+
     void renderAccounts()
     {
         QList<natsauth::UserEntry> services;
