@@ -100,7 +100,11 @@ void Agent::onReply(bus::Result<bus::Message> reply)
         } else {
             QStringList skipped;
             const QByteArray text = renderStaffUsers(users->users, &skipped, m_options.staffUsers);
-            if (!m_written || *m_written != text) {
+            // Compared with the file itself, not with what this agent wrote last: a launcher
+            // that re-ran `init` (which empties the file) gets the sessions back at once.
+            QFile current(m_options.usersFile);
+            const bool same = current.open(QIODevice::ReadOnly) && current.readAll() == text;
+            if (!same) {
                 for (const QString& why : std::as_const(skipped))
                     host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),
                                    {{}, {}, {{QStringLiteral("reason"), why}}});
@@ -109,7 +113,6 @@ void Agent::onReply(bus::Result<bus::Message> reply)
                     host::logEvent(QtCriticalMsg, QStringLiteral("cannot write the users file"),
                                    {{}, {}, {{QStringLiteral("error"), writeError}}});
                 } else {
-                    m_written = text;
                     const bool reloaded = reloadServer();
                     const int count = static_cast<int>(users->users.size() - skipped.size());
                     host::logEvent(QtInfoMsg, QStringLiteral("staff users written"),

@@ -3,7 +3,7 @@
 // `openopd-nats-auth agent`: keeps nats-server's staff-users.conf equal to the identity
 // service's list of signed-in sessions. It asks opd.identity.internal.nats_users every
 // interval and whenever opd.identity.internal.changed arrives; when the rendered file
-// differs from the last one written, it replaces the file atomically and sends SIGHUP to
+// differs from the file on disk, it replaces the file atomically and sends SIGHUP to
 // nats-server, which reloads the users (and closes connections of users that are gone).
 
 #include "bus/connection.h"
@@ -59,7 +59,6 @@ private:
     QTimer m_timer;
     bool m_inFlight = false;
     bool m_pollAgain = false;
-    std::optional<QByteArray> m_written; // the content last written
     int m_reloads = 0;
     QString m_lastError; // the last request failure logged
 };

@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+#include <csignal>
 #include <optional>
 
 using namespace openopd;
@@ -195,6 +196,20 @@ private Q_SLOTS:
         qInfo("removed user cut after %lld ms", timer.elapsed());
         QCOMPARE(clerkConnection->state(), bus::Connection::State::Connected);
         QVERIFY(!connectWithin(as(server.url(), doctor.user(), doctor.password), 1));
+
+        if (!notify) {
+            // A launcher re-ran `init` (empty users file) and reloaded the server: the agent
+            // compares with the file, not with its memory, and writes the sessions back.
+            QString error;
+            QVERIFY(
+                natsauth::writeFileAtomically(usersFile, natsauth::renderStaffUsers({}), &error));
+            QVERIFY(::kill(static_cast<pid_t>(server.processId()), SIGHUP) == 0);
+            QVERIFY(QTest::qWaitFor(
+                [&] { return clerkConnection->state() != bus::Connection::State::Connected; },
+                5000));
+            QVERIFY2(connectWithin(as(server.url(), clerk.user(), clerk.password), 5000),
+                     "the agent did not restore an emptied users file");
+        }
         stopAgent(agent.get());
         QCOMPARE(agent->exitStatus(), QProcess::NormalExit);
     }
