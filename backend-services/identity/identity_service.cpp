@@ -9,6 +9,7 @@
 #include "protocol/errors.h"
 
 #include <QDebug>
+#include <QThread>
 
 namespace openopd::identity {
 
@@ -20,6 +21,9 @@ namespace {
 
 constexpr auto kFailurePruneAge = std::chrono::hours(24);
 constexpr int kPruneEveryTicks = 720; // about an hour at the default sweep interval
+// Sign-ins waiting for or in password verification; more are refused with 503 (the work per
+// try is deliberately expensive, so a flood must not queue without bound).
+constexpr std::size_t kMaxPendingSignIns = 32;
 
 QString endpointName(const auto& endpoint)
 {
@@ -74,7 +78,10 @@ bool enqueueStaffEvent(host::Database& db,
 
 IdentityService::IdentityService(host::ServiceHost& host, IdentitySettings settings)
     : m_host(host), m_settings(settings)
-{}
+{
+    // Argon2id uses 64 MiB and one core per verification: as many at once as there are cores.
+    m_hashPool.setMaxThreadCount(qBound(1, QThread::idealThreadCount(), 4));
+}
 
 void IdentityService::addMigrations(host::Migrations& migrations)
 {
@@ -224,21 +231,52 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
     SignInFailures failures;
     if (!store::loadFailures(db, request.user, &failures, &error))
         return replier.fail(errors::kUnavailable, error);
-    // Locked: refused without looking at the password (and without a write per try).
-    if (const qint64 wait = retryAfterSeconds(failures, now); wait > 0)
+    // Locked: refused without looking at the password (and without a write per try). One
+    // verification at a time per name, so parallel guesses cannot outrun the count.
+    qint64 wait = retryAfterSeconds(failures, now);
+    if (wait == 0 && m_verifying.contains(request.user))
+        wait = 1;
+    if (wait > 0)
         return replier.fail(errors::kTooManyAttempts,
                             tr("too many failed sign-ins for this user name: try again in %1 s "
                                "(retry_after_s=%1)")
                                 .arg(wait),
                             QStringLiteral("user"));
+    if (m_pendingSignIns.size() >= kMaxPendingSignIns)
+        return replier.fail(errors::kUnavailable,
+                            tr("too many sign-ins at once: try again in a moment"));
     std::optional<store::AccountRow> account;
     if (protocol::identity::isStaffAccountId(request.user) &&
         !store::findAccount(db, request.user, &account, &error))
         return replier.fail(errors::kUnavailable, error);
     // The same work for an unknown name as for a known one.
-    const bool matches =
-        verifyPassword(request.password, account ? account->passwordHash : m_dummyHash) &&
-        account.has_value();
+    const QByteArray hash = account ? account->passwordHash : m_dummyHash;
+    const quint64 id = ++m_nextSignIn;
+    m_pendingSignIns.emplace(id, PendingSignIn{request, std::move(account), std::move(replier)});
+    m_verifying.insert(request.user);
+    QTimer* context = &m_sweepTimer;
+    m_hashPool.start([this, context, id, password = request.password, hash] {
+        const bool matches = verifyPassword(password, hash);
+        QMetaObject::invokeMethod(
+            context, [this, id, matches] { finishSignIn(id, matches); }, Qt::QueuedConnection);
+    });
+}
+
+void IdentityService::finishSignIn(quint64 id, bool verified)
+{
+    const auto it = m_pendingSignIns.find(id);
+    if (it == m_pendingSignIns.end())
+        return;
+    PendingSignIn pending = std::move(it->second);
+    m_pendingSignIns.erase(it);
+    m_verifying.remove(pending.request.user);
+    const protocol::SignInRequest& request = pending.request;
+    const std::optional<store::AccountRow>& account = pending.account;
+    bus::Replier<protocol::SignInReply>& replier = pending.replier;
+    host::Database& db = m_host.database();
+    const QDateTime now = protocol::nowUtc();
+    const bool matches = verified && account.has_value();
+    QString error;
 
     if (!matches || !account->account.active) {
         StaffChange change;
@@ -247,15 +285,18 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
         change.reason = !account   ? QStringLiteral("unknown_user")
                         : !matches ? QStringLiteral("wrong_password")
                                    : QStringLiteral("disabled");
-        if (!matches) {
-            failures = afterFailure(failures, now, m_settings.lockBase);
-            change.failures = failures.failures;
-        }
+        SignInFailures failures;
         const bool committed = m_host.commit(
             [&](QSqlDatabase&, QString* workError) {
-                return (matches ||
-                        store::saveFailures(db, request.user, failures, now, workError)) &&
-                       enqueueStaffEvent(db, protocol::kStaffSignInFailed, change, systemActor(),
+                if (!matches) {
+                    if (!store::loadFailures(db, request.user, &failures, workError))
+                        return false;
+                    failures = afterFailure(failures, now, m_settings.lockBase);
+                    change.failures = failures.failures;
+                    if (!store::saveFailures(db, request.user, failures, now, workError))
+                        return false;
+                }
+                return enqueueStaffEvent(db, protocol::kStaffSignInFailed, change, systemActor(),
                                          workError);
             },
             &error);
@@ -290,8 +331,21 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
     StaffChange change = aboutAccount(staff);
     change.roles = staff.roles;
     change.sessionId = principal.sessionId;
+    enum class Outcome { Ok, Changed };
+    Outcome outcome = Outcome::Ok;
     const bool committed = m_host.commit(
         [&](QSqlDatabase&, QString* workError) {
+            // The account as it is now: an admin may have disabled it or reset its password
+            // while the password was being verified.
+            std::optional<store::AccountRow> current;
+            if (!store::findAccount(db, staff.id, &current, workError))
+                return false;
+            if (!current || !current->account.active ||
+                current->passwordHash != account->passwordHash ||
+                current->account.roles != staff.roles) {
+                outcome = Outcome::Changed;
+                return false;
+            }
             return store::clearFailures(db, request.user, workError) &&
                    store::insertSession(db, row, workError) &&
                    store::bumpListVersion(db, workError) &&
@@ -299,6 +353,9 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
                                      principal.actingAs(staff.roles), workError);
         },
         &error);
+    if (outcome == Outcome::Changed)
+        return replier.fail(errors::kConflict,
+                            tr("the account changed during sign-in: sign in again"));
     if (!committed)
         return replier.fail(errors::kUnavailable, error);
     announceChange();

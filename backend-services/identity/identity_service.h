@@ -14,8 +14,11 @@
 #include "protocol/events.h"
 
 #include <QCoreApplication>
+#include <QSet>
+#include <QThreadPool>
 #include <QTimer>
 #include <chrono>
+#include <map>
 
 namespace openopd::identity {
 
@@ -49,8 +52,18 @@ public:
 private:
     using Caller = host::Caller;
 
+    // Sign-in checks the back-off, then verifies the password on a worker thread (Argon2id
+    // takes a few hundred milliseconds: the other endpoints go on meanwhile) and finishes in
+    // finishSignIn() back on the service's thread.
     void signIn(const protocol::SignInRequest& request,
                 bus::Replier<protocol::SignInReply> replier);
+    struct PendingSignIn
+    {
+        protocol::SignInRequest request;
+        std::optional<store::AccountRow> account;
+        bus::Replier<protocol::SignInReply> replier;
+    };
+    void finishSignIn(quint64 id, bool matches);
     void renew(const Caller& caller, bus::Replier<protocol::SessionReply> replier);
     void signOut(const Caller& caller, bus::Replier<protocol::IdentityDoneReply> replier);
     void changePassword(const protocol::ChangePasswordRequest& request, const Caller& caller,
@@ -75,6 +88,12 @@ private:
     IdentitySettings m_settings;
     QByteArray m_dummyHash; // verified against for unknown users (same cost as a real one)
     QTimer m_sweepTimer;
+    std::map<quint64, PendingSignIn> m_pendingSignIns;
+    QSet<QString> m_verifying; // user names with a verification running (one at a time each)
+    quint64 m_nextSignIn = 0;
+    // Declared last: destroyed first, waiting for running verifications, whose results then
+    // have nowhere to go (their queued calls die with m_sweepTimer).
+    QThreadPool m_hashPool;
     bool m_announcePending = false;
     int m_sweepTicks = 0;
 };

@@ -349,6 +349,33 @@ private Q_SLOTS:
         QVERIFY(failed);
     }
 
+    // Guesses sent at once for one name are not verified in parallel (they could outrun
+    // the count): while one is being verified, the others get 429.
+    void parallelGuessesForOneNameAreRefused()
+    {
+        QList<bus::Result<SignInReply>> replies;
+        QObject context;
+        bus::RequestOptions options;
+        options.timeout = std::chrono::milliseconds(kRequestTimeoutMs);
+        for (int i = 0; i < 4; ++i)
+            bus::request(
+                *m_env->signin, kSignIn,
+                SignInRequest{QStringLiteral("grace"), QStringLiteral("parallel-%1").arg(i)},
+                &context, [&replies](bus::Result<SignInReply> r) { replies.append(r); }, options);
+        QTRY_COMPARE_WITH_TIMEOUT(replies.size(), 4, kRequestTimeoutMs);
+        int unauthorized = 0;
+        int throttled = 0;
+        for (const auto& reply : std::as_const(replies)) {
+            unauthorized += reply.error().code == errors::kUnauthorized ? 1 : 0;
+            throttled += reply.error().code == errors::kTooManyAttempts ? 1 : 0;
+        }
+        QVERIFY2(unauthorized >= 1 && throttled >= 1 && unauthorized + throttled == 4,
+                 qPrintable(QStringLiteral("%1 401, %2 429").arg(unauthorized).arg(throttled)));
+        // Meanwhile the other endpoints answer.
+        QVERIFY(m_env->natsUsers().ok());
+        QVERIFY(m_env->signIn(QStringLiteral("grace"), kStaffPassword).ok()); // clears the count
+    }
+
     void everyEventCarriesTheVerifiedActor()
     {
         QTRY_VERIFY_WITH_TIMEOUT(lastEvent(m_env->events, kStaffCreated.subjectBytes()) &&
