@@ -1,10 +1,21 @@
 #!/usr/bin/env bash
 # run-clinic.sh — install, build and start an all-in-one OpenOPD clinic on this PC.
 #
-# Runs in the foreground: a local nats-server with JetStream (packaging/nats/standalone.conf,
-# client port 127.0.0.1:4222, monitoring http://127.0.0.1:8222) and, once they exist in the
-# build, the backend services and the desktop app. Ctrl-C (or SIGTERM) stops everything
-# cleanly: the app and services first, then nats-server.
+# Usage: run-clinic.sh [--demo] [--create-admin NAME]
+#   --demo               load demo data: patients, a drug formulary with stock, and demo staff
+#                        accounts (reception, dr.silva, pharma, lab, admin; password
+#                        "demo-password"). Never use it for a real clinic.
+#   --create-admin NAME  create (or re-enable) the administrator NAME first; asks for the
+#                        password on the terminal (or reads one line from standard input).
+#
+# Runs in the foreground: a local nats-server with JetStream and accounts
+# (packaging/nats/standalone.conf, client port 127.0.0.1:4222, monitoring
+# http://127.0.0.1:8222), the identity service, the nats-server auth agent, the backend
+# services and, once it exists in the build, the desktop app. Every start makes new random
+# service passwords (openopd-nats-auth init): nats-server's configuration holds only their
+# hashes, and each service gets its own through a pipe on standard input, never on a command
+# line or in a file. Ctrl-C (or SIGTERM) stops everything cleanly: the app and services
+# first, then nats-server.
 #
 # Data lives under ${XDG_DATA_HOME:-$HOME/.local/share}/OpenOPD/ (JetStream: nats/jetstream).
 # Environment:
@@ -21,6 +32,31 @@ nats_conf="${repo_root}/packaging/nats/standalone.conf"
 nats_url="nats://127.0.0.1:4222"
 
 log() { printf '[run-clinic] %s\n' "$*"; }
+
+demo=0
+create_admin=""
+while (($# > 0)); do
+    case "$1" in
+    --demo) demo=1 ;;
+    --create-admin)
+        if (($# < 2)) || [[ -z "$2" ]]; then
+            log "--create-admin needs a user name"
+            exit 2
+        fi
+        create_admin="$2"
+        shift
+        ;;
+    -h | --help)
+        sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'
+        exit 0
+        ;;
+    *)
+        log "unknown argument: $1 (see --help)"
+        exit 2
+        ;;
+    esac
+    shift
+done
 
 # ---------------------------------------------------------------------------------------------
 # Install and build
@@ -119,17 +155,53 @@ for port in 4222 8222; do
         exit 1
     fi
 done
-mkdir -p "${data_dir}/nats"
-# nats-server parses the variable's value as config: pass it as a quoted string.
-export OPENOPD_NATS_STORE_DIR="\"${data_dir}/nats\""
+find_executable() { # find_executable NAME: path of NAME in the build directory, if built
+    if [[ -d "${build_dir}" ]]; then
+        find "${build_dir}" -type f -name "$1" -perm -u+x -print -quit
+    fi
+}
+require_executable() { # require_executable NAME: its path, or exit naming it
+    local path
+    path="$(find_executable "$1")"
+    if [[ -z "${path}" ]]; then
+        log "$1 is not built in ${build_dir}; run scripts/build.sh ${preset}"
+        exit 1
+    fi
+    echo "${path}"
+}
+
+nats_dir="${data_dir}/nats"
+mkdir -p "${nats_dir}"
+chmod 700 "${data_dir}" "${nats_dir}"
+nats_auth="$(require_executable openopd-nats-auth)"
+identity="$(require_executable openopd-identity)"
+
+if [[ -n "${create_admin}" ]]; then
+    log "creating the administrator ${create_admin}"
+    OPENOPD_DATA_DIR="${data_dir}" "${identity}" --create-admin "${create_admin}"
+fi
+
+# Fresh service passwords for this run, kept only in this shell's memory.
+declare -A service_password=()
+while read -r user password; do
+    service_password["${user}"]="${password}"
+done < <("${nats_auth}" init --dir "${nats_dir}")
+if ((${#service_password[@]} == 0)); then
+    log "openopd-nats-auth init made no service users"
+    exit 1
+fi
+cp "${repo_root}/packaging/nats/standalone.conf" "${nats_dir}/nats-server.conf"
+# nats-server parses these variables' values as config: pass them as quoted strings.
+export OPENOPD_NATS_STORE_DIR="\"${nats_dir}\""
+export OPENOPD_NATS_PID_FILE="\"${nats_dir}/nats-server.pid\""
 
 log "data directory:     ${data_dir}"
-log "JetStream store:    ${data_dir}/nats/jetstream"
-log "nats-server config: ${nats_conf}"
+log "JetStream store:    ${nats_dir}/jetstream"
+log "nats-server config: ${nats_dir}/nats-server.conf (accounts.conf, staff-users.conf)"
 # In its own session, so that Ctrl-C in the terminal (SIGINT to the whole foreground process
 # group) does not stop it under the services: they must finish flushing their outboxes first.
 # The EXIT trap stops it last.
-start_child nats-server setsid "${nats_server}" -c "${nats_conf}"
+start_child nats-server setsid "${nats_server}" -c "${nats_dir}/nats-server.conf"
 nats_pid="${children[-1]}"
 if ! wait_for_port 4222 "${nats_pid}"; then
     log "nats-server did not start; see its output above"
@@ -138,29 +210,42 @@ fi
 log "NATS is ready:      ${nats_url}  (monitoring: http://127.0.0.1:8222)"
 
 # ---------------------------------------------------------------------------------------------
-# The services and the desktop app: each is started if its executable exists in the build
-# directory and skipped with a message otherwise. They get the NATS URL and the data directory
-# (one SQLite file per service in it) through the environment.
-find_executable() { # find_executable NAME: path of NAME in the build directory, if built
-    if [[ -d "${build_dir}" ]]; then
-        find "${build_dir}" -type f -name "$1" -perm -u+x -print -quit
+# The services: each connects as its own NATS user (svc.<name>) with the password handed
+# to it on standard input, and keeps one SQLite file in the data directory.
+start_with_password() { # start_with_password NAME NATS_USER EXECUTABLE [ARGS...]
+    local name="$1" user="$2" executable="$3"
+    shift 3
+    if [[ -z "${service_password[${user}]:-}" ]]; then
+        log "${name}: no NATS user ${user} in accounts.conf, skipped"
+        return 0
     fi
+    printf '%s\n' "${service_password[${user}]}" |
+        OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" \
+            "${executable}" --user "${user}" --password-stdin "$@" &
+    children+=("$!")
+    child_names+=("${name}")
 }
 
 start_services() {
-    local service executable
-    for service in openopd-registration openopd-consultation openopd-pharmacy \
-        openopd-discharge openopd-audit; do
+    local service executable demo_args=()
+    if ((demo)); then
+        # Demo data is loaded idempotently: a restart does not duplicate it.
+        demo_args=(--seed-demo)
+    fi
+    log "starting the nats-server auth agent (staff sessions -> nats-server)"
+    start_with_password openopd-nats-auth svc.nats-auth "${nats_auth}" agent \
+        --nats-url "${nats_url}" --users-file "${nats_dir}/staff-users.conf" \
+        --pid-file "${nats_dir}/nats-server.pid" --password-stdin
+    for service in openopd-identity openopd-registration openopd-consultation \
+        openopd-pharmacy openopd-discharge openopd-audit; do
         executable="$(find_executable "${service}")"
         if [[ -z "${executable}" ]]; then
             log "${service}: not built yet, skipped"
             continue
         fi
-        # Demo data (patients, staff, a drug formulary with stock) is loaded idempotently:
-        # a restart does not duplicate it. Services without demo data accept the option.
         log "starting ${service}"
-        OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" \
-            start_child "${service}" "${executable}" --seed-demo
+        start_with_password "${service}" "svc.${service#openopd-}" "${executable}" \
+            "${demo_args[@]}"
     done
 }
 
@@ -182,6 +267,11 @@ start_desktop_app() {
 start_services
 start_desktop_app
 
+if ((demo)); then
+    log "demo staff: reception, dr.silva, pharma, lab, admin (password: demo-password)"
+elif [[ -z "${create_admin}" ]]; then
+    log "no staff yet? stop and run: bash scripts/run-clinic.sh --create-admin <name>"
+fi
 log "the clinic is running; press Ctrl-C to stop it"
 # Returns when nats-server exits or a signal arrives (the traps then stop everything).
 status=0

@@ -120,6 +120,11 @@ bool NatsServer::prepareDirectory()
     return true;
 }
 
+QString NatsServer::directory()
+{
+    return prepareDirectory() ? m_dir->path() : QString();
+}
+
 bool NatsServer::writeConfig()
 {
     const QString portText = QString::number(m_port);

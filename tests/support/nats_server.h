@@ -59,7 +59,13 @@ public:
     QString tlsUrl() const;      // "tls://127.0.0.1:<port>"
     QString storeDir() const;    // the configured JetStream store_dir (server adds /jetstream)
     QString configPath() const;  // empty before the first start
-    QString extraConfig() const; // as given to the constructor
+    QString extraConfig() const; // as given to the constructor or setExtraConfig()
+    // Replaces the extra config from the next start on (e.g. an include of generated files).
+    void setExtraConfig(QString extraConfig) { m_extraConfig = std::move(extraConfig); }
+    // The temporary directory that holds the config (and nats-server's working directory),
+    // created on first use; empty if it cannot be created. Files put here before the first
+    // start can be included by a relative path.
+    QString directory();
     QString errorString() const; // why the last start()/restart() failed
     QString log() const;         // everything the server printed so far (all runs)
     qint64 processId() const;    // 0 when not running

@@ -37,7 +37,7 @@ bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
     const bool ready = QTest::qWaitFor(
         [&] {
             collect();
-            return m_log.indexOf("\"msg\":\"ready", logStart) >= 0 ||
+            return m_log.indexOf(m_readyMarker, logStart) >= 0 ||
                    m_process->state() == QProcess::NotRunning;
         },
         timeoutMs);

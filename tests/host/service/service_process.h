@@ -32,6 +32,8 @@ public:
     // Written to the process's standard input at each start, which is then closed (a
     // password for --password-stdin, as a launcher hands it over). Empty: nothing written.
     void setStandardInput(QByteArray input) { m_standardInput = std::move(input); }
+    // The log text start() waits for (default: a host's "ready" line).
+    void setReadyMarker(QByteArray marker) { m_readyMarker = std::move(marker); }
 
 private:
     void collect();
@@ -41,6 +43,7 @@ private:
     std::unique_ptr<QProcess> m_process;
     QByteArray m_log;
     QByteArray m_standardInput;
+    QByteArray m_readyMarker = "\"msg\":\"ready";
 };
 
 } // namespace openopd::testing

@@ -20,17 +20,22 @@ endif()
 add_library(openopd_cluster_support STATIC
   ${_flow_dir}/opd_cluster.cpp ${_flow_dir}/opd_cluster.h
   ${_flow_dir}/flow_support.cpp ${_flow_dir}/flow_support.h
+  ${_flow_dir}/staff_desk.cpp ${_flow_dir}/staff_desk.h
   ${_host_tests}/micro_shapes.cpp ${_host_tests}/micro_shapes.h)
 target_include_directories(openopd_cluster_support PUBLIC ${_flow_dir} ${_host_tests})
 target_link_libraries(openopd_cluster_support
   PUBLIC openopd_protocol openopd_bus openopd_service_test_support openopd_test_support Qt6::Test
+         openopd_nats_auth openopd_access
   PRIVATE openopd_build_options)
 target_compile_definitions(openopd_cluster_support PRIVATE
   OPENOPD_REGISTRATION_BIN="$<TARGET_FILE:openopd-registration>"
   OPENOPD_CONSULTATION_BIN="$<TARGET_FILE:openopd-consultation>"
   OPENOPD_PHARMACY_BIN="$<TARGET_FILE:openopd-pharmacy>"
   OPENOPD_DISCHARGE_BIN="$<TARGET_FILE:openopd-discharge>"
-  OPENOPD_AUDIT_BIN="$<TARGET_FILE:openopd-audit>")
+  OPENOPD_AUDIT_BIN="$<TARGET_FILE:openopd-audit>"
+  OPENOPD_IDENTITY_BIN="$<TARGET_FILE:openopd-identity>"
+  OPENOPD_NATS_AUTH_BIN="$<TARGET_FILE:openopd-nats-auth>")
 # Whatever links the cluster gets the service executables built first.
 add_dependencies(openopd_cluster_support
-  openopd-registration openopd-consultation openopd-pharmacy openopd-discharge openopd-audit)
+  openopd-registration openopd-consultation openopd-pharmacy openopd-discharge openopd-audit
+  openopd-identity openopd-nats-auth)

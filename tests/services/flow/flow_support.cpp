@@ -104,8 +104,9 @@ bool waitForQuiet(bus::Connection& connection, int timeoutMs, int settleMs)
 
 protocol::StaffRef reception(int n)
 {
-    return {QStringLiteral("reception%1").arg(n), QStringLiteral("Grace Mensah"),
-            protocol::StaffRole::Reception};
+    // Reception desk 1 is the identity service's demo receptionist.
+    return {n == 1 ? QStringLiteral("reception") : QStringLiteral("reception%1").arg(n),
+            QStringLiteral("Grace Mensah"), protocol::StaffRole::Reception};
 }
 
 protocol::StaffRef doctor(const QString& id)
@@ -115,14 +116,13 @@ protocol::StaffRef doctor(const QString& id)
 
 protocol::StaffRef pharmacist()
 {
-    return {QStringLiteral("pharm.okafor"), QStringLiteral("Chidi Okafor"),
+    return {QStringLiteral("pharma"), QStringLiteral("Chidi Okafor"),
             protocol::StaffRole::Pharmacist};
 }
 
 protocol::StaffRef labTechnician()
 {
-    return {QStringLiteral("lab.tan"), QStringLiteral("Mei Tan"),
-            protocol::StaffRole::LabTechnician};
+    return {QStringLiteral("lab"), QStringLiteral("Mei Tan"), protocol::StaffRole::LabTechnician};
 }
 
 protocol::PatientDetails patientDetails(const QString& fullName, QDate dateOfBirth,

@@ -1,5 +1,12 @@
 #include "opd_cluster.h"
 
+#include "access/secret_hash.h"
+#include "access/staff_principal.h"
+#include "bus/typed.h"
+#include "nats-auth/nats_auth_config.h"
+#include "protocol/endpoints.h"
+
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QTest>
 
@@ -19,17 +26,95 @@ QStringList OpdCluster::serviceNames()
             QStringLiteral("pharmacy"), QStringLiteral("discharge"), QStringLiteral("audit")};
 }
 
+QStringList OpdCluster::services() const
+{
+    return m_secured ? QStringList{QStringLiteral("identity")} + serviceNames() : serviceNames();
+}
+
 QHash<QString, QString> OpdCluster::defaultExecutables()
 {
-    return {{QStringLiteral("registration"), QStringLiteral(OPENOPD_REGISTRATION_BIN)},
+    return {{QStringLiteral("identity"), QStringLiteral(OPENOPD_IDENTITY_BIN)},
+            {QStringLiteral("nats-auth"), QStringLiteral(OPENOPD_NATS_AUTH_BIN)},
+            {QStringLiteral("registration"), QStringLiteral(OPENOPD_REGISTRATION_BIN)},
             {QStringLiteral("consultation"), QStringLiteral(OPENOPD_CONSULTATION_BIN)},
             {QStringLiteral("pharmacy"), QStringLiteral(OPENOPD_PHARMACY_BIN)},
             {QStringLiteral("discharge"), QStringLiteral(OPENOPD_DISCHARGE_BIN)},
             {QStringLiteral("audit"), QStringLiteral(OPENOPD_AUDIT_BIN)}};
 }
 
+namespace {
+const QString kObserver = QStringLiteral("test.observer");
+} // namespace
+
+bool OpdCluster::prepareAccounts()
+{
+    m_authDir = m_data.filePath(QStringLiteral("nats-auth"));
+    const QString natsDir = m_nats.directory();
+    if (!QDir().mkpath(m_authDir) || natsDir.isEmpty()) {
+        m_error = QStringLiteral("cannot create the accounts directory");
+        return false;
+    }
+    QList<natsauth::UserEntry> services;
+    for (const QString& service : natsauth::serviceNames()) {
+        const QString user = access::serviceUserName(service);
+        const QByteArray password = access::randomSecret();
+        m_servicePasswords.insert(user, QString::fromLatin1(password));
+        services.append({user, *access::bcryptHash(password)});
+    }
+    // The observer: a SERVICES user without permissions, for the tests' stream checks only.
+    m_observerPassword = QString::fromLatin1(access::randomSecret());
+    QByteArray accounts = natsauth::renderAccounts(services);
+    const QByteArray usersList = "    users: [\n";
+    const qsizetype at = accounts.indexOf(usersList);
+    if (at < 0) {
+        m_error = QStringLiteral("unexpected accounts.conf layout");
+        return false;
+    }
+    accounts.insert(at + usersList.size(),
+                    "      {user: \"" + kObserver.toLatin1() + "\", password: \"" +
+                        *access::bcryptHash(m_observerPassword.toLatin1()) + "\"}\n");
+    QString error;
+    if (!natsauth::writeFileAtomically(m_authDir + u"/accounts.conf", accounts, &error) ||
+        !natsauth::writeFileAtomically(m_authDir + u"/staff-users.conf",
+                                       natsauth::renderStaffUsers({}), &error)) {
+        m_error = error;
+        return false;
+    }
+    // nats-server resolves an include relative to the including file's directory.
+    m_nats.setExtraConfig(
+        QStringLiteral("pid_file: \"%1/nats.pid\"\ninclude \"%2\"\n")
+            .arg(natsDir, QDir(natsDir).relativeFilePath(m_authDir + u"/accounts.conf")));
+    return true;
+}
+
+bool OpdCluster::startAgent()
+{
+    if (!m_agent) {
+        m_agent = std::make_unique<ServiceProcess>(
+            m_executables.value(QStringLiteral("nats-auth")),
+            QStringList{QStringLiteral("agent"), QStringLiteral("--nats-url"), m_nats.url(),
+                        QStringLiteral("--users-file"), m_authDir + u"/staff-users.conf",
+                        QStringLiteral("--pid-file"), m_nats.directory() + u"/nats.pid",
+                        QStringLiteral("--interval-ms"), QStringLiteral("1000"),
+                        QStringLiteral("--password-stdin")});
+        m_agent->setStandardInput(
+            m_servicePasswords
+                .value(access::serviceUserName(QString::fromLatin1(natsauth::kAgentService)))
+                .toLatin1() +
+            '\n');
+        m_agent->setReadyMarker("agent started");
+    }
+    if (!m_agent->start({}, 30000)) {
+        m_error = QStringLiteral("the nats-auth agent did not start:\n%1").arg(m_agent->log());
+        return false;
+    }
+    return true;
+}
+
 bool OpdCluster::startNats()
 {
+    if (m_secured && m_authDir.isEmpty() && !prepareAccounts())
+        return false;
     if (!m_nats.start()) {
         m_error = m_nats.errorString();
         return false;
@@ -52,18 +137,30 @@ bool OpdCluster::start(const QString& service, const QStringList& extra, int tim
     const QString dir = dataDir(service);
     QDir().mkpath(dir);
     auto& process = m_processes[service];
-    if (!process)
-        process = std::make_unique<ServiceProcess>(
-            executable,
-            QStringList{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
-                        m_nats.url(), QStringLiteral("--data-dir"), dir} +
-                m_common);
+    if (!process) {
+        process = std::make_unique<ServiceProcess>(executable, baseArguments(service, dir));
+        if (m_secured)
+            process->setStandardInput(
+                m_servicePasswords.value(access::serviceUserName(service)).toLatin1() + '\n');
+    }
     m_lastExtra.insert(service, extra);
     if (!process->start(extra, timeoutMs)) {
         m_error = QStringLiteral("%1 did not become ready:\n%2").arg(service, process->log());
         return false;
     }
     return true;
+}
+
+QStringList OpdCluster::baseArguments(const QString& service, const QString& dir) const
+{
+    QStringList arguments{QStringLiteral("--nats-url"), m_nats.url(), QStringLiteral("--data-dir"),
+                          dir};
+    if (m_secured)
+        arguments << QStringLiteral("--user") << access::serviceUserName(service)
+                  << QStringLiteral("--password-stdin");
+    else
+        arguments << QStringLiteral("--insecure-no-auth");
+    return arguments + m_common;
 }
 
 bool OpdCluster::restart(const QString& service, int timeoutMs)
@@ -75,12 +172,15 @@ bool OpdCluster::startAll(bool seedDemo)
 {
     if (!m_nats.isRunning() && !startNats())
         return false;
-    for (const QString& service : serviceNames()) {
+    for (const QString& service : services()) {
         QStringList extra;
         if (seedDemo &&
-            (service == QStringLiteral("registration") || service == QStringLiteral("pharmacy")))
+            (service == QStringLiteral("registration") || service == QStringLiteral("pharmacy") ||
+             service == QStringLiteral("identity")))
             extra << QStringLiteral("--seed-demo");
         if (!start(service, extra))
+            return false;
+        if (service == QStringLiteral("identity") && !startAgent())
             return false;
     }
     return true;
@@ -114,6 +214,8 @@ void OpdCluster::stopAll()
 {
     for (auto& [name, process] : m_processes)
         process->terminate(15000);
+    if (m_agent)
+        m_agent->terminate(15000);
     m_nats.stop();
 }
 
@@ -131,6 +233,16 @@ QString OpdCluster::logTails(int lines) const
         text += QStringLiteral("--- %1 (last %2 lines)\n").arg(name).arg(lines);
         text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
     }
+    {
+        const QStringList all = m_nats.log().split(u'\n', Qt::SkipEmptyParts);
+        text += QStringLiteral("--- nats-server (last %1 lines)\n").arg(lines);
+        text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
+    }
+    if (m_agent) {
+        const QStringList all = m_agent->log().split(u'\n', Qt::SkipEmptyParts);
+        text += QStringLiteral("--- nats-auth agent (last %1 lines)\n").arg(lines);
+        text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
+    }
     return text;
 }
 
@@ -139,12 +251,70 @@ std::unique_ptr<bus::Connection> OpdCluster::connectClient(const QString& name, 
     bus::ConnectionOptions options;
     options.servers = {m_nats.url()};
     options.name = name.isEmpty() ? QStringLiteral("opd-flow-client") : name;
+    if (m_secured) {
+        options.user = kObserver;
+        options.password = m_observerPassword;
+    }
     auto connection = std::make_unique<bus::Connection>(options);
     connection->open();
     if (!QTest::qWaitFor([&] { return connection->state() == bus::Connection::State::Connected; },
                          timeoutMs))
         return nullptr;
     return connection;
+}
+
+std::unique_ptr<bus::Connection> OpdCluster::signIn(const QString& user, const QString& password,
+                                                    int timeoutMs)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    bus::ConnectionOptions options;
+    options.servers = {m_nats.url()};
+    options.name = QStringLiteral("opd-signin");
+    options.user = QString::fromLatin1(natsauth::kSignInUser);
+    options.password = QString::fromLatin1(natsauth::kSignInPassword);
+    bus::Connection signInConnection(options);
+    signInConnection.open();
+    if (!QTest::qWaitFor(
+            [&] { return signInConnection.state() == bus::Connection::State::Connected; },
+            static_cast<int>(deadline.remainingTime()))) {
+        m_error = QStringLiteral("cannot connect as the sign-in user");
+        return nullptr;
+    }
+    std::optional<bus::Result<protocol::SignInReply>> reply;
+    QObject context;
+    bus::request(signInConnection, protocol::kSignIn, protocol::SignInRequest{user, password},
+                 &context, [&](bus::Result<protocol::SignInReply> r) { reply = std::move(r); });
+    if (!QTest::qWaitFor([&] { return reply.has_value(); },
+                         static_cast<int>(deadline.remainingTime())) ||
+        !reply->ok()) {
+        m_error = QStringLiteral("sign-in of %1 failed: %2")
+                      .arg(user, reply ? reply->error().toString() : QStringLiteral("no answer"));
+        return nullptr;
+    }
+    // The agent puts the new session into the server's users within a few seconds; until
+    // then the server refuses it (nats.c gives up on an authorization error), so connect
+    // again until it is accepted.
+    options.name = QStringLiteral("opd-staff-") + user;
+    options.user = (*reply)->natsUser;
+    options.password = (*reply)->natsPassword;
+    options.reconnectWait = std::chrono::milliseconds(200);
+    while (deadline.remainingTime() > 0) {
+        auto connection = std::make_unique<bus::Connection>(options);
+        connection->open();
+        [[maybe_unused]] const bool settled = QTest::qWaitFor(
+            [&] {
+                const auto state = connection->state();
+                return state == bus::Connection::State::Connected ||
+                       state == bus::Connection::State::Closed;
+            },
+            static_cast<int>(std::min<qint64>(deadline.remainingTime(), 5000)));
+        if (connection->state() == bus::Connection::State::Connected)
+            return connection;
+        connection.reset();
+        QTest::qWait(200);
+    }
+    m_error = QStringLiteral("the session of %1 was not accepted by the server").arg(user);
+    return nullptr;
 }
 
 } // namespace openopd::testing

@@ -132,7 +132,8 @@ QString checkEndpoints(const QString& service, const QJsonObject& answer, bool r
 
 } // namespace
 
-QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic)
+QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic,
+                       const QStringList& services)
 {
     QList<QByteArray> raw;
     const QList<QJsonObject> all = gather(client, "$SRV." + verb, 1000, &raw);
@@ -143,7 +144,6 @@ QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool req
             return problem;
         names.insert(all.at(i).value(QStringLiteral("name")).toString());
     }
-    const QStringList services = OpdCluster::serviceNames();
     const QSet<QString> expectedNames(services.cbegin(), services.cend());
     if (names != expectedNames)
         return differs("services answering", names, expectedNames);

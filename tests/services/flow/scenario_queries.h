@@ -47,6 +47,7 @@ QList<protocol::AuditRecord> auditOfPatient(bus::Connection& client, const QStri
 // has the ADR-32 shape, each service answers once, INFO/STATS list exactly the endpoints the
 // protocol catalog assigns to it (queue group "q"); with requireTraffic, STATS must show
 // requests on every service. Empty when all holds, else the first problem.
-QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic);
+QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic,
+                       const QStringList& services);
 
 } // namespace openopd::testing::flow

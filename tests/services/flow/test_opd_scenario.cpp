@@ -1,4 +1,4 @@
-// Issue 4 acceptance, integration: the book's OPD scenario with all five services as real
+// Issue 4 and 8 acceptance, integration: the book's OPD scenario with all five services as real
 // processes on one nats-server. Each step checks every service that should know about it
 // through its own endpoints; the audit log must hold every event of the visit and verify.
 // The steps run in declaration order and share the visit; a failed step fails the rest.
@@ -8,6 +8,7 @@
 #include "opd_cluster.h"
 #include "scenario_queries.h"
 #include "service/jetstream_probe.h"
+#include "staff_desk.h"
 
 #include <QSet>
 #include <QTest>
@@ -32,7 +33,8 @@ class TestOpdScenario : public QObject
 
     std::optional<bus::NatsLibrary> m_library;
     std::unique_ptr<OpdCluster> m_cluster;
-    std::unique_ptr<bus::Connection> m_client;
+    std::unique_ptr<bus::Connection> m_client; // the test observer: streams and $SRV
+    StaffDesk m_desk; // the demo staff, signed in: every endpoint is called by its role
 
     Patient m_patient;
     Visit m_visit;
@@ -47,14 +49,21 @@ class TestOpdScenario : public QObject
 
     bool registrationReaches(VisitState state)
     {
-        return flow::registrationReaches(client(), m_visit.id, state, kWaitMs);
+        return flow::registrationReaches(m_desk.as(StaffRole::Reception), m_visit.id, state,
+                                         kWaitMs);
     }
     std::optional<QueueEntry> queueEntry(bool* ok = nullptr)
     {
-        return flow::queueEntry(client(), kQueue, m_visit.id, ok);
+        return flow::queueEntry(m_desk.as(StaffRole::Doctor), kQueue, m_visit.id, ok);
     }
-    DrugStock stockOf(const QString& drugCode) { return flow::stockOf(client(), drugCode); }
-    QList<AuditRecord> auditOfPatient() { return flow::auditOfPatient(client(), m_patient.id); }
+    DrugStock stockOf(const QString& drugCode)
+    {
+        return flow::stockOf(m_desk.as(StaffRole::Pharmacist), drugCode);
+    }
+    QList<AuditRecord> auditOfPatient()
+    {
+        return flow::auditOfPatient(m_desk.as(StaffRole::Admin), m_patient.id);
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -62,9 +71,14 @@ private Q_SLOTS:
         std::signal(SIGPIPE, SIG_IGN);
         m_library.emplace();
         m_cluster = std::make_unique<OpdCluster>();
+        m_cluster->setSecured(true); // accounts, identity, the auth agent: the shipped clinic
         QVERIFY2(m_cluster->startAll(/*seedDemo=*/true), qPrintable(m_cluster->errorString()));
         m_client = m_cluster->connectClient(QStringLiteral("opd-scenario"));
         QVERIFY(m_client);
+        if (!m_desk.open(*m_cluster)) {
+            qWarning().noquote() << m_cluster->logTails(); // QFAIL's message is cut short
+            QFAIL(qPrintable(m_desk.errorString()));
+        }
         // The demo data's events (patients, stock) settle before the scenario starts.
         QVERIFY2(waitForQuiet(client(), 60000), qPrintable(m_cluster->logTails()));
         m_eventsAtStart = streamMessages(client());
@@ -77,7 +91,7 @@ private Q_SLOTS:
             return;
         m_client.reset();
         // A graceful stop of every service: exit code 0 (drained, outbox flushed).
-        for (const QString& service : OpdCluster::serviceNames())
+        for (const QString& service : m_cluster->services())
             QCOMPARE(m_cluster->terminate(service), 0);
         m_cluster.reset();
     }
@@ -87,20 +101,23 @@ private Q_SLOTS:
         const qint64 before =
             subjectCounts(client()).value(QString::fromLatin1(kPatientRegistered.subject));
         CreatePatientRequest request;
-        request.staff = reception();
+        // The body names someone else: the record and the event must name the receptionist
+        // who is signed in on this connection, as the server vouches for her.
+        request.staff =
+            StaffRef{QStringLiteral("mallory"), QStringLiteral("Mallory"), StaffRole::Admin};
         request.patient = patientDetails(QStringLiteral("Thandeka Ångström-Xaba"),
                                          QDate(1987, 3, 14), QStringLiteral("870314-55-0101"));
         request.patient.allergies = {QStringLiteral("penicillin")};
-        auto created = call(client(), kCreatePatient, request);
+        auto created = call(m_desk, kCreatePatient, request);
         QVERIFY2(created, qPrintable(describe(created.error())));
         QVERIFY(created->created);
         QVERIFY(created->patient.has_value());
         m_patient = *created->patient;
         QCOMPARE(m_patient.details.fullName, request.patient.fullName);
-        QCOMPARE(m_patient.registeredBy.id, reception().id);
+        QCOMPARE(m_patient.registeredBy, reception());
         QVERIFY(!m_patient.mrn.isEmpty());
 
-        auto got = call(client(), kGetPatient, GetPatientRequest{m_patient.id, {}});
+        auto got = call(m_desk, kGetPatient, GetPatientRequest{m_patient.id, {}});
         QVERIFY2(got, qPrintable(describe(got.error())));
         QCOMPARE(got->patient.id, m_patient.id);
         QCOMPARE(got->patient.details, m_patient.details);
@@ -119,7 +136,7 @@ private Q_SLOTS:
             search.query = query;
             search.by = by;
             search.limit = 50;
-            auto found = call(client(), kSearchPatients, search);
+            auto found = call(m_desk, kSearchPatients, search);
             QVERIFY2(found, qPrintable(describe(found.error())));
             bool hit = false;
             for (const Patient& p : found->patients)
@@ -135,6 +152,25 @@ private Q_SLOTS:
             kWaitMs));
     }
 
+    void eachRoleReachesOnlyItsOwnEndpoints()
+    {
+        // The server refuses before any service sees it (docs/security.md has the matrix).
+        CreatePatientRequest request;
+        request.staff = doctor();
+        request.patient = patientDetails(QStringLiteral("Not Registered"), QDate(1990, 1, 1),
+                                         QStringLiteral("900101-00-0000"));
+        auto denied = call(m_desk.as(StaffRole::Doctor), kCreatePatient, request);
+        QVERIFY(!denied);
+        QCOMPARE(denied.error().kind, bus::BusError::Kind::PermissionDenied);
+        auto audit = call(m_desk.as(StaffRole::Reception), kAuditVerify, AuditVerifyRequest{});
+        QVERIFY(!audit);
+        QCOMPARE(audit.error().kind, bus::BusError::Kind::PermissionDenied);
+        auto dispense = call(m_desk.as(StaffRole::LabTechnician), kPendingPrescriptions,
+                             PendingPrescriptionsRequest{10});
+        QVERIFY(!dispense);
+        QCOMPARE(dispense.error().kind, bus::BusError::Kind::PermissionDenied);
+    }
+
     void receptionOpensAVisitWithTokenOne()
     {
         QVERIFY(!m_patient.id.isEmpty());
@@ -143,7 +179,7 @@ private Q_SLOTS:
         request.patientId = m_patient.id;
         request.queue = kQueue;
         request.complaint = QStringLiteral("Fever and sore throat for 3 days");
-        auto opened = call(client(), kOpenVisit, request);
+        auto opened = call(m_desk, kOpenVisit, request);
         QVERIFY2(opened, qPrintable(describe(opened.error())));
         m_visit = opened->visit;
         QCOMPARE(m_visit.token, 1);
@@ -155,17 +191,17 @@ private Q_SLOTS:
         QCOMPARE(m_visit.history.at(0).by.id, reception().id);
 
         // One open visit per patient per day.
-        auto again = call(client(), kOpenVisit, request);
+        auto again = call(m_desk, kOpenVisit, request);
         QVERIFY(!again.ok());
         QCOMPARE(again.error().kind, bus::BusError::Kind::ServiceError);
         QCOMPARE(again.error().code, errors::kConflict);
 
-        const auto visit = flow::registrationVisit(client(), m_visit.id);
+        const auto visit = flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id);
         QVERIFY(visit.has_value());
         QCOMPARE(visit->state, VisitState::Registered);
         WaitingListRequest waiting;
         waiting.queue = kQueue;
-        auto list = call(client(), kWaitingList, waiting);
+        auto list = call(m_desk, kWaitingList, waiting);
         QVERIFY2(list, qPrintable(describe(list.error())));
         QCOMPARE(list->visits.size(), 1);
         QCOMPARE(list->visits.at(0).id, m_visit.id);
@@ -191,7 +227,7 @@ private Q_SLOTS:
         request.staff = doctor();
         request.queue = kQueue;
         request.room = QStringLiteral("Room 3");
-        auto called = call(client(), kCallNext, request);
+        auto called = call(m_desk, kCallNext, request);
         QVERIFY2(called, qPrintable(describe(called.error())));
         QVERIFY(called->entry.has_value());
         QCOMPARE(called->entry->visitId, m_visit.id);
@@ -202,12 +238,12 @@ private Q_SLOTS:
         QVERIFY(registrationReaches(VisitState::Called));
 
         // Nobody else waits in this queue.
-        auto none = call(client(), kCallNext, request);
+        auto none = call(m_desk, kCallNext, request);
         QVERIFY2(none, qPrintable(describe(none.error())));
         QVERIFY(!none->entry.has_value());
 
         auto started =
-            call(client(), kStartConsultation, StartConsultationRequest{doctor(), m_visit.id});
+            call(m_desk, kStartConsultation, StartConsultationRequest{doctor(), m_visit.id});
         QVERIFY2(started, qPrintable(describe(started.error())));
         QCOMPARE(started->entry.state, VisitState::InConsultation);
         const auto entry = queueEntry();
@@ -222,7 +258,7 @@ private Q_SLOTS:
         // A drug the pharmacy's demo formulary has enough unexpired stock of.
         StockListRequest stockRequest;
         stockRequest.limit = 1000;
-        auto stock = call(client(), kStockList, stockRequest);
+        auto stock = call(m_desk, kStockList, stockRequest);
         QVERIFY2(stock, qPrintable(describe(stock.error())));
         QVERIFY2(!stock->items.isEmpty(), "the demo formulary has no stock");
         QHash<QString, int> totals;
@@ -272,7 +308,7 @@ private Q_SLOTS:
         lab.urgent = true;
         c.labOrders = {lab};
         c.disposition = Disposition::ToPharmacy;
-        auto saved = call(client(), kSaveConsultation, request);
+        auto saved = call(m_desk, kSaveConsultation, request);
         QVERIFY2(saved, qPrintable(describe(saved.error())));
         m_consultation = saved->consultation;
         QVERIFY(!m_consultation.id.isEmpty());
@@ -283,16 +319,17 @@ private Q_SLOTS:
 
         // Registration follows (consulted, then awaiting the pharmacy); the queue lets go.
         QVERIFY(registrationReaches(VisitState::AwaitingPharmacy));
-        const QStringList seen = visitStates(*flow::registrationVisit(client(), m_visit.id));
+        const QStringList seen =
+            visitStates(*flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id));
         QVERIFY2(seen.contains(QStringLiteral("consulted")), qPrintable(seen.join(u'>')));
         bool ok = false;
         QVERIFY(poll([&] { return !queueEntry(&ok).has_value() && ok; }, kWaitMs));
         // Saving again is refused: the visit is consulted.
-        auto again = call(client(), kSaveConsultation, request);
+        auto again = call(m_desk, kSaveConsultation, request);
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code, errors::kConflict);
 
-        auto history = call(client(), kPatientHistory, PatientHistoryRequest{m_patient.id, 20, {}});
+        auto history = call(m_desk, kPatientHistory, PatientHistoryRequest{m_patient.id, 20, {}});
         QVERIFY2(history, qPrintable(describe(history.error())));
         QCOMPARE(history->entries.size(), 1);
         QCOMPARE(history->entries.at(0).consultation.id, m_consultation.id);
@@ -304,8 +341,8 @@ private Q_SLOTS:
         std::optional<PendingPrescription> pending;
         QVERIFY2(poll(
                      [&] {
-                         auto list = call(client(), kPendingPrescriptions,
-                                          PendingPrescriptionsRequest{200});
+                         auto list =
+                             call(m_desk, kPendingPrescriptions, PendingPrescriptionsRequest{200});
                          if (list)
                              for (const PendingPrescription& p : list->prescriptions)
                                  if (p.consultationId == m_consultation.id)
@@ -326,7 +363,7 @@ private Q_SLOTS:
         request.staff = pharmacist();
         request.consultationId = m_consultation.id;
         request.lines = {DispenseRequestLine{1, kPrescribed}};
-        auto dispensed = call(client(), kDispense, request);
+        auto dispensed = call(m_desk, kDispense, request);
         QVERIFY2(dispensed, qPrintable(describe(dispensed.error())));
         m_dispense = dispensed->dispense;
         QCOMPARE(m_dispense.visitId, m_visit.id);
@@ -359,12 +396,12 @@ private Q_SLOTS:
             QCOMPARE(after.batches.value(b.batch),
                      m_drugBefore.batches.value(b.batch) - b.quantity);
 
-        auto list = call(client(), kPendingPrescriptions, PendingPrescriptionsRequest{200});
+        auto list = call(m_desk, kPendingPrescriptions, PendingPrescriptionsRequest{200});
         QVERIFY2(list, qPrintable(describe(list.error())));
         for (const PendingPrescription& p : list->prescriptions)
             QVERIFY2(p.consultationId != m_consultation.id, "still pending after a full dispense");
         // Dispensing again is refused and takes nothing.
-        auto again = call(client(), kDispense, request);
+        auto again = call(m_desk, kDispense, request);
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code, errors::kConflict);
         QCOMPARE(stockOf(m_drugBefore.code).total, after.total);
@@ -378,7 +415,7 @@ private Q_SLOTS:
         std::optional<LabOrder> order;
         QVERIFY2(poll(
                      [&] {
-                         auto list = call(client(), kPendingLabOrders, PendingLabOrdersRequest{});
+                         auto list = call(m_desk, kPendingLabOrders, PendingLabOrdersRequest{});
                          if (list)
                              for (const LabOrder& o : list->orders)
                                  if (o.consultationId == m_consultation.id)
@@ -393,7 +430,7 @@ private Q_SLOTS:
         QCOMPARE(order->line, 1);
 
         auto collected =
-            call(client(), kCollectSample,
+            call(m_desk, kCollectSample,
                  CollectSampleRequest{labTechnician(), order->id, QStringLiteral("S-24-0001"), {}});
         QVERIFY2(collected, qPrintable(describe(collected.error())));
         QCOMPARE(collected->order.state, LabOrderState::Collected);
@@ -408,14 +445,14 @@ private Q_SLOTS:
         request.result.unit = QStringLiteral("10^9/L");
         request.result.referenceRange = QStringLiteral("4.0-11.0");
         request.result.flag = LabFlag::Normal;
-        auto resulted = call(client(), kEnterLabResult, request);
+        auto resulted = call(m_desk, kEnterLabResult, request);
         QVERIFY2(resulted, qPrintable(describe(resulted.error())));
         m_labResult = resulted->result;
         QCOMPARE(m_labResult.orderId, order->id);
         QCOMPARE(m_labResult.visitId, m_visit.id);
         QCOMPARE(m_labResult.entry.value, QStringLiteral("5.4"));
 
-        auto pendingOrders = call(client(), kPendingLabOrders, PendingLabOrdersRequest{});
+        auto pendingOrders = call(m_desk, kPendingLabOrders, PendingLabOrdersRequest{});
         QVERIFY2(pendingOrders, qPrintable(describe(pendingOrders.error())));
         for (const LabOrder& o : pendingOrders->orders)
             QVERIFY2(o.id != order->id, "the order is still pending after its result");
@@ -424,7 +461,7 @@ private Q_SLOTS:
         std::optional<PatientHistoryReply> history;
         QVERIFY2(poll(
                      [&] {
-                         auto h = call(client(), kPatientHistory,
+                         auto h = call(m_desk, kPatientHistory,
                                        PatientHistoryRequest{m_patient.id, 20, {}});
                          if (!h || h->entries.isEmpty())
                              return false;
@@ -445,7 +482,7 @@ private Q_SLOTS:
         std::optional<PendingRelease> release;
         QVERIFY2(poll(
                      [&] {
-                         auto list = call(client(), kPendingReleases, PendingReleasesRequest{});
+                         auto list = call(m_desk, kPendingReleases, PendingReleasesRequest{});
                          if (list)
                              for (const PendingRelease& r : list->releases)
                                  if (r.visitId == m_visit.id)
@@ -467,7 +504,7 @@ private Q_SLOTS:
         request.details.notes = QStringLiteral("Return if fever persists beyond 48 hours.");
         request.details.nextVisit = clinicToday().addDays(7);
         request.details.postMedication = m_consultation.content.prescriptions;
-        auto recorded = call(client(), kRecordDischarge, request);
+        auto recorded = call(m_desk, kRecordDischarge, request);
         QVERIFY2(recorded, qPrintable(describe(recorded.error())));
         QCOMPARE(recorded->discharge.visitId, m_visit.id);
         QCOMPARE(recorded->discharge.patientId, m_patient.id);
@@ -476,7 +513,7 @@ private Q_SLOTS:
 
         QVERIFY(registrationReaches(VisitState::Discharged));
         // Every step is in the visit's history, in order, with who did it.
-        const auto visit = flow::registrationVisit(client(), m_visit.id);
+        const auto visit = flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id);
         QVERIFY(visit.has_value());
         const QStringList seen = visitStates(*visit);
         const QStringList expected{QStringLiteral("registered"),        QStringLiteral("called"),
@@ -496,7 +533,7 @@ private Q_SLOTS:
 
         QVERIFY(poll(
             [&] {
-                auto list = call(client(), kPendingReleases, PendingReleasesRequest{});
+                auto list = call(m_desk, kPendingReleases, PendingReleasesRequest{});
                 if (!list)
                     return false;
                 for (const PendingRelease& r : list->releases)
@@ -505,14 +542,14 @@ private Q_SLOTS:
                 return true;
             },
             kWaitMs));
-        auto again = call(client(), kRecordDischarge, request);
+        auto again = call(m_desk, kRecordDischarge, request);
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code, errors::kConflict);
         // The closed visit is not waiting anywhere.
         QVERIFY(!queueEntry().has_value());
         WaitingListRequest waiting;
         waiting.queue = kQueue;
-        auto open = call(client(), kWaitingList, waiting);
+        auto open = call(m_desk, kWaitingList, waiting);
         QVERIFY2(open, qPrintable(describe(open.error())));
         QVERIFY(open->visits.isEmpty());
     }
@@ -558,7 +595,7 @@ private Q_SLOTS:
         AuditQueryRequest byStaff;
         byStaff.staffId = pharmacist().id;
         byStaff.limit = 1000;
-        auto staffRecords = call(client(), kAuditQuery, byStaff);
+        auto staffRecords = call(m_desk, kAuditQuery, byStaff);
         QVERIFY2(staffRecords, qPrintable(describe(staffRecords.error())));
         bool dispenseAudited = false;
         for (const AuditRecord& r : staffRecords->records) {
@@ -570,7 +607,7 @@ private Q_SLOTS:
 
         // One record per event in the stream, and the chain verifies.
         const qint64 events = streamMessages(client());
-        auto verified = call(client(), kAuditVerify, AuditVerifyRequest{});
+        auto verified = call(m_desk, kAuditVerify, AuditVerifyRequest{});
         QVERIFY2(verified, qPrintable(describe(verified.error())));
         QVERIFY2(verified->intact, qPrintable(verified->reason));
         QCOMPARE(verified->checked, verified->headSeq);
@@ -589,7 +626,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, verb);
         // The scenario used every service, so STATS must count requests on each.
-        const QString problem = checkDiscovery(client(), verb, /*requireTraffic=*/true);
+        const QString problem =
+            checkDiscovery(client(), verb, /*requireTraffic=*/true, m_cluster->services());
         QVERIFY2(problem.isEmpty(), qPrintable(problem));
     }
 };

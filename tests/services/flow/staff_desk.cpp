@@ -1,0 +1,74 @@
+#include "staff_desk.h"
+
+#include "opd_cluster.h"
+#include "protocol/catalog.h"
+
+namespace openopd::testing {
+
+using protocol::StaffRole;
+
+namespace {
+
+const QList<StaffRole> kDeskRoles{StaffRole::Reception, StaffRole::Doctor, StaffRole::Pharmacist,
+                                  StaffRole::LabTechnician, StaffRole::Admin};
+
+} // namespace
+
+QString StaffDesk::demoId(StaffRole role)
+{
+    switch (role) {
+    case StaffRole::Reception:
+        return QStringLiteral("reception");
+    case StaffRole::Doctor:
+        return QStringLiteral("dr.silva");
+    case StaffRole::Pharmacist:
+        return QStringLiteral("pharma");
+    case StaffRole::LabTechnician:
+        return QStringLiteral("lab");
+    case StaffRole::Admin:
+        return QStringLiteral("admin");
+    default:
+        return {};
+    }
+}
+
+bool StaffDesk::open(OpdCluster& cluster)
+{
+    if (!cluster.isSecured()) {
+        std::shared_ptr<bus::Connection> shared = cluster.connectClient(QStringLiteral("desk"));
+        if (!shared) {
+            m_error = QStringLiteral("cannot connect the desk's client");
+            return false;
+        }
+        for (StaffRole role : kDeskRoles)
+            m_connections[role] = shared;
+        return true;
+    }
+    for (StaffRole role : kDeskRoles) {
+        std::shared_ptr<bus::Connection> connection =
+            cluster.signIn(demoId(role), OpdCluster::demoPassword());
+        if (!connection) {
+            m_error = cluster.errorString();
+            return false;
+        }
+        m_connections[role] = connection;
+    }
+    return true;
+}
+
+bus::Connection& StaffDesk::as(StaffRole role)
+{
+    auto it = m_connections.find(role);
+    return *(it != m_connections.end() ? it->second : m_connections.at(StaffRole::Admin));
+}
+
+bus::Connection& StaffDesk::forSubject(QByteArrayView subject)
+{
+    if (const protocol::EndpointInfo* info = protocol::findEndpoint(subject))
+        for (StaffRole role : info->roles)
+            if (auto it = m_connections.find(role); it != m_connections.end())
+                return *it->second;
+    return as(StaffRole::Admin);
+}
+
+} // namespace openopd::testing
