@@ -20,6 +20,7 @@ using protocol::StaffRole;
 namespace {
 
 constexpr auto kFailurePruneAge = std::chrono::hours(24);
+constexpr auto kEndedSessionPruneAge = std::chrono::hours(24 * 30);
 constexpr int kPruneEveryTicks = 720; // about an hour at the default sweep interval
 // Sign-ins waiting for or in password verification; more are refused with 503 (the work per
 // try is deliberately expensive, so a flood must not queue without bound).
@@ -636,8 +637,11 @@ void IdentityService::sweep()
         [&](QSqlDatabase&, QString* workError) {
             ended.clear();
             if (prune &&
-                !store::pruneFailures(
-                    db, now.addSecs(-std::chrono::seconds(kFailurePruneAge).count()), workError))
+                (!store::pruneFailures(
+                     db, now.addSecs(-std::chrono::seconds(kFailurePruneAge).count()), workError) ||
+                 !store::pruneEndedSessions(
+                     db, now.addSecs(-std::chrono::seconds(kEndedSessionPruneAge).count()),
+                     workError)))
                 return false;
             if (!store::endExpiredSessions(db, now, &ended, workError))
                 return false;

@@ -314,4 +314,13 @@ bool pruneFailures(host::Database& db, const QDateTime& before, QString* error)
         .has_value();
 }
 
+bool pruneEndedSessions(host::Database& db, const QDateTime& before, QString* error)
+{
+    return db
+        .run(QStringLiteral("DELETE FROM staff_sessions WHERE ended_at IS NOT NULL AND "
+                            "ended_at < ?"),
+             {formatTimestamp(before)}, error)
+        .has_value();
+}
+
 } // namespace openopd::identity::store

@@ -72,5 +72,7 @@ bool saveFailures(host::Database& db, const QString& userName, const SignInFailu
 bool clearFailures(host::Database& db, const QString& userName, QString* error);
 // Forgets failure counts whose last failure is older than `before` and not locked any more.
 bool pruneFailures(host::Database& db, const QDateTime& before, QString* error);
+// Forgets sessions that ended before `before` (their history stays in the audit log).
+bool pruneEndedSessions(host::Database& db, const QDateTime& before, QString* error);
 
 } // namespace openopd::identity::store
