@@ -44,8 +44,8 @@ QString FaultRunResult::summary() const
         .arg(anomalies.size());
 }
 
-FaultRun::FaultRun(OpdCluster& cluster, bus::Connection& bus, FaultRunSettings settings)
-    : m_cluster(cluster), m_bus(bus), m_settings(std::move(settings)),
+FaultRun::FaultRun(OpdCluster& cluster, StaffDesk& desk, FaultRunSettings settings)
+    : m_cluster(cluster), m_desk(desk), m_settings(std::move(settings)),
       m_random(m_settings.seed ^ 0x5bd1e995U), m_chaos(m_settings.seed)
 {}
 
@@ -90,7 +90,17 @@ bool FaultRun::isDone() const
            m_result.discharged.size() >= m_result.visits.size();
 }
 
-StaffRef FaultRun::doctorOf(int lane) const
+QList<StaffRef> laneStaff(const FaultRunSettings& settings)
+{
+    QList<StaffRef> staff;
+    for (int lane = 0; lane < settings.receptionLanes; ++lane)
+        staff.append(flow::reception(lane + 1));
+    for (int lane = 0; lane < settings.doctorLanes; ++lane)
+        staff.append(FaultRun::doctorOf(lane));
+    return staff;
+}
+
+StaffRef FaultRun::doctorOf(int lane)
 {
     return {QStringLiteral("dr.fault%1").arg(lane), QStringLiteral("Dr Fault %1").arg(lane),
             StaffRole::Doctor};

@@ -15,6 +15,7 @@
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
 #include "protocol/errors.h"
+#include "staff_desk.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -79,19 +80,26 @@ struct FaultBaseline
 
 // Unexpired stock of one drug (-1 when the stock list fails).
 int usableStock(bus::Connection& client, const QString& drugCode);
+// The reception and doctor staff of the lanes (FaultRun::receptionOf / doctorOf), for the desk.
+QList<protocol::StaffRef> laneStaff(const FaultRunSettings& settings);
 // Each visit exactly once everywhere: registration's lists (discharged, one visit per patient,
 // each patient once by national id), the doctor's queue empty and one consultation per
 // patient, nothing pending at the pharmacy (stock down by exactly the units dispensed) or at
 // discharge, OPD_EVENTS counts per subject, nothing dead-lettered, per-patient audit records
 // and an intact chain covering the whole stream. The problems found (empty: none).
-QStringList checkNothingLostOrDuplicated(bus::Connection& client, const FaultRunSettings& settings,
-                                         const FaultRunResult& r, const FaultBaseline& baseline);
+// Every request goes out as the staff member whose role it is (desk); the streams are read
+// by the observer. Every audit record must name a member of the desk.
+QStringList checkNothingLostOrDuplicated(StaffDesk& desk, bus::Connection& observer,
+                                         const FaultRunSettings& settings, const FaultRunResult& r,
+                                         const FaultBaseline& baseline);
 
 class FaultRun final : public QObject
 {
     Q_OBJECT
 public:
-    FaultRun(OpdCluster& cluster, bus::Connection& bus, FaultRunSettings settings);
+    // Each request is sent by the desk member its body names as "staff" (the lanes' own
+    // receptionists and doctors, signed in), else by the member whose role it is.
+    FaultRun(OpdCluster& cluster, StaffDesk& desk, FaultRunSettings settings);
 
     // Runs until every opened visit is discharged or the deadline; the event loop runs.
     // Afterwards every service is running again.
@@ -132,10 +140,12 @@ private:
     void killNow(const QString& service, const QString& how);
     void requestSent(const char* subject);
 
-    protocol::StaffRef doctorOf(int lane) const;
+public:
+    static protocol::StaffRef doctorOf(int lane);
 
+private:
     OpdCluster& m_cluster;
-    bus::Connection& m_bus;
+    StaffDesk& m_desk;
     FaultRunSettings m_settings;
     FaultRunResult m_result;
     std::mt19937 m_random; // retry delays
@@ -159,8 +169,11 @@ void FaultRun::send(const bus::Endpoint<Req, Rep>& endpoint, const Req& request,
     bus::RequestOptions options;
     options.timeout = std::chrono::milliseconds(3000);
     ++m_result.requests;
+    QString sender;
+    if constexpr (requires { request.staff; })
+        sender = request.staff.id;
     bus::request(
-        m_bus, endpoint, request, this,
+        m_desk.member(sender, endpoint.subjectBytes()), endpoint, request, this,
         [this, then = std::move(then)](bus::Result<Rep> reply) mutable {
             if (!reply && isTransient(reply.error()))
                 ++m_result.transientErrors;

@@ -1,5 +1,6 @@
 #include "staff_desk.h"
 
+#include "access/secret_hash.h"
 #include "opd_cluster.h"
 #include "protocol/catalog.h"
 
@@ -34,7 +35,8 @@ QString StaffDesk::demoId(StaffRole role)
 
 bool StaffDesk::open(OpdCluster& cluster)
 {
-    if (!cluster.isSecured()) {
+    m_secured = cluster.isSecured();
+    if (!m_secured) {
         std::shared_ptr<bus::Connection> shared = cluster.connectClient(QStringLiteral("desk"));
         if (!shared) {
             m_error = QStringLiteral("cannot connect the desk's client");
@@ -52,8 +54,48 @@ bool StaffDesk::open(OpdCluster& cluster)
             return false;
         }
         m_connections[role] = connection;
+        m_members[demoId(role)] = connection;
     }
     return true;
+}
+
+bool StaffDesk::addMember(OpdCluster& cluster, const protocol::StaffRef& who)
+{
+    if (!m_secured) {
+        m_members[who.id] = m_connections.at(StaffRole::Admin);
+        return true;
+    }
+    protocol::CreateStaffRequest request;
+    request.id = who.id;
+    request.displayName = who.name;
+    request.roles = {who.role};
+    request.password = QString::fromLatin1(access::randomSecret(18));
+    auto created = flow::call(as(StaffRole::Admin), protocol::kCreateStaff, request);
+    if (!created) {
+        m_error = QStringLiteral("creating %1: %2").arg(who.id, created.error().toString());
+        return false;
+    }
+    std::shared_ptr<bus::Connection> connection = cluster.signIn(who.id, request.password);
+    if (!connection) {
+        m_error = cluster.errorString();
+        return false;
+    }
+    m_members[who.id] = connection;
+    return true;
+}
+
+bus::Connection& StaffDesk::member(const QString& staffId, QByteArrayView subject)
+{
+    auto it = m_members.find(staffId);
+    return it != m_members.end() ? *it->second : forSubject(subject);
+}
+
+QStringList StaffDesk::memberIds() const
+{
+    QStringList ids;
+    for (const auto& [id, connection] : m_members)
+        ids.append(id);
+    return ids;
 }
 
 bus::Connection& StaffDesk::as(StaffRole role)

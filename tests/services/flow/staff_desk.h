@@ -23,6 +23,15 @@ public:
     // False with errorString() when a sign-in fails.
     bool open(OpdCluster& cluster);
 
+    // Secured: the admin creates the account (roles from who.role, display name who.name,
+    // a random password) and it signs in; unsecured: the shared client. False on failure.
+    bool addMember(OpdCluster& cluster, const protocol::StaffRef& who);
+    // The connection of that staff member (a demo one or one added); the connection of
+    // `subject`'s first role when there is none by that id.
+    bus::Connection& member(const QString& staffId, QByteArrayView subject);
+    // Everyone signed in on this desk.
+    QStringList memberIds() const;
+
     bus::Connection& as(protocol::StaffRole role);
     // The connection of the first catalog role allowed on subject (the admin's for a subject
     // outside the catalog).
@@ -34,6 +43,8 @@ public:
 
 private:
     std::map<protocol::StaffRole, std::shared_ptr<bus::Connection>> m_connections;
+    std::map<QString, std::shared_ptr<bus::Connection>> m_members; // by staff id
+    bool m_secured = false;
     QString m_error;
 };
 

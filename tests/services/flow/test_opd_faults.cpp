@@ -10,6 +10,7 @@
 #include "fault_run.h"
 #include "flow_support.h"
 #include "opd_cluster.h"
+#include "staff_desk.h"
 
 #include <QRandomGenerator>
 #include <QSet>
@@ -43,7 +44,8 @@ class TestOpdFaults : public QObject
 
     std::optional<bus::NatsLibrary> m_library;
     std::unique_ptr<OpdCluster> m_cluster;
-    std::unique_ptr<bus::Connection> m_client;
+    std::unique_ptr<bus::Connection> m_client; // the test observer: streams
+    std::unique_ptr<StaffDesk> m_desk;         // the staff, signed in; requests go out as them
 
     bus::Connection& client() { return *m_client; }
 
@@ -54,7 +56,7 @@ class TestOpdFaults : public QObject
         CreatePatientRequest create;
         create.staff = reception();
         create.patient = patientDetails(name, QDate(1990, 5, 17), nationalId);
-        auto patient = call(client(), kCreatePatient, create);
+        auto patient = call(*m_desk, kCreatePatient, create);
         if (!patient || !patient->created) {
             qWarning() << "create" << name << patient.error().toString();
             return std::nullopt;
@@ -63,7 +65,7 @@ class TestOpdFaults : public QObject
         open.staff = reception();
         open.patientId = patient->patient->id;
         open.queue = queue;
-        auto visit = call(client(), kOpenVisit, open);
+        auto visit = call(*m_desk, kOpenVisit, open);
         if (!visit) {
             qWarning() << "open" << name << visit.error().toString();
             return std::nullopt;
@@ -73,7 +75,7 @@ class TestOpdFaults : public QObject
 
     QList<QueueEntry> doctorQueue(const QString& queue, bool* ok = nullptr)
     {
-        auto reply = call(client(), kDoctorQueue, DoctorQueueRequest{queue, true});
+        auto reply = call(*m_desk, kDoctorQueue, DoctorQueueRequest{queue, true});
         if (ok)
             *ok = reply.ok();
         return reply ? reply->entries : QList<QueueEntry>{};
@@ -89,9 +91,12 @@ private Q_SLOTS:
     void init()
     {
         m_cluster = std::make_unique<OpdCluster>();
+        m_cluster->setSecured(true); // accounts, identity, the auth agent: the shipped clinic
         QVERIFY2(m_cluster->startAll(/*seedDemo=*/true), qPrintable(m_cluster->errorString()));
         m_client = m_cluster->connectClient(QStringLiteral("opd-faults"));
         QVERIFY(m_client);
+        m_desk = std::make_unique<StaffDesk>();
+        QVERIFY2(m_desk->open(*m_cluster), qPrintable(m_desk->errorString()));
         QVERIFY2(waitForQuiet(client(), 60000), qPrintable(m_cluster->logTails()));
     }
 
@@ -99,6 +104,7 @@ private Q_SLOTS:
     {
         if (QTest::currentTestFailed() && m_cluster)
             qWarning().noquote() << m_cluster->logTails(30);
+        m_desk.reset();
         m_client.reset();
         m_cluster.reset();
     }
@@ -119,7 +125,7 @@ private Q_SLOTS:
         }
         WaitingListRequest waiting;
         waiting.queue = queue;
-        auto list = call(client(), kWaitingList, waiting);
+        auto list = call(*m_desk, kWaitingList, waiting);
         QVERIFY2(list, qPrintable(list.error().toString()));
         QCOMPARE(list->visits.size(), 50);
         // The events are durable while nobody consumes them.
@@ -160,7 +166,7 @@ private Q_SLOTS:
         // The drug with the most unexpired stock: every 10th visit takes one unit.
         StockListRequest stockRequest;
         stockRequest.limit = 1000;
-        auto stock = call(client(), kStockList, stockRequest);
+        auto stock = call(*m_desk, kStockList, stockRequest);
         QVERIFY2(stock, qPrintable(stock.error().toString()));
         QHash<QString, int> totals;
         for (const StockItem& item : stock->items)
@@ -174,10 +180,15 @@ private Q_SLOTS:
         QVERIFY2(totals.value(settings.drugCode) > settings.visits / settings.pharmacyEvery,
                  "not enough stock for the pharmacy visits");
         FaultBaseline baseline;
-        baseline.stock = usableStock(client(), settings.drugCode);
+        baseline.stock = usableStock(m_desk->as(StaffRole::Pharmacist), settings.drugCode);
         baseline.subjects = subjectCounts(client());
 
-        FaultRun run(*m_cluster, client(), settings);
+        // Every lane's receptionist and doctor is a real account, signed in on its own
+        // connection: the audit log must name them.
+        for (const StaffRef& member : laneStaff(settings))
+            if (!m_desk->memberIds().contains(member.id))
+                QVERIFY2(m_desk->addMember(*m_cluster, member), qPrintable(m_desk->errorString()));
+        FaultRun run(*m_cluster, *m_desk, settings);
         const bool ok = run.run();
         const FaultRunResult& r = run.result();
         qInfo().noquote() << "fault run: seed" << settings.seed << "-" << r.summary();
@@ -191,7 +202,8 @@ private Q_SLOTS:
         QCOMPARE(r.visits.size(), settings.visits);
         QVERIFY2(waitForQuiet(client(), 120000), "the services never settled");
 
-        QStringList problems = checkNothingLostOrDuplicated(client(), settings, r, baseline);
+        QStringList problems =
+            checkNothingLostOrDuplicated(*m_desk, client(), settings, r, baseline);
         qInfo().noquote() << "fault run: checked" << r.visits.size()
                           << "visits in registration's lists, the doctor's queues, patient "
                              "search, histories, pending prescriptions and releases, stock, "
