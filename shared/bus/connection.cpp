@@ -28,6 +28,7 @@ std::pair<QString, QByteArray> parsePermissionViolation(const QString& text)
 
 Connection::Connection(ConnectionOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)),
+      m_inboxPrefix(detail::effectiveInboxPrefix(m_options.inboxPrefix)),
       m_events(std::make_shared<detail::ConnectionEvents>(this))
 {
     qRegisterMetaType<BusError>();
@@ -273,12 +274,19 @@ void Connection::request(const QByteArray& subject, const QByteArray& data,
 
 QByteArray Connection::newInbox() const
 {
+    if (m_inboxPrefix.isEmpty())
+        return {}; // invalid prefix: open() refuses it and says why
     natsInbox* inbox = nullptr;
     if (natsInbox_Create(&inbox) != NATS_OK)
         return {};
-    QByteArray result(inbox);
+    // natsInbox_Create always makes "_INBOX.<nuid>" (it ignores the custom prefix option):
+    // keep the unique part.
+    const QByteArray created(inbox);
     natsInbox_Destroy(inbox);
-    return result;
+    const qsizetype dot = created.indexOf('.');
+    if (dot < 0)
+        return {};
+    return m_inboxPrefix + created.mid(dot);
 }
 
 } // namespace openopd::bus

@@ -70,7 +70,8 @@ public:
     // destroyed first, nothing is called. A null context means this object's thread.
     void request(const QByteArray& subject, const QByteArray& data, const RequestOptions& options,
                  QObject* context, ReplyHandler onReply);
-    // A unique inbox subject for this connection (for pull consumers and the like).
+    // A unique inbox subject for this connection (for pull consumers and the like):
+    // "<options().inboxPrefix or _INBOX>.<nuid>". Empty when the prefix is invalid.
     QByteArray newInbox() const;
 
 Q_SIGNALS:
@@ -94,6 +95,7 @@ private:
     void shutdownNats();
 
     ConnectionOptions m_options;
+    QByteArray m_inboxPrefix; // the effective prefix; empty when options.inboxPrefix is invalid
     State m_state = State::Disconnected;
     bool m_closeRequested = false; // close() was called: closing is not an error
     BusError m_lastError;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <QStringList>
 #include <chrono>
@@ -36,6 +37,12 @@ struct ConnectionOptions
     bool sendAsap = true;
     // Keep retrying when the first connect fails (the server may still be starting).
     bool retryOnFailedConnect = true;
+    // Every inbox the bridge makes (request replies, JetStream API replies, pull consumer
+    // deliveries, newInbox(), nats.c's own) is "<inboxPrefix>.<unique>...". Empty means
+    // "_INBOX". A user that may subscribe only to "_INBOX.<session>.>" needs
+    // "_INBOX.<session>" here. Must be a plain subject: tokens separated by single dots, no
+    // white space, no wildcard ('*', '>'); open() refuses anything else.
+    QByteArray inboxPrefix;
 };
 
 } // namespace openopd::bus

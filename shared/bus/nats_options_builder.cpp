@@ -109,6 +109,20 @@ bool applyTls(natsOptions* opts, const TlsOptions& tls, Builder& b)
     return true;
 }
 
+bool applyInboxPrefix(natsOptions* opts, const ConnectionOptions& o, BusError* error, Builder& b)
+{
+    if (o.inboxPrefix.isEmpty())
+        return true;
+    if (!inboxPrefixProblem(o.inboxPrefix).isEmpty()) {
+        *error =
+            BusError::make(BusError::Kind::NotConnected, invalidInboxPrefixText(o.inboxPrefix));
+        return false;
+    }
+    // nats.c's own inboxes (none today: the bridge makes its own) follow the same prefix.
+    return b.step(natsOptions_SetCustomInboxPrefix(opts, o.inboxPrefix.constData()),
+                  tr("inboxPrefix"));
+}
+
 bool applyBehaviour(natsOptions* opts, const ConnectionOptions& o, const NatsCallbacks& cb,
                     Builder& b)
 {
@@ -137,6 +151,37 @@ bool applyBehaviour(natsOptions* opts, const ConnectionOptions& o, const NatsCal
 
 } // namespace
 
+QString inboxPrefixProblem(const QByteArray& prefix)
+{
+    if (prefix.isEmpty())
+        return {};
+    for (const char c : prefix) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte <= 0x20 || byte == 0x7f)
+            return tr("it contains white space or a control character");
+        if (c == '*' || c == '>')
+            return tr("it contains a wildcard ('*' or '>')");
+    }
+    if (prefix.startsWith('.') || prefix.endsWith('.'))
+        return tr("it starts or ends with a dot");
+    if (prefix.contains(".."))
+        return tr("it has an empty token ('..')");
+    return {};
+}
+
+QByteArray effectiveInboxPrefix(const QByteArray& prefix)
+{
+    if (prefix.isEmpty())
+        return QByteArrayLiteral("_INBOX");
+    return inboxPrefixProblem(prefix).isEmpty() ? prefix : QByteArray();
+}
+
+QString invalidInboxPrefixText(const QByteArray& prefix)
+{
+    return tr("invalid inboxPrefix \"%1\": %2 (expected a subject such as _INBOX.<session>)")
+        .arg(QString::fromUtf8(prefix), inboxPrefixProblem(prefix));
+}
+
 natsOptions* buildNatsOptions(const ConnectionOptions& options, const NatsCallbacks& callbacks,
                               BusError* error)
 {
@@ -145,7 +190,8 @@ natsOptions* buildNatsOptions(const ConnectionOptions& options, const NatsCallba
     if (!builder.step(natsOptions_Create(&opts), tr("cannot create options")))
         return nullptr;
     if (applyServers(opts, options, builder) && applyCredentials(opts, options, builder) &&
-        applyTls(opts, options.tls, builder) && applyBehaviour(opts, options, callbacks, builder))
+        applyTls(opts, options.tls, builder) && applyInboxPrefix(opts, options, error, builder) &&
+        applyBehaviour(opts, options, callbacks, builder))
         return opts;
     natsOptions_Destroy(opts);
     return nullptr;

@@ -41,6 +41,9 @@ void PullConsumer::start()
         options.capacity = qMax(1024, m_options.maxInFlight * 4);
         m_inbox = m_connection.subscribe(
             m_inboxSubject, this, [this](const Message& message) { onInbox(message); }, options);
+        // E.g. the user may not read this inbox (see ConnectionOptions::inboxPrefix).
+        connect(m_inbox, &Subscription::failed, this,
+                [this](const BusError& error) { Q_EMIT errorOccurred(error); });
     }
     pull();
 }

@@ -1,5 +1,7 @@
 #include "bus/request_mux.h"
 
+#include "bus/nats_options_builder.h"
+
 #include <QThread>
 #include <QTimerEvent>
 #include <nats/nats.h>
@@ -8,17 +10,44 @@ namespace openopd::bus::detail {
 
 RequestMux::RequestMux(Connection* connection) : QObject(connection), m_connection(connection)
 {
-    m_prefix = connection->newInbox() + '.';
+    const QByteArray inbox = connection->newInbox();
+    if (inbox.isEmpty()) {
+        m_inboxError =
+            BusError::make(BusError::Kind::NotConnected,
+                           detail::invalidInboxPrefixText(connection->options().inboxPrefix));
+        return;
+    }
+    m_prefix = inbox + '.';
+    // A refusal holds until the connection is lost or closed: the next connection subscribes
+    // again and the server may allow it then (its refusal, if any, arrives after this).
+    connect(connection, &Connection::stateChanged, this, [this](Connection::State state) {
+        if (state != Connection::State::Connected)
+            m_inboxError = {};
+    });
 }
 
 void RequestMux::start()
 {
-    if (m_inbox != nullptr)
+    if (m_inbox != nullptr || m_prefix.isEmpty())
         return;
     SubscriptionOptions options;
     options.capacity = 1 << 16; // replies are never dropped in practice: each was asked for
     m_inbox = m_connection->subscribe(
         m_prefix + '*', this, [this](const Message& message) { onReply(message); }, options);
+    connect(m_inbox, &Subscription::failed, this,
+            [this](const BusError& error) { onInboxFailed(error); });
+}
+
+void RequestMux::onInboxFailed(const BusError& error)
+{
+    const QString text = error.kind == BusError::Kind::PermissionDenied
+                             ? tr("not allowed to receive replies on %1 (does this user need "
+                                  "ConnectionOptions::inboxPrefix?)")
+                                   .arg(QString::fromUtf8(m_inbox->subject()))
+                             : tr("cannot receive replies on %1: %2")
+                                   .arg(QString::fromUtf8(m_inbox->subject()), error.message);
+    m_inboxError = BusError::make(error.kind, text, {}, error.code);
+    failAll(m_inboxError);
 }
 
 void RequestMux::send(const QByteArray& subject, const QByteArray& data,
@@ -26,6 +55,12 @@ void RequestMux::send(const QByteArray& subject, const QByteArray& data,
                       Connection::ReplyHandler onReply)
 {
     Pending pending{std::move(onReply), context, context != nullptr, subject, 0};
+    if (m_inboxError.isError()) {
+        BusError error = m_inboxError;
+        error.subject = subject;
+        deliverLater(std::move(pending), std::move(error));
+        return;
+    }
     if (m_inbox == nullptr || !m_inbox->isActive()) {
         deliverLater(std::move(pending),
                      BusError::make(BusError::Kind::NotConnected,
