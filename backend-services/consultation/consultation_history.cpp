@@ -3,7 +3,10 @@
 
 #include "consultation/consultation_service.h"
 #include "consultation/consultation_text.h"
+#include "host/outbox.h"
+#include "protocol/catalog.h"
 #include "protocol/errors.h"
+#include "protocol/events.h"
 #include "protocol/limits.h"
 
 #include <QDebug>
@@ -22,7 +25,30 @@ qsizetype encodedSize(const QJsonObject& object)
 
 } // namespace
 
+// Reads are audited: the view is committed to the outbox before the history is shown (no
+// verified reader under --insecure-no-auth: nothing to record).
+bool ConsultationService::recordHistoryView(const host::Caller& caller, const QString& patientId,
+                                            QString* error)
+{
+    if (!caller.staff)
+        return true;
+    const protocol::StaffRef viewer =
+        caller.staff->actingAs(protocol::findEndpoint(protocol::kPatientHistory.subject)->roles);
+    const auto envelope = protocol::makeEvent(protocol::kPatientHistoryViewed,
+                                              protocol::PatientViewed{patientId}, viewer);
+    return m_host.commit(
+        [&](QSqlDatabase&, QString* workError) {
+            return host::enqueueEvent(
+                m_host.database(),
+                {envelope.id, protocol::kPatientHistoryViewed.subjectBytes(),
+                 bus::Codec<protocol::EventEnvelope<protocol::PatientViewed>>::encode(envelope)},
+                workError);
+        },
+        error);
+}
+
 void ConsultationService::patientHistory(const protocol::PatientHistoryRequest& request,
+                                         const host::Caller& caller,
                                          bus::Replier<protocol::PatientHistoryReply> replier)
 {
     protocol::PatientHistoryReply reply;
@@ -69,6 +95,8 @@ void ConsultationService::patientHistory(const protocol::PatientHistoryRequest& 
         if (reply.truncated)
             break;
     }
+    if (!recordHistoryView(caller, request.patientId, &error))
+        return replier.fail(protocol::errors::kUnavailable, unavailable(error));
     replier.reply(reply);
 }
 

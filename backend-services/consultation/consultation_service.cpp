@@ -86,8 +86,10 @@ bool ConsultationService::start()
                                      saveConsultation(request, std::move(replier));
                                  });
     ok = ok && micro.addEndpoint(name(protocol::kPatientHistory), protocol::kPatientHistory,
-                                 [this](const auto& request, auto replier) {
-                                     patientHistory(request, std::move(replier));
+                                 [this](const protocol::PatientHistoryRequest& request,
+                                        const host::Caller& caller,
+                                        bus::Replier<protocol::PatientHistoryReply> replier) {
+                                     patientHistory(request, caller, std::move(replier));
                                  });
     if (!ok)
         return false;

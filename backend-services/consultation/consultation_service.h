@@ -45,8 +45,9 @@ private:
                            bus::Replier<protocol::QueueEntryReply> replier);
     void saveConsultation(const protocol::SaveConsultationRequest& request,
                           bus::Replier<protocol::ConsultationReply> replier);
-    void patientHistory(const protocol::PatientHistoryRequest& request,
+    void patientHistory(const protocol::PatientHistoryRequest& request, const host::Caller& caller,
                         bus::Replier<protocol::PatientHistoryReply> replier);
+    bool recordHistoryView(const host::Caller& caller, const QString& patientId, QString* error);
 
     // Why the visit cannot be started / saved by staff now (404 or 409).
     static Refusal refuseStart(const std::optional<VisitRecord>& record,

@@ -3,6 +3,7 @@
 #include "endpoint_support.h"
 #include "patient_search.h"
 #include "patient_store.h"
+#include "protocol/catalog.h"
 
 namespace openopd::registration {
 
@@ -105,7 +106,7 @@ void RegistrationService::updatePatient(const UpdatePatientRequest& request,
         replier.reply(reply);
 }
 
-void RegistrationService::getPatient(const GetPatientRequest& request,
+void RegistrationService::getPatient(const GetPatientRequest& request, const host::Caller& caller,
                                      bus::Replier<PatientReply> replier)
 {
     PatientStore store(m_host.database());
@@ -124,6 +125,17 @@ void RegistrationService::getPatient(const GetPatientRequest& request,
             errors::kNotFound,
             Text::tr("No patient has the medical record number %1.").arg(request.mrn),
             QStringLiteral("mrn"));
+    }
+    // Reads are audited: the view is committed to the outbox before the record is shown (no
+    // verified reader under --insecure-no-auth: nothing to record).
+    if (caller.staff) {
+        const StaffRef viewer = caller.staff->actingAs(findEndpoint(kGetPatient.subject)->roles);
+        const QString patientId = patient->id;
+        if (!transact(replier, [&](host::Database& db, Failure&, QString* workError) {
+                return enqueue(db, kPatientRecordViewed, PatientViewed{patientId}, viewer, nowUtc(),
+                               workError);
+            }))
+            return;
     }
     replier.reply(PatientReply{std::move(*patient)});
 }

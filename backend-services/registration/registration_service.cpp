@@ -30,8 +30,9 @@ bool RegistrationService::start()
                   updatePatient(r, std::move(replier));
               }) &&
         serve(m, kGetPatient,
-              [this](const GetPatientRequest& r, bus::Replier<PatientReply> replier) {
-                  getPatient(r, std::move(replier));
+              [this](const GetPatientRequest& r, const host::Caller& caller,
+                     bus::Replier<PatientReply> replier) {
+                  getPatient(r, caller, std::move(replier));
               }) &&
         serve(m, kSearchPatients,
               [this](const SearchPatientsRequest& r, bus::Replier<SearchPatientsReply> replier) {

@@ -46,7 +46,7 @@ private:
                        bus::Replier<protocol::CreatePatientReply> replier);
     void updatePatient(const protocol::UpdatePatientRequest& request,
                        bus::Replier<protocol::PatientReply> replier);
-    void getPatient(const protocol::GetPatientRequest& request,
+    void getPatient(const protocol::GetPatientRequest& request, const host::Caller& caller,
                     bus::Replier<protocol::PatientReply> replier);
     void searchPatients(const protocol::SearchPatientsRequest& request,
                         bus::Replier<protocol::SearchPatientsReply> replier);

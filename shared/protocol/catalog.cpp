@@ -127,6 +127,8 @@ const QList<EventInfo>& eventCatalog()
     static const QList<EventInfo> catalog{
         event(kPatientRegistered, "registration", {R::Reception, R::Doctor}),
         event(kPatientUpdated, "registration", {R::Reception, R::Doctor}),
+        event(kPatientRecordViewed, "registration", {}),
+        event(kPatientHistoryViewed, "consultation", {}),
         event(kVisitRegistered, "registration", {R::Reception, R::Doctor}),
         event(kVisitCancelled, "registration", {R::Reception, R::Doctor}),
         event(kVisitLeftUnseen, "registration", {R::Reception, R::Doctor}),

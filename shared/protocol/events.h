@@ -22,6 +22,11 @@ inline constexpr char kEventStreamSubjects[] = "opd.events.>";
 inline constexpr bus::Event<EventEnvelope<Patient>> kPatientRegistered{
     "opd.events.patient.registered"};
 inline constexpr bus::Event<EventEnvelope<Patient>> kPatientUpdated{"opd.events.patient.updated"};
+// reads, audited: a patient's record opened (registration), their history (consultation)
+inline constexpr bus::Event<EventEnvelope<PatientViewed>> kPatientRecordViewed{
+    "opd.events.patient.record_viewed"};
+inline constexpr bus::Event<EventEnvelope<PatientViewed>> kPatientHistoryViewed{
+    "opd.events.patient.history_viewed"};
 
 // visits
 inline constexpr bus::Event<EventEnvelope<Visit>> kVisitRegistered{"opd.events.visit.registered"};

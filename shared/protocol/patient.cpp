@@ -76,4 +76,14 @@ Patient Patient::read(json::Reader& reader)
     return patient;
 }
 
+QJsonObject PatientViewed::toJson() const
+{
+    return {{QStringLiteral("patient_id"), patientId}};
+}
+
+PatientViewed PatientViewed::read(json::Reader& reader)
+{
+    return {reader.requiredId(QStringLiteral("patient_id"))};
+}
+
 } // namespace openopd::protocol

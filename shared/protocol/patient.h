@@ -59,6 +59,23 @@ struct Patient
     }
 };
 
+// Someone opened a patient's record or history: the payload of
+// opd.events.patient.record_viewed and opd.events.patient.history_viewed (reads are audited;
+// the envelope's actor is who looked).
+//   patient_id  UUID of the patient viewed
+struct PatientViewed
+{
+    QString patientId;
+
+    bool operator==(const PatientViewed&) const = default;
+    QJsonObject toJson() const;
+    static PatientViewed read(json::Reader& reader);
+    static bus::Result<PatientViewed> fromJson(const QJsonObject& object)
+    {
+        return json::decodeObject<PatientViewed>(object);
+    }
+};
+
 // The patient an event is about (see event_envelope.h).
 inline QString eventPatientId(const Patient& patient)
 {

@@ -259,6 +259,8 @@ QList<EventExample> eventExamples()
     QList<EventExample> examples{
         example(kPatientRegistered, patient(), receptionist(), 1, 1),
         example(kPatientUpdated, patient(), receptionist(), 2, 1),
+        example(kPatientRecordViewed, PatientViewed{patient().id}, pharmacist(), 40, 45),
+        example(kPatientHistoryViewed, PatientViewed{patient().id}, doctor(), 41, 21),
         example(kVisitRegistered, registered, receptionist(), 3, 5),
         example(kVisitCancelled, cancelled, receptionist(), 4, 12),
         example(kVisitLeftUnseen, unseen, receptionist(), 5, 90),

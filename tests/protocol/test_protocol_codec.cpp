@@ -224,6 +224,8 @@ private Q_SLOTS:
         // every event envelope, typed and as AnyEvent
         eventRows(kPatientRegistered);
         eventRows(kPatientUpdated);
+        eventRows(kPatientRecordViewed);
+        eventRows(kPatientHistoryViewed);
         eventRows(kVisitRegistered);
         eventRows(kVisitCancelled);
         eventRows(kVisitLeftUnseen);

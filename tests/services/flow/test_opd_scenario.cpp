@@ -591,6 +591,15 @@ private Q_SLOTS:
                                     .arg(it.key())
                                     .arg(bySubject.value(it.key()))));
         QCOMPARE(eventIds.size(), records.size());
+        // Reads are audited: who opened the patient's record and history.
+        QVERIFY(bySubject.value(QStringLiteral("opd.events.patient.record_viewed")) >= 1);
+        QVERIFY(bySubject.value(QStringLiteral("opd.events.patient.history_viewed")) >= 1);
+        for (const AuditRecord& record : std::as_const(records)) {
+            if (record.subject == QStringLiteral("opd.events.patient.record_viewed"))
+                QCOMPARE(record.actor.id, reception().id);
+            if (record.subject == QStringLiteral("opd.events.patient.history_viewed"))
+                QCOMPARE(record.actor.id, doctor().id);
+        }
 
         AuditQueryRequest byStaff;
         byStaff.staffId = pharmacist().id;
