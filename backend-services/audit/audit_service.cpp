@@ -3,6 +3,7 @@
 #include "audit/audit_consumer.h"
 #include "audit/audit_schema.h"
 #include "audit/audit_store.h"
+#include "host/incident.h"
 #include "protocol/catalog.h"
 #include "protocol/endpoints.h"
 #include "protocol/errors.h"
@@ -58,7 +59,7 @@ void AuditService::query(const protocol::AuditQueryRequest& request,
     protocol::AuditQueryReply reply;
     QString error;
     if (!store::query(m_host.database(), request, &rows, &reply.hasMore, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     qsizetype bytes = 0;
     for (const StoredRecord& row : std::as_const(rows)) {
         protocol::AuditRecord record = toAuditRecordLenient(row);
@@ -79,7 +80,7 @@ void AuditService::verify(const protocol::AuditVerifyRequest& request,
     protocol::AuditVerifyReply reply;
     QString error;
     if (!store::head(db, &reply.headSeq, &reply.headHash, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     const qint64 fromSeq = request.fromSeq.value_or(1);
     const qint64 toSeq = qMin(request.toSeq.value_or(reply.headSeq), reply.headSeq);
 
@@ -87,7 +88,7 @@ void AuditService::verify(const protocol::AuditVerifyRequest& request,
     if (fromSeq > 1 && fromSeq <= toSeq) {
         bool found = false;
         if (!store::hashOf(db, fromSeq - 1, &previousHash, &found, &error))
-            return replier.fail(errors::kUnavailable, error);
+            return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
         if (!found) {
             reply.intact = false;
             reply.firstBrokenSeq = fromSeq - 1;
@@ -100,7 +101,7 @@ void AuditService::verify(const protocol::AuditVerifyRequest& request,
     for (qint64 next = fromSeq; reply.intact && next <= toSeq;) {
         QList<StoredRecord> page;
         if (!store::loadRange(db, next, toSeq, kVerifyPage, &page, &error))
-            return replier.fail(errors::kUnavailable, error);
+            return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
         if (page.isEmpty()) // records up to toSeq are missing; toSeq <= head, so a gap
             page.append(StoredRecord{toSeq + 1, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}});
         for (const StoredRecord& record : std::as_const(page)) {

@@ -3,6 +3,7 @@
 #include "discharge/discharge_consumers.h"
 #include "discharge/discharge_schema.h"
 #include "discharge/discharge_store.h"
+#include "host/incident.h"
 #include "host/outbox.h"
 #include "protocol/catalog.h"
 #include "protocol/endpoints.h"
@@ -54,7 +55,7 @@ void DischargeService::pending(const protocol::PendingReleasesRequest& request,
     protocol::PendingReleasesReply reply;
     QString error;
     if (!store::listPending(m_host.database(), request.limit, &visits, &reply.truncated, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     for (const ReleaseVisit& visit : std::as_const(visits))
         reply.releases.append(toPendingRelease(visit));
     replier.reply(reply);
@@ -147,7 +148,7 @@ void DischargeService::record(const protocol::RecordDischargeRequest& request,
         break;
     }
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     replier.reply({discharge});
 }
 

@@ -1,5 +1,7 @@
 #include "host/reply_gate.h"
 
+#include "host/incident.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +23,10 @@ void ReplyGate::release(bool committed, const QString& error)
 {
     std::vector<Held> held;
     held.swap(m_held);
+    // The reason (SQL, driver text) stays in the log; the answers name the incident.
+    QString incidentId;
+    if (!committed && !held.empty())
+        incidentId = logIncident(error);
     for (const Held& answer : held) {
         if (!answer.connection)
             continue;
@@ -30,9 +36,9 @@ void ReplyGate::release(bool committed, const QString& error)
         }
         const QString message =
             QCoreApplication::translate("openopd::host::ReplyGate",
-                                        "The change could not be stored (%1). Nothing was "
-                                        "saved; try again.")
-                .arg(error);
+                                        "The change could not be stored (incident %1). Nothing "
+                                        "was saved; try again.")
+                .arg(incidentId);
         const QJsonObject body{{QStringLiteral("code"), 503}, {QStringLiteral("error"), message}};
         answer.connection->publish(
             answer.subject, QJsonDocument(body).toJson(QJsonDocument::Compact),

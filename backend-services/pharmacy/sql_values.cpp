@@ -1,5 +1,6 @@
 #include "pharmacy/sql_values.h"
 
+#include "host/incident.h"
 #include "host/sql_dialect.h"
 #include "pharmacy/pharmacy_text.h"
 #include "protocol/validation.h"
@@ -11,7 +12,7 @@ namespace openopd::pharmacy {
 
 QString unavailableText(const QString& error)
 {
-    return Text::tr("The pharmacy database is unavailable; try again. (%1)").arg(error);
+    return host::unavailableMessage(error);
 }
 
 QString staffToText(const protocol::StaffRef& staff)

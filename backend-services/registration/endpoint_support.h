@@ -2,6 +2,7 @@
 
 // Shared by the endpoint files of the registration service (not a public header).
 
+#include "host/incident.h"
 #include "host/outbox.h"
 #include "protocol/errors.h"
 #include "protocol/events.h"
@@ -15,9 +16,7 @@ namespace openopd::registration {
 template <class Rep>
 void RegistrationService::unavailable(bus::Replier<Rep>& replier, const QString& error)
 {
-    qWarning().noquote() << "database failure:" << error;
-    replier.fail(protocol::errors::kUnavailable,
-                 Text::tr("The registration database is unavailable; try again. (%1)").arg(error));
+    replier.fail(protocol::errors::kUnavailable, host::unavailableMessage(error));
 }
 
 template <class Rep>

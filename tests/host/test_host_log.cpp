@@ -1,11 +1,13 @@
 // Structured log lines: shape, key order, escaping, fields; the Qt message handler.
 
+#include "host/incident.h"
 #include "host/json_log.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QRegularExpression>
 #include <QScopeGuard>
 #include <QTest>
 #include <QThread>
@@ -94,6 +96,36 @@ private Q_SLOTS:
         QCOMPARE(host::logLevelName(QtInfoMsg), QStringLiteral("info"));
         QCOMPARE(host::logLevelName(QtCriticalMsg), QStringLiteral("error"));
         QCOMPARE(host::logLevelName(QtFatalMsg), QStringLiteral("fatal"));
+    }
+
+    void incidentDetailStaysInTheLog()
+    {
+        // A unique-key violation quoting a national id, with the statement: the client's
+        // message must carry neither, the log must keep both under the incident id.
+        const QString detail = QStringLiteral(
+            "'INSERT INTO patients (id, national_id) VALUES (?, ?)' failed: duplicate key "
+            "value violates unique constraint; Key (national_id)=(850101-14-5567) exists");
+        QList<QByteArray> lines;
+        QMutex mutex;
+        host::installJsonLog(QStringLiteral("registration"), QStringLiteral("r1"),
+                             [&](const QByteArray& line) {
+                                 QMutexLocker lock(&mutex);
+                                 lines.append(line);
+                             });
+        auto restore = qScopeGuard([] { host::uninstallJsonLog(); });
+        const QString message = host::unavailableMessage(detail);
+        host::uninstallJsonLog();
+        QVERIFY(!message.contains(QStringLiteral("INSERT")));
+        QVERIFY(!message.contains(QStringLiteral("850101")));
+        const QRegularExpression incident(QStringLiteral("incident ([0-9a-f]{8})"));
+        const QRegularExpressionMatch match = incident.match(message);
+        QVERIFY2(match.hasMatch(), qPrintable(message));
+        QCOMPARE(lines.size(), 1);
+        QString error;
+        const QJsonObject logged = parseLine(lines.at(0).trimmed(), &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(logged.value(QStringLiteral("msg")).toString(), detail);
+        QCOMPARE(logged.value(QStringLiteral("incident")).toString(), match.captured(1));
     }
 
     void messageHandlerWritesJsonLines()
