@@ -1,5 +1,6 @@
 #include "identity/identity_service.h"
 
+#include "access/sealed_reply.h"
 #include "access/secret_hash.h"
 #include "access/staff_principal.h"
 #include "host/outbox.h"
@@ -99,6 +100,10 @@ bool IdentityService::start()
         return false;
     }
     m_dummyHash = *dummy;
+    if (!access::sodiumReady()) {
+        qCritical().noquote() << "libsodium cannot start (sign-in replies are sealed with it)";
+        return false;
+    }
 
     using host::Access;
     using namespace protocol;
@@ -226,6 +231,11 @@ std::optional<store::SessionRow> IdentityService::liveSession(const Caller& call
 void IdentityService::signIn(const protocol::SignInRequest& request,
                              bus::Replier<protocol::SignInReply> replier)
 {
+    // The decoder checked its form; a key no box can be sealed to (a low-order point) is
+    // refused before any work, as a malformed request.
+    if (!access::sealTo(QByteArray(1, '\0'), request.replyKey))
+        return replier.fail(errors::kBadRequest, tr("reply_key is not a usable X25519 public key"),
+                            QStringLiteral("reply_key"));
     host::Database& db = m_host.database();
     const QDateTime now = protocol::nowUtc();
     QString error;
@@ -319,10 +329,17 @@ void IdentityService::finishSignIn(quint64 id, bool verified)
     principal.roles = staff.roles;
     principal.sessionId = access::randomSessionId();
     principal.displayName = staff.displayName;
-    const QByteArray token = access::randomSecret();
+    QByteArray token = access::randomSecret();
     const std::optional<QByteArray> tokenHash = access::bcryptHash(token);
     if (!tokenHash)
         return replier.fail(errors::kInternal, tr("cannot hash the session secret"));
+    // Every sign-in client can read every reply inbox: the secret goes out sealed to the
+    // requester's one-time key only, and is sealed before the session exists.
+    const std::optional<QByteArray> sealedToken = access::sealTo(token, request.replyKey);
+    access::wipe(token);
+    if (!sealedToken)
+        return replier.fail(errors::kBadRequest, tr("reply_key is not a usable X25519 public key"),
+                            QStringLiteral("reply_key"));
     store::SessionRow row;
     row.session = {principal.sessionId, staff.id, staff.displayName, staff.roles,
                    now.addSecs(m_settings.sessionLength.count())};
@@ -361,7 +378,7 @@ void IdentityService::finishSignIn(quint64 id, bool verified)
         return replier.fail(errors::kUnavailable, error);
     announceChange();
     qInfo().noquote() << "signed in:" << staff.id;
-    replier.reply({row.session, row.natsUser, QString::fromLatin1(token)});
+    replier.reply({row.session, row.natsUser, *sealedToken});
 }
 
 void IdentityService::renew(const Caller& caller, bus::Replier<protocol::SessionReply> replier)

@@ -3,6 +3,8 @@
 #include "protocol/limits.h"
 
 #include <limits>
+#include <optional>
+#include <utility>
 
 namespace openopd::protocol {
 
@@ -107,6 +109,51 @@ QList<StaffRole> readRoles(json::Reader& reader, const QString& name, bool requi
     return roles;
 }
 
+// Standard base64 with padding, exactly as QByteArray::toBase64() writes it (one spelling
+// per value); nullopt otherwise.
+std::optional<QByteArray> strictBase64(QStringView text)
+{
+    for (QChar c : text)
+        if (!((c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || (c >= u'0' && c <= u'9') ||
+              c == u'+' || c == u'/' || c == u'='))
+            return std::nullopt;
+    const QByteArray encoded = text.toLatin1();
+    auto decoded = QByteArray::fromBase64Encoding(
+        encoded, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || decoded.decoded.toBase64() != encoded)
+        return std::nullopt;
+    return std::move(decoded.decoded);
+}
+
+bool isReplyKey(QStringView text)
+{
+    const std::optional<QByteArray> key = strictBase64(text);
+    return key && key->size() == identity::kReplyKey;
+}
+
+bool isSealedSecret(QStringView text)
+{
+    const std::optional<QByteArray> sealed = strictBase64(text);
+    return sealed && sealed->size() > identity::kSealOverhead &&
+           sealed->size() <= identity::kSealOverhead + identity::kSecret;
+}
+
+// Characters of base64 for n bytes.
+constexpr qsizetype base64Length(qsizetype n)
+{
+    return (n + 2) / 3 * 4;
+}
+
+QString toBase64(const QByteArray& bytes)
+{
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+QByteArray fromBase64(const QString& text)
+{
+    return QByteArray::fromBase64(text.toLatin1());
+}
+
 void putRoles(QJsonObject& object, const QString& name, const QList<StaffRole>& roles)
 {
     QJsonArray array;
@@ -166,6 +213,7 @@ QJsonObject SignInRequest::toJson() const
     QJsonObject object = json::messageObject();
     object.insert(QStringLiteral("user"), user);
     object.insert(QStringLiteral("password"), password);
+    object.insert(QStringLiteral("reply_key"), toBase64(replyKey));
     return object;
 }
 
@@ -175,6 +223,9 @@ SignInRequest SignInRequest::read(json::Reader& reader)
     // Any text: an unknown or malformed user name gets the same 401 as a wrong password.
     request.user = reader.requiredString(QStringLiteral("user"), identity::kStaffId);
     request.password = readPassword(reader, QStringLiteral("password"), 1);
+    request.replyKey = fromBase64(reader.requiredText(
+        QStringLiteral("reply_key"), base64Length(identity::kReplyKey), isReplyKey,
+        Text::tr("must be a one-time X25519 public key: 32 bytes in base64")));
     return request;
 }
 
@@ -183,7 +234,7 @@ QJsonObject SignInReply::toJson() const
     QJsonObject object = json::messageObject();
     object.insert(QStringLiteral("session"), session.toJson());
     object.insert(QStringLiteral("nats_user"), natsUser);
-    object.insert(QStringLiteral("nats_password"), natsPassword);
+    object.insert(QStringLiteral("nats_password_sealed"), toBase64(natsPasswordSealed));
     return object;
 }
 
@@ -192,7 +243,10 @@ SignInReply SignInReply::read(json::Reader& reader)
     SignInReply reply;
     reply.session = reader.requiredObject<StaffSession>(QStringLiteral("session"));
     reply.natsUser = reader.requiredString(QStringLiteral("nats_user"), identity::kNatsUser);
-    reply.natsPassword = reader.requiredString(QStringLiteral("nats_password"), identity::kSecret);
+    reply.natsPasswordSealed = fromBase64(reader.requiredText(
+        QStringLiteral("nats_password_sealed"),
+        base64Length(identity::kSealOverhead + identity::kSecret), isSealedSecret,
+        Text::tr("must be a sealed box in base64 (49 to 304 bytes)")));
     return reply;
 }
 

@@ -6,7 +6,8 @@
 // (opd.identity.internal.nats_users). See docs/protocol.md, "Identity".
 //
 // No message here ever carries a password hash of a person's password; sign-in replies carry
-// the session's NATS password once (the service keeps only its bcrypt hash).
+// the session's NATS password once, sealed to the client's one-time key (the service keeps
+// only its bcrypt hash).
 
 #include "bus/result.h"
 #include "protocol/enums.h"
@@ -21,6 +22,8 @@ inline constexpr qsizetype kStaffId = 64;      // staff ids (login names)
 inline constexpr qsizetype kSessionId = 32;    // 32 lowercase hex digits
 inline constexpr qsizetype kNatsUser = 1024;   // "<id>|<roles>|<session>|<name, base64url>"
 inline constexpr qsizetype kSecret = 256;      // session NATS passwords and their hashes
+inline constexpr qsizetype kReplyKey = 32;     // bytes of an X25519 public key (reply_key)
+inline constexpr qsizetype kSealOverhead = 48; // bytes a sealed box adds (crypto_box_SEALBYTES)
 
 // The roles a staff account can hold: reception, doctor, pharmacist, lab_technician, admin.
 bool isAccountRole(StaffRole role);
@@ -68,14 +71,17 @@ struct StaffSession
     }
 };
 
-// opd.identity.signin: {"v": 1, "user": staff id (1..64), "password": 1..128}.
-// 401 "wrong user name or password" for a wrong password and an unknown user alike; 403 for a
-// disabled account; 429 after 5 consecutive failures for the user name (back-off from 30 s,
-// doubling, at most 15 min; the message ends with "retry_after_s=<seconds>").
+// opd.identity.signin: {"v": 1, "user": staff id (1..64), "password": 1..128,
+// "reply_key": base64 (standard alphabet, padded) of a one-time X25519 public key, 32 bytes}.
+// A missing or malformed reply_key is a 400 naming it. 401 "wrong user name or password" for a
+// wrong password and an unknown user alike; 403 for a disabled account; 429 after 5 consecutive
+// failures for the user name (back-off from 30 s, doubling, at most 15 min; the message ends with
+// "retry_after_s=<seconds>").
 struct SignInRequest
 {
     QString user;
     QString password;
+    QByteArray replyKey; // the 32 raw bytes (crypto_box_keypair's public key)
 
     bool operator==(const SignInRequest&) const = default;
     QJsonObject toJson() const;
@@ -86,13 +92,16 @@ struct SignInRequest
     }
 };
 
-// {"v": 1, "session": StaffSession, "nats_user": …, "nats_password": …}: connect to the STAFF
-// account with these once the authorization agent has loaded the session (a few seconds).
+// {"v": 1, "session": StaffSession, "nats_user": …, "nats_password_sealed": base64 of
+// crypto_box_seal(NATS password, reply_key)}: open the password with the secret key of the
+// request's reply_key (access::openSealed), then connect to the STAFF account with nats_user
+// and it once the authorization agent has loaded the session (a few seconds). Every other
+// sign-in client may read this reply: nothing in it but the sealed password is secret.
 struct SignInReply
 {
     StaffSession session;
     QString natsUser;
-    QString natsPassword;
+    QByteArray natsPasswordSealed; // raw bytes: 48 + the password's length
 
     bool operator==(const SignInReply&) const = default;
     QJsonObject toJson() const;

@@ -6,10 +6,12 @@
 // user) exactly when the catalog lists the role, and refuse it otherwise; the same for live
 // events; nobody on the staff side may publish events or touch JetStream.
 
+#include "access/sealed_reply.h"
 #include "access_test_util.h"
 #include "bus/bus_test_util.h"
 #include "bus/nats_library.h"
 #include "protocol/catalog.h"
+#include "protocol/identity_api.h"
 #include "support/nats_server.h"
 
 #include <QFileInfo>
@@ -107,10 +109,30 @@ private:
     }
 
     // Answers every request with what it saw: the service, the subject, every value of the
-    // Nats-Request-Info header.
+    // Nats-Request-Info header. A well-formed sign-in request is answered as identity does:
+    // the reception login's user, its password sealed to the request's reply_key.
     void serve(bus::Connection& connection, const QString& service, const QByteArray& subject)
     {
         bus::Connection* bus = &connection;
+        if (subject == "opd.identity.signin") {
+            const StaffLogin login = m_staff.at(StaffRole::Reception);
+            connection.subscribe(subject, &m_owner, [bus, login](const bus::Message& message) {
+                const auto request = protocol::SignInRequest::fromJson(
+                    QJsonDocument::fromJson(message.data).object());
+                if (!request || message.reply.isEmpty())
+                    return;
+                protocol::SignInReply reply;
+                reply.session = {login.principal.sessionId, login.principal.staffId,
+                                 login.principal.displayName, login.principal.roles,
+                                 QDateTime::currentDateTimeUtc().addSecs(3600)};
+                reply.natsUser = login.user();
+                reply.natsPasswordSealed =
+                    access::sealTo(login.password.toUtf8(), request->replyKey)
+                        .value_or(QByteArray());
+                bus->publish(message.reply,
+                             QJsonDocument(reply.toJson()).toJson(QJsonDocument::Compact));
+            });
+        }
         connection.subscribe(subject, &m_owner, [bus, service](const bus::Message& message) {
             QJsonArray infos;
             for (const bus::Header& header : message.headers)
@@ -121,6 +143,9 @@ private:
                 {u"subject"_s, QString::fromUtf8(message.subject)},
                 {u"info"_s, infos},
                 {u"header"_s, QString::fromUtf8(message.header(access::kRequestInfoHeader))}};
+            if (message.subject == "opd.identity.signin" &&
+                protocol::SignInRequest::fromJson(QJsonDocument::fromJson(message.data).object()))
+                return; // answered above
             if (!message.reply.isEmpty())
                 bus->publish(message.reply, QJsonDocument(body).toJson(QJsonDocument::Compact));
         });
@@ -377,26 +402,68 @@ private Q_SLOTS:
         QVERIFY2(problems.isEmpty(), qPrintable(u"signin may call: "_s + dump(problems)));
     }
 
-    // Known hole (docs/security.md, "Not done yet"): replies go to _INBOX subjects of the
-    // account, and every SIGNIN client may subscribe to _INBOX.>, so one public client sees
-    // another's sign-in reply. Expected to fail until sign-in replies are protected.
-    void signInRepliesAreNotVisibleToOtherSignInClients()
+    // Replies go to _INBOX subjects of the account, and every SIGNIN client may subscribe to
+    // _INBOX.>, so one public client sees another's sign-in reply. The password in it is
+    // sealed to the requester's one-time reply_key (docs/security.md): the onlooker cannot
+    // open it and cannot connect with anything it saw; the requester can.
+    void signInRepliesAreSealedFromOtherSignInClients()
     {
         const QString user = QString::fromLatin1(natsauth::kSignInUser);
         const QString password = QString::fromLatin1(natsauth::kSignInPassword);
+        const StaffLogin& reception = m_staff.at(StaffRole::Reception);
         auto desk = testing::connectTo(as(user, password));
         auto snoop = testing::connectTo(as(user, password));
         QVERIFY(desk && snoop);
         QObject owner;
-        int sniffed = 0;
-        snoop->subscribe("_INBOX.>", &owner, [&](const bus::Message&) { ++sniffed; });
+        QList<QByteArray> sniffed;
+        snoop->subscribe("_INBOX.>", &owner,
+                         [&](const bus::Message& message) { sniffed.append(message.data); });
         QTest::qWait(200);
-        const auto reply = requestAndWait(*desk, "opd.identity.signin");
+
+        const access::ReplyKeyPair keys = access::ReplyKeyPair::generate();
+        QVERIFY(keys.isValid());
+        const protocol::SignInRequest request{reception.principal.staffId, u"any"_s,
+                                              keys.publicKey};
+        std::optional<bus::Result<bus::Message>> outcome;
+        bus::RequestOptions options;
+        options.timeout = 3s;
+        desk->request("opd.identity.signin",
+                      QJsonDocument(request.toJson()).toJson(QJsonDocument::Compact), options,
+                      &owner, [&](bus::Result<bus::Message> reply) { outcome = std::move(reply); });
+        QVERIFY(QTest::qWaitFor([&] { return outcome.has_value(); }, 10000));
+        QVERIFY2(outcome->ok(), qPrintable(outcome->error().toString()));
+        const auto reply =
+            protocol::SignInReply::fromJson(QJsonDocument::fromJson((*outcome)->data).object());
         QVERIFY2(reply.ok(), qPrintable(reply.error().toString()));
-        QTest::qWait(200);
-        QEXPECT_FAIL("", "SIGNIN clients share _INBOX.>; sign-in replies need protecting",
-                     Continue);
-        QCOMPARE(sniffed, 0);
+        const auto opened = access::openSealed(reply->natsPasswordSealed, keys);
+        QVERIFY(opened);
+        QCOMPARE(QString::fromUtf8(*opened), reception.password);
+
+        // The onlooker sees the reply, but not the password.
+        QVERIFY(QTest::qWaitFor([&] { return sniffed.contains((*outcome)->data); }, 3000));
+        const QByteArray seen = (*outcome)->data;
+        QVERIFY(!seen.contains(reception.password.toUtf8()));
+        const QJsonObject json = QJsonDocument::fromJson(seen).object();
+        QVERIFY(!json.contains(u"nats_password"_s));
+        const access::ReplyKeyPair snoopKeys = access::ReplyKeyPair::generate();
+        QVERIFY(!access::openSealed(reply->natsPasswordSealed, snoopKeys));
+        // Nothing it saw is the session's password.
+        QStringList candidates{QString::fromLatin1(reply->natsPasswordSealed),
+                               QString::fromLatin1(reply->natsPasswordSealed.toBase64())};
+        for (const QJsonValue& value : json)
+            if (value.isString())
+                candidates.append(value.toString());
+        for (const QJsonValue& value : json.value(u"session"_s).toObject())
+            if (value.isString())
+                candidates.append(value.toString());
+        for (const QString& candidate : std::as_const(candidates)) {
+            bus::ConnectionOptions refused = as(reply->natsUser, candidate);
+            refused.retryOnFailedConnect = false;
+            refused.maxReconnect = 0;
+            QVERIFY2(!testing::connectTo(refused, 1500), qPrintable(candidate));
+        }
+        // The requester, holding the secret key, connects as the session.
+        QVERIFY(testing::connectTo(as(reply->natsUser, QString::fromUtf8(*opened))));
     }
 
     void servicesStayInTheirLane()

@@ -172,9 +172,17 @@ QList<EndpointExample> identityExamples()
     both.roles = {StaffRole::Doctor, StaffRole::Pharmacist};
     both.updatedAt = at(32);
     return {
-        example(kSignIn, SignInRequest{doctor().id, QStringLiteral("correct horse battery")},
-                SignInReply{staffSession(), natsUser,
-                            QStringLiteral("t2fJb-dq8B1HDTDN7H8X0evFx3fm6Xry8WBhwba0EXw")}),
+        // A real pair: the secret key of reply_key is 04OOM07YqDU0+AZ/nyFFfxSChVPQOPbc8xgcFYnZVzQ=
+        // and opens the sealed password to t2fJb-dq8B1HDTDN7H8X0evFx3fm6Xry8WBhwba0EXw
+        // (docs/protocol.md shows them; tests/access checks it).
+        example(
+            kSignIn,
+            SignInRequest{doctor().id, QStringLiteral("correct horse battery"),
+                          QByteArray::fromBase64("ND/SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGKQ8=")},
+            SignInReply{staffSession(), natsUser,
+                        QByteArray::fromBase64(
+                            "TEyj7rT0+lizk+5SSk0wTVXaUy3HGibIxWep+z32gx2LyoFGQva5Egw8OwEwrDXxZlpO8"
+                            "36H440trHgcaqX/GXiNydqEKCF32JXrMI476OY3SFqGitboowjxYw==")}),
         example(kRenewSession, IdentityEmptyRequest{}, SessionReply{staffSession()}),
         example(kSignOut, IdentityEmptyRequest{}, IdentityDoneReply{}),
         example(kChangePassword,

@@ -462,6 +462,56 @@ class TestProtocolInvalid : public QObject
             QStringLiteral("UUID"));
     }
 
+    // Sign-in: the one-time reply key and the sealed password are strict base64 of the right
+    // size (a key of another length, another alphabet or spelling is a 400 naming it).
+    void identityRows()
+    {
+        const auto signIn = decoder<SignInRequest>();
+        const QJsonObject r = requestOf(kSignIn.subject);
+        const QString key = QStringLiteral("reply_key");
+        const QString expectKey = QStringLiteral("X25519");
+        row("signin: reply_key missing", signIn, r, key, std::nullopt, key,
+            QStringLiteral("required"));
+        row("signin: reply_key empty", signIn, r, key, QString(), key, QStringLiteral("empty"));
+        row("signin: reply_key 31 bytes", signIn, r, key,
+            QString::fromLatin1(QByteArray(31, 'k').toBase64()), key, expectKey);
+        row("signin: reply_key 33 bytes", signIn, r, key,
+            QString::fromLatin1(QByteArray(33, 'k').toBase64()), key, expectKey);
+        row("signin: reply_key 34 bytes", signIn, r, key,
+            QString::fromLatin1(QByteArray(34, 'k').toBase64()), key, QStringLiteral("longer"));
+        row("signin: reply_key hex", signIn, r, key,
+            QString::fromLatin1(QByteArray(22, 'k').toHex()), key, expectKey);
+        row("signin: reply_key base64url", signIn, r, key,
+            QStringLiteral("ND_SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGKQ8="), key, expectKey);
+        row("signin: reply_key unpadded", signIn, r, key,
+            QStringLiteral("ND/SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGKQ8"), key, expectKey);
+        row("signin: reply_key non-canonical", signIn, r, key,
+            QStringLiteral("ND/SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGKQ9="), key, expectKey);
+        row("signin: reply_key with a blank", signIn, r, key,
+            QStringLiteral("ND/SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGK Q="), key, expectKey);
+        row("signin: reply_key a number", signIn, r, key, 7, key, QStringLiteral("string"));
+        const auto reply = decoder<SignInReply>();
+        const QJsonObject p = replyOf(kSignIn.subject);
+        const QString sealed = QStringLiteral("nats_password_sealed");
+        row("signin reply: sealed missing", reply, p, sealed, std::nullopt, sealed,
+            QStringLiteral("required"));
+        row("signin reply: sealed as long as the overhead", reply, p, sealed,
+            QString::fromLatin1(QByteArray(48, 's').toBase64()), sealed,
+            QStringLiteral("sealed box"));
+        row("signin reply: sealed not base64", reply, p, sealed,
+            QStringLiteral(
+                "t2fJb-dq8B1HDTDN7H8X0evFx3fm6Xry8WBhwba0EXw_t2fJb-dq8B1HDTDN7H8X0evFx3fm6"
+                "Xry8WBhwba0EXw"),
+            sealed, QStringLiteral("sealed box"));
+        QJsonObject plain = p;
+        plain.remove(sealed);
+        plain.insert(QStringLiteral("nats_password"),
+                     QStringLiteral("t2fJb-dq8B1HDTDN7H8X0evFx3fm6Xry8WBhwba0EXw"));
+        QTest::newRow("signin reply: a plain nats_password instead")
+            << reply << QJsonDocument(plain).toJson(QJsonDocument::Compact) << sealed
+            << QStringLiteral("required");
+    }
+
 private Q_SLOTS:
     void rejectedWithFieldNamed_data()
     {
@@ -480,6 +530,7 @@ private Q_SLOTS:
         consultationRows();
         pharmacyLabRows();
         dischargeAuditRows();
+        identityRows();
         eventRows();
     }
 

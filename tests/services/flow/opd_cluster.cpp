@@ -1,5 +1,6 @@
 #include "opd_cluster.h"
 
+#include "access/sealed_reply.h"
 #include "access/secret_hash.h"
 #include "access/staff_principal.h"
 #include "bus/typed.h"
@@ -280,10 +281,18 @@ std::unique_ptr<bus::Connection> OpdCluster::signIn(const QString& user, const Q
         m_error = QStringLiteral("cannot connect as the sign-in user");
         return nullptr;
     }
+    // Other sign-in clients can read the reply: the session's password comes sealed to this
+    // one-time key.
+    const access::ReplyKeyPair keys = access::ReplyKeyPair::generate();
+    if (!keys.isValid()) {
+        m_error = QStringLiteral("cannot make a reply key pair (libsodium)");
+        return nullptr;
+    }
     std::optional<bus::Result<protocol::SignInReply>> reply;
     QObject context;
-    bus::request(signInConnection, protocol::kSignIn, protocol::SignInRequest{user, password},
-                 &context, [&](bus::Result<protocol::SignInReply> r) { reply = std::move(r); });
+    bus::request(signInConnection, protocol::kSignIn,
+                 protocol::SignInRequest{user, password, keys.publicKey}, &context,
+                 [&](bus::Result<protocol::SignInReply> r) { reply = std::move(r); });
     if (!QTest::qWaitFor([&] { return reply.has_value(); },
                          static_cast<int>(deadline.remainingTime())) ||
         !reply->ok()) {
@@ -291,12 +300,18 @@ std::unique_ptr<bus::Connection> OpdCluster::signIn(const QString& user, const Q
                       .arg(user, reply ? reply->error().toString() : QStringLiteral("no answer"));
         return nullptr;
     }
+    std::optional<QByteArray> natsPassword = access::openSealed((*reply)->natsPasswordSealed, keys);
+    if (!natsPassword) {
+        m_error = QStringLiteral("the sealed NATS password of %1 does not open").arg(user);
+        return nullptr;
+    }
     // The agent puts the new session into the server's users within a few seconds; until
     // then the server refuses it (nats.c gives up on an authorization error), so connect
     // again until it is accepted.
     options.name = QStringLiteral("opd-staff-") + user;
     options.user = (*reply)->natsUser;
-    options.password = (*reply)->natsPassword;
+    options.password = QString::fromUtf8(*natsPassword);
+    access::wipe(*natsPassword);
     options.reconnectWait = std::chrono::milliseconds(200);
     while (deadline.remainingTime() > 0) {
         auto connection = std::make_unique<bus::Connection>(options);

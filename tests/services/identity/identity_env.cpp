@@ -1,5 +1,7 @@
 #include "identity_env.h"
 
+#include "access/sealed_reply.h"
+
 #include <QFile>
 #include <QProcess>
 #include <csignal>
@@ -102,18 +104,34 @@ int IdentityEnv::createAdmin(const QString& id, const QString& password, QString
     return finished && process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
 }
 
-std::unique_ptr<bus::Connection> IdentityEnv::connect(const QString& user, const QString& password)
+std::unique_ptr<bus::Connection> IdentityEnv::connect(const QString& user, const QString& password,
+                                                      int timeoutMs, bool once)
 {
     bus::ConnectionOptions options;
     options.servers = {nats->url()};
     options.user = user;
     options.password = password;
+    if (once) {
+        options.retryOnFailedConnect = false;
+        options.maxReconnect = 0;
+    }
     auto connection = std::make_unique<bus::Connection>(options);
     connection->open();
-    if (!QTest::qWaitFor([&] { return connection->state() == bus::Connection::State::Connected; },
-                         5000))
+    (void)QTest::qWaitFor(
+        [&] {
+            const auto state = connection->state();
+            return state == bus::Connection::State::Connected ||
+                   (once && state == bus::Connection::State::Closed);
+        },
+        timeoutMs);
+    if (connection->state() != bus::Connection::State::Connected)
         return nullptr;
     return connection;
+}
+
+std::unique_ptr<bus::Connection> IdentityEnv::connectSignInUser()
+{
+    return connect(kSignInUser, kSignInPassword);
 }
 
 bool IdentityEnv::start(const QStringList& extraArguments)
@@ -152,9 +170,22 @@ bool IdentityEnv::start(const QStringList& extraArguments)
     return natsUsers().ok();
 }
 
-bus::Result<SignInReply> IdentityEnv::signIn(const QString& user, const QString& password)
+bus::Result<SignedIn> IdentityEnv::signIn(const QString& user, const QString& password)
 {
-    return call(*signin, kSignIn, SignInRequest{user, password});
+    const access::ReplyKeyPair keys = access::ReplyKeyPair::generate();
+    if (!keys.isValid())
+        return bus::BusError::make(bus::BusError::Kind::DecodeError, QStringLiteral("no key pair"));
+    auto reply = call(*signin, kSignIn, SignInRequest{user, password, keys.publicKey});
+    if (!reply)
+        return reply.error();
+    const std::optional<QByteArray> opened = access::openSealed(reply->natsPasswordSealed, keys);
+    if (!opened)
+        return bus::BusError::make(bus::BusError::Kind::DecodeError,
+                                   QStringLiteral("the sealed NATS password does not open"));
+    SignedIn session;
+    static_cast<SignInReply&>(session) = std::move(reply).value();
+    session.natsPassword = QString::fromUtf8(*opened);
+    return session;
 }
 
 bus::Result<NatsUsersReply> IdentityEnv::natsUsers()
@@ -198,13 +229,13 @@ bool IdentityEnv::syncUsers()
     return true;
 }
 
-std::unique_ptr<bus::Connection> IdentityEnv::connectAs(const SignInReply& session)
+std::unique_ptr<bus::Connection> IdentityEnv::connectAs(const SignedIn& session)
 {
     return connect(session.natsUser, session.natsPassword);
 }
 
 std::unique_ptr<bus::Connection> IdentityEnv::signedIn(const QString& user, const QString& password,
-                                                       SignInReply* session)
+                                                       SignedIn* session)
 {
     const auto reply = signIn(user, password);
     if (!reply) {

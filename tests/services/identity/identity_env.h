@@ -40,6 +40,13 @@ bus::Result<Rep> call(bus::Connection& client, const bus::Endpoint<Req, Rep>& en
 
 using StaffEvent = protocol::EventEnvelope<protocol::StaffChange>;
 
+// A signed-in session as the client holds it: the reply, and the NATS password opened from
+// its nats_password_sealed with the secret key of the request's one-time reply_key.
+struct SignedIn : protocol::SignInReply
+{
+    QString natsPassword;
+};
+
 class IdentityEnv
 {
 public:
@@ -59,15 +66,23 @@ public:
     QString errorString() const { return m_error; }
     QString serviceLog() const;
 
-    bus::Result<protocol::SignInReply> signIn(const QString& user, const QString& password);
+    // A sign-in as a desktop does it: a fresh key pair, its public key as reply_key, the
+    // password opened from the reply (an error result if it does not open).
+    bus::Result<SignedIn> signIn(const QString& user, const QString& password);
     bus::Result<protocol::NatsUsersReply> natsUsers();
     // The STAFF users = the service's live sessions; the server reloads its config.
     bool syncUsers();
     // A connection as the signed-in session (call syncUsers() first); null if refused.
-    std::unique_ptr<bus::Connection> connectAs(const protocol::SignInReply& session);
+    std::unique_ptr<bus::Connection> connectAs(const SignedIn& session);
     // signIn + syncUsers + connectAs; null (and a warning) on any failure.
     std::unique_ptr<bus::Connection> signedIn(const QString& user, const QString& password,
-                                              protocol::SignInReply* session = nullptr);
+                                              SignedIn* session = nullptr);
+    // A connection with these credentials; null when not connected within timeoutMs. With
+    // once, a refused connection gives up at once instead of retrying.
+    std::unique_ptr<bus::Connection> connect(const QString& user, const QString& password,
+                                             int timeoutMs = 5000, bool once = false);
+    // Another client of the public sign-in user.
+    std::unique_ptr<bus::Connection> connectSignInUser();
 
     // opd.events.staff.* seen by a SERVICES subscriber, in order; the raw bodies too.
     QList<StaffEvent> events;
@@ -82,7 +97,6 @@ public:
     std::unique_ptr<bus::Connection> signin;   // SIGNIN account's public user
 
 private:
-    std::unique_ptr<bus::Connection> connect(const QString& user, const QString& password);
     QString m_error;
     QObject m_subscriptions;
 };

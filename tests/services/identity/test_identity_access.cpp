@@ -4,12 +4,15 @@
 // to non-admins, disable / last admin / roles / password, the sign-in back-off, and the actor
 // of every event being the verified principal.
 
+#include "access/sealed_reply.h"
 #include "access/secret_hash.h"
 #include "access/staff_principal.h"
 #include "bus/nats_library.h"
 #include "identity_env.h"
 #include "protocol/errors.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <csignal>
 
 using namespace openopd;
@@ -31,6 +34,19 @@ bool listed(const NatsUsersReply& reply, const QString& natsUser)
     return false;
 }
 
+// Every string anywhere in a JSON value.
+void collectStrings(const QJsonValue& value, QStringList& strings)
+{
+    if (value.isString())
+        strings.append(value.toString());
+    else if (value.isArray())
+        for (const QJsonValue& item : value.toArray())
+            collectStrings(item, strings);
+    else if (value.isObject())
+        for (const QJsonValue& item : value.toObject())
+            collectStrings(item, strings);
+}
+
 } // namespace
 
 class TestIdentityAccess : public QObject
@@ -40,7 +56,7 @@ class TestIdentityAccess : public QObject
     std::optional<bus::NatsLibrary> m_library;
     std::unique_ptr<IdentityEnv> m_env;
     std::unique_ptr<bus::Connection> m_admin;
-    SignInReply m_adminSession;
+    SignedIn m_adminSession;
 
     bool isListed(const QString& natsUser)
     {
@@ -148,6 +164,72 @@ private Q_SLOTS:
         QVERIFY(m_env->signIn(QStringLiteral("admin"), kAdminPassword).ok());
     }
 
+    // Every client of the public sign-in user may subscribe to _INBOX.>, so another one sees
+    // each sign-in reply. The session's password in it is sealed to the requester's one-time
+    // key: the onlooker cannot open it, and nothing it saw lets it connect as the session.
+    void signInRepliesAreSealedToTheRequestersKey()
+    {
+        auto snoop = m_env->connectSignInUser();
+        QVERIFY(snoop);
+        QObject owner;
+        QList<QByteArray> seen;
+        snoop->subscribe("_INBOX.>", &owner,
+                         [&seen](const bus::Message& message) { seen.append(message.data); });
+        QTest::qWait(300);
+        const auto session = m_env->signIn(QStringLiteral("admin"), kAdminPassword);
+        QVERIFY2(session.ok(), qPrintable(session.error().toString()));
+        QVERIFY(!session->natsPassword.isEmpty());
+        QByteArray raw;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const QByteArray& data : std::as_const(seen))
+                    if (data.contains(session->session.id.toLatin1()))
+                        raw = data;
+                return !raw.isEmpty();
+            }(),
+            5000);
+        QVERIFY(!raw.contains(session->natsPassword.toUtf8()));
+        const QJsonObject json = QJsonDocument::fromJson(raw).object();
+        QVERIFY2(!json.contains(QStringLiteral("nats_password")), raw.constData());
+        const auto overheard = SignInReply::fromJson(json);
+        QVERIFY2(overheard.ok(), qPrintable(overheard.error().toString()));
+        QCOMPARE(overheard->natsUser, session->natsUser);
+        QCOMPARE(overheard->natsPasswordSealed, session->natsPasswordSealed);
+        QCOMPARE(overheard->natsPasswordSealed.size(),
+                 session->natsPassword.size() + access::kSealOverheadBytes);
+        // The onlooker's own one-time key does not open it.
+        const access::ReplyKeyPair snoopKeys = access::ReplyKeyPair::generate();
+        QVERIFY(snoopKeys.isValid());
+        QVERIFY(!access::openSealed(overheard->natsPasswordSealed, snoopKeys));
+
+        // Once the server knows the session: no string of the reply (nor the sealed bytes
+        // as text) is its password; the requester's opened password is.
+        QVERIFY(m_env->syncUsers());
+        QStringList candidates;
+        collectStrings(json, candidates);
+        candidates.append(QString::fromLatin1(overheard->natsPasswordSealed));
+        QVERIFY(candidates.size() >= 7);
+        for (const QString& candidate : std::as_const(candidates))
+            QVERIFY2(!m_env->connect(session->natsUser, candidate, 2000, true),
+                     qPrintable(QStringLiteral("connected with ") + candidate));
+        QVERIFY(m_env->connectAs(session.value()));
+    }
+
+    // reply_key of another length is refused by the decoder; 32 bytes that no box can be
+    // sealed to (all zero: a low-order point) by the service, before the password is checked.
+    // Both: 400 naming reply_key, and no session.
+    void aBadReplyKeyIsRefusedNamingIt()
+    {
+        const qint64 version = m_env->natsUsers()->version;
+        for (const QByteArray& key : {QByteArray(16, 'k'), QByteArray(32, '\0'), QByteArray()}) {
+            const auto reply = call(*m_env->signin, kSignIn,
+                                    SignInRequest{QStringLiteral("admin"), kAdminPassword, key});
+            QCOMPARE(reply.error().code, errors::kBadRequest);
+            QCOMPARE(reply.error().field, QStringLiteral("reply_key"));
+        }
+        QCOMPARE(m_env->natsUsers()->version, version);
+    }
+
     void adminEndpointsNeedTheAdminRole()
     {
         QVERIFY(create(QStringLiteral("grace"), QStringLiteral("Grace Mensah"),
@@ -174,7 +256,7 @@ private Q_SLOTS:
 
     void renewExtendsTheSession()
     {
-        SignInReply session;
+        SignedIn session;
         QVERIFY(create(QStringLiteral("dr.silva"), QStringLiteral("Dr Ana Silva"),
                        {StaffRole::Doctor}));
         auto connection = m_env->signedIn(QStringLiteral("dr.silva"), kStaffPassword, &session);
@@ -190,7 +272,7 @@ private Q_SLOTS:
 
     void signOutRemovesTheSessionAndTheServerCutsIt()
     {
-        SignInReply session;
+        SignedIn session;
         auto connection = m_env->signedIn(QStringLiteral("grace"), kStaffPassword, &session);
         QVERIFY(connection);
         QVERIFY(isListed(session.natsUser));
@@ -212,7 +294,7 @@ private Q_SLOTS:
 
     void disabledUserLosesItsSessionAndCannotSignIn()
     {
-        SignInReply session;
+        SignedIn session;
         auto connection = m_env->signedIn(QStringLiteral("grace"), kStaffPassword, &session);
         QVERIFY(connection);
         const auto disabled =
@@ -272,7 +354,7 @@ private Q_SLOTS:
 
     void resetPasswordEndsSessions()
     {
-        SignInReply session;
+        SignedIn session;
         auto connection = m_env->signedIn(QStringLiteral("dr.silva"), kStaffPassword, &session);
         QVERIFY(connection);
         const QString fresh = QStringLiteral("reset-by-admin-1");
@@ -360,7 +442,8 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i)
             bus::request(
                 *m_env->signin, kSignIn,
-                SignInRequest{QStringLiteral("grace"), QStringLiteral("parallel-%1").arg(i)},
+                SignInRequest{QStringLiteral("grace"), QStringLiteral("parallel-%1").arg(i),
+                              access::ReplyKeyPair::generate().publicKey},
                 &context, [&replies](bus::Result<SignInReply> r) { replies.append(r); }, options);
         QTRY_COMPARE_WITH_TIMEOUT(replies.size(), 4, kRequestTimeoutMs);
         int unauthorized = 0;

@@ -107,6 +107,20 @@ private Q_SLOTS:
                  QStringLiteral("password"));
         QCOMPARE(decodeError<SignInRequest>(R"({"v":2,"user":"a","password":"b"})").field,
                  QStringLiteral("v"));
+        // The one-time reply key: required, 32 bytes of standard base64.
+        QCOMPARE(decodeError<SignInRequest>(R"({"v":1,"user":"a","password":"b"})").field,
+                 QStringLiteral("reply_key"));
+        QCOMPARE(decodeError<SignInRequest>(
+                     R"({"v":1,"user":"a","password":"b","reply_key":"c2hvcnQ="})")
+                     .field,
+                 QStringLiteral("reply_key"));
+        const auto signIn = SignInRequest::fromJson(
+            {{QStringLiteral("user"), QStringLiteral("a")},
+             {QStringLiteral("password"), QStringLiteral("b")},
+             {QStringLiteral("reply_key"),
+              QStringLiteral("ND/SNFdVgXDilvC8xXDs2DN3hWWPU4Lv5250TXYGKQ8=")}});
+        QVERIFY(signIn.ok());
+        QCOMPARE(signIn->replyKey.size(), protocol::identity::kReplyKey);
         const QString tooLong(protocol::identity::kMaxPassword + 1, u'x');
         QCOMPARE(ResetPasswordRequest::fromJson({{QStringLiteral("v"), 1},
                                                  {QStringLiteral("id"), QStringLiteral("lab")},

@@ -104,7 +104,7 @@ private Q_SLOTS:
 
     void anExpiredSessionCannotBeRenewed()
     {
-        SignInReply session;
+        SignedIn session;
         auto connection = m_env->signedIn(QStringLiteral("reception"), kDemoPassword, &session);
         QVERIFY(connection);
         const auto renewed = call(*connection, kRenewSession, IdentityEmptyRequest{});
