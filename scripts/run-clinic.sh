@@ -212,16 +212,15 @@ log "NATS is ready:      ${nats_url}  (monitoring: http://127.0.0.1:8222)"
 # ---------------------------------------------------------------------------------------------
 # The services: each connects as its own NATS user (svc.<name>) with the password handed
 # to it on standard input, and keeps one SQLite file in the data directory.
-start_with_password() { # start_with_password NAME NATS_USER EXECUTABLE [ARGS...]
-    local name="$1" user="$2" executable="$3"
-    shift 3
+start_with_password() { # start_with_password NAME NATS_USER COMMAND [ARGS...]
+    local name="$1" user="$2"
+    shift 2
     if [[ -z "${service_password[${user}]:-}" ]]; then
         log "${name}: no NATS user ${user} in accounts.conf, skipped"
         return 0
     fi
     printf '%s\n' "${service_password[${user}]}" |
-        OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" \
-            "${executable}" --user "${user}" --password-stdin "$@" &
+        OPENOPD_NATS_URL="${nats_url}" OPENOPD_DATA_DIR="${data_dir}" "$@" &
     children+=("$!")
     child_names+=("${name}")
 }
@@ -232,10 +231,6 @@ start_services() {
         # Demo data is loaded idempotently: a restart does not duplicate it.
         demo_args=(--seed-demo)
     fi
-    log "starting the nats-server auth agent (staff sessions -> nats-server)"
-    start_with_password openopd-nats-auth svc.nats-auth "${nats_auth}" agent \
-        --nats-url "${nats_url}" --users-file "${nats_dir}/staff-users.conf" \
-        --pid-file "${nats_dir}/nats-server.pid" --password-stdin
     for service in openopd-identity openopd-registration openopd-consultation \
         openopd-pharmacy openopd-discharge openopd-audit; do
         executable="$(find_executable "${service}")"
@@ -245,7 +240,14 @@ start_services() {
         fi
         log "starting ${service}"
         start_with_password "${service}" "svc.${service#openopd-}" "${executable}" \
-            "${demo_args[@]}"
+            --user "svc.${service#openopd-}" --password-stdin "${demo_args[@]}"
+        if [[ "${service}" == openopd-identity ]]; then
+            # Each staff session may read only its own replies (_INBOX.<session id>.>).
+            log "starting the nats-server auth agent (staff sessions -> nats-server)"
+            start_with_password openopd-nats-auth svc.nats-auth "${nats_auth}" agent \
+                --nats-url "${nats_url}" --users-file "${nats_dir}/staff-users.conf" \
+                --pid-file "${nats_dir}/nats-server.pid" --password-stdin --session-inboxes
+        fi
     done
 }
 
