@@ -3,6 +3,7 @@
 #include "access/sealed_reply.h"
 #include "access/secret_hash.h"
 #include "access/staff_principal.h"
+#include "host/incident.h"
 #include "host/outbox.h"
 #include "identity/identity_schema.h"
 #include "identity/password_hash.h"
@@ -218,7 +219,7 @@ std::optional<store::SessionRow> IdentityService::liveSession(const Caller& call
     QString error;
     if (!store::findLiveSession(m_host.database(), caller.staff->sessionId, protocol::nowUtc(),
                                 &row, &error)) {
-        replier.fail(errors::kUnavailable, error);
+        replier.fail(errors::kUnavailable, host::unavailableMessage(error));
         return std::nullopt;
     }
     if (!row || row->session.staffId != caller.staff->staffId) {
@@ -241,7 +242,7 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
     QString error;
     SignInFailures failures;
     if (!store::loadFailures(db, request.user, &failures, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     // Locked: refused without looking at the password (and without a write per try). One
     // verification at a time per name, so parallel guesses cannot outrun the count.
     qint64 wait = retryAfterSeconds(failures, now);
@@ -259,7 +260,7 @@ void IdentityService::signIn(const protocol::SignInRequest& request,
     std::optional<store::AccountRow> account;
     if (protocol::identity::isStaffAccountId(request.user) &&
         !store::findAccount(db, request.user, &account, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     // The same work for an unknown name as for a known one.
     const QByteArray hash = account ? account->passwordHash : m_dummyHash;
     const quint64 id = ++m_nextSignIn;
@@ -312,7 +313,7 @@ void IdentityService::finishSignIn(quint64 id, bool verified)
             },
             &error);
         if (!committed)
-            return replier.fail(errors::kUnavailable, error);
+            return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
         if (!matches) {
             if (account)
                 qInfo().noquote() << "sign-in refused for" << account->account.id
@@ -375,7 +376,7 @@ void IdentityService::finishSignIn(quint64 id, bool verified)
         return replier.fail(errors::kConflict,
                             tr("the account changed during sign-in: sign in again"));
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     announceChange();
     qInfo().noquote() << "signed in:" << staff.id;
     replier.reply({row.session, row.natsUser, *sealedToken});
@@ -395,7 +396,7 @@ void IdentityService::renew(const Caller& caller, bus::Replier<protocol::Session
         },
         &error);
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     replier.reply({row->session});
 }
 
@@ -420,7 +421,7 @@ void IdentityService::signOut(const Caller& caller,
         },
         &error);
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     announceChange();
     replier.reply({});
 }
@@ -436,7 +437,7 @@ void IdentityService::changePassword(const protocol::ChangePasswordRequest& requ
     QString error;
     std::optional<store::AccountRow> account;
     if (!store::findAccount(db, session->session.staffId, &account, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     if (!account || !verifyPassword(request.currentPassword, account->passwordHash))
         return replier.fail(errors::kUnauthorized, tr("the current password is wrong"),
                             QStringLiteral("current_password"));
@@ -454,7 +455,7 @@ void IdentityService::changePassword(const protocol::ChangePasswordRequest& requ
         },
         &error);
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     qInfo().noquote() << "password changed:" << account->account.id;
     replier.reply({});
 }
@@ -466,7 +467,7 @@ void IdentityService::natsUsers(bus::Replier<protocol::NatsUsersReply> replier)
     host::Database& db = m_host.database();
     if (!store::listVersion(db, &reply.version, &error) ||
         !store::liveNatsUsers(db, protocol::nowUtc(), &reply.users, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     replier.reply(reply);
 }
 
@@ -478,7 +479,7 @@ void IdentityService::listStaff(const Caller& caller,
     protocol::StaffListReply reply;
     QString error;
     if (!store::listAccounts(m_host.database(), &reply.staff, &error))
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     replier.reply(reply);
 }
 
@@ -514,7 +515,7 @@ void IdentityService::createStaff(const protocol::CreateStaffRequest& request, c
         return replier.fail(errors::kConflict, tr("staff id %1 is taken").arg(request.id),
                             QStringLiteral("id"));
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     qInfo().noquote() << "staff account created:" << row.account.id;
     replier.reply({row.account});
 }
@@ -629,7 +630,7 @@ void IdentityService::changeStaff(AdminChange change, const QString& id,
         break;
     }
     if (!committed)
-        return replier.fail(errors::kUnavailable, error);
+        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     if (listChanged)
         announceChange();
     qInfo().noquote() << "staff account" << id << "changed by" << actor.id;

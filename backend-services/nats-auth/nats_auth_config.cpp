@@ -1,5 +1,6 @@
 #include "nats-auth/nats_auth_config.h"
 
+#include "access/secret_hash.h"
 #include "access/staff_principal.h"
 #include "protocol/catalog.h"
 
@@ -256,7 +257,11 @@ QByteArray renderAccounts(const QList<UserEntry>& services, const AccountsOption
            quoted(options.staffUsersFile.toUtf8()) + "\n  }\n";
 
     out += "  " + signIn + " {\n    users: [\n      " +
-           userEntry(QString::fromLatin1(kSignInUser), kSignInPassword, signInPermissions()) +
+           // The password is public (docs/security.md); hashed all the same, so that the
+           // server's "plaintext passwords" warning stays meaningful for operators.
+           userEntry(QString::fromLatin1(kSignInUser),
+                     access::bcryptHash(QByteArray(kSignInPassword)).value_or(kSignInPassword),
+                     signInPermissions()) +
            "\n    ]\n    imports: [\n      {service: " + from +
            "\"opd.identity.signin\"}, share: true}\n    ]\n  }\n}\n";
     return out;

@@ -97,7 +97,7 @@ bool OpdCluster::startAgent()
                         QStringLiteral("--users-file"), m_authDir + u"/staff-users.conf",
                         QStringLiteral("--pid-file"), m_nats.directory() + u"/nats.pid",
                         QStringLiteral("--interval-ms"), QStringLiteral("1000"),
-                        QStringLiteral("--password-stdin")});
+                        QStringLiteral("--session-inboxes"), QStringLiteral("--password-stdin")});
         m_agent->setStandardInput(
             m_servicePasswords
                 .value(access::serviceUserName(QString::fromLatin1(natsauth::kAgentService)))
@@ -311,6 +311,8 @@ std::unique_ptr<bus::Connection> OpdCluster::signIn(const QString& user, const Q
     options.name = QStringLiteral("opd-staff-") + user;
     options.user = (*reply)->natsUser;
     options.password = QString::fromUtf8(*natsPassword);
+    // The session may read replies only under its own inbox (agent --session-inboxes).
+    options.inboxPrefix = "_INBOX." + (*reply)->session.id.toLatin1();
     access::wipe(*natsPassword);
     options.reconnectWait = std::chrono::milliseconds(200);
     while (deadline.remainingTime() > 0) {
