@@ -1,3 +1,7 @@
+// IdentityService: start-up and the endpoint table, and the sign-in and session endpoints
+// (sign_in, renew, sign_out, change_password). The admin staff endpoints are in
+// identity_admin.cpp, the live-session list, sweep and change notice in identity_sessions.cpp.
+
 #include "identity/identity_service.h"
 
 #include "access/sealed_reply.h"
@@ -6,6 +10,7 @@
 #include "host/incident.h"
 #include "host/outbox.h"
 #include "identity/identity_schema.h"
+#include "identity/identity_service_internal.h"
 #include "identity/password_hash.h"
 #include "protocol/catalog.h"
 #include "protocol/errors.h"
@@ -21,9 +26,6 @@ using protocol::StaffRole;
 
 namespace {
 
-constexpr auto kFailurePruneAge = std::chrono::hours(24);
-constexpr auto kEndedSessionPruneAge = std::chrono::hours(24 * 30);
-constexpr int kPruneEveryTicks = 720; // about an hour at the default sweep interval
 // Sign-ins waiting for or in password verification; more are refused with 503 (the work per
 // try is deliberately expensive, so a flood must not queue without bound).
 constexpr std::size_t kMaxPendingSignIns = 32;
@@ -31,34 +33,6 @@ constexpr std::size_t kMaxPendingSignIns = 32;
 QString endpointName(const auto& endpoint)
 {
     return protocol::serviceEndpointName(endpoint.subjectBytes());
-}
-
-StaffChange aboutAccount(const protocol::StaffAccount& account)
-{
-    StaffChange change;
-    change.staffId = account.id;
-    change.displayName = account.displayName;
-    return change;
-}
-
-StaffChange aboutSession(const store::SessionRow& row, const QString& reason)
-{
-    StaffChange change;
-    change.staffId = row.session.staffId;
-    change.displayName = row.session.displayName;
-    change.sessionId = row.session.id;
-    change.reason = reason;
-    return change;
-}
-
-bool sameRoles(const QList<StaffRole>& a, const QList<StaffRole>& b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (StaffRole role : a)
-        if (!b.contains(role))
-            return false;
-    return true;
 }
 
 } // namespace
@@ -188,45 +162,6 @@ bool IdentityService::start()
     sweep();
     announceChange(); // agents that watched an earlier run refresh now
     return true;
-}
-
-void IdentityService::announceChange()
-{
-    if (m_announcePending)
-        return;
-    m_announcePending = true;
-    // Queued behind the host's end of the group of changes (posted when the group opened).
-    QTimer::singleShot(0, &m_sweepTimer, [this] {
-        m_announcePending = false;
-        const bus::BusError error =
-            m_host.bus().publish(QByteArray(protocol::kIdentityChangedSubject), QByteArray());
-        if (error.isError())
-            qWarning().noquote() << "cannot announce a change of the session list:"
-                                 << error.toString();
-    });
-}
-
-template <class Rep>
-std::optional<store::SessionRow> IdentityService::liveSession(const Caller& caller,
-                                                              bus::Replier<Rep>& replier)
-{
-    if (!caller.staff || caller.staff->sessionId.isEmpty()) {
-        replier.fail(errors::kUnauthorized,
-                     tr("not signed in: this request carries no verified staff session"));
-        return std::nullopt;
-    }
-    std::optional<store::SessionRow> row;
-    QString error;
-    if (!store::findLiveSession(m_host.database(), caller.staff->sessionId, protocol::nowUtc(),
-                                &row, &error)) {
-        replier.fail(errors::kUnavailable, host::unavailableMessage(error));
-        return std::nullopt;
-    }
-    if (!row || row->session.staffId != caller.staff->staffId) {
-        replier.fail(errors::kUnauthorized, tr("the session has ended or expired: sign in again"));
-        return std::nullopt;
-    }
-    return row;
 }
 
 void IdentityService::signIn(const protocol::SignInRequest& request,
@@ -458,227 +393,6 @@ void IdentityService::changePassword(const protocol::ChangePasswordRequest& requ
         return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     qInfo().noquote() << "password changed:" << account->account.id;
     replier.reply({});
-}
-
-void IdentityService::natsUsers(bus::Replier<protocol::NatsUsersReply> replier)
-{
-    protocol::NatsUsersReply reply;
-    QString error;
-    host::Database& db = m_host.database();
-    if (!store::listVersion(db, &reply.version, &error) ||
-        !store::liveNatsUsers(db, protocol::nowUtc(), &reply.users, &error))
-        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
-    replier.reply(reply);
-}
-
-void IdentityService::listStaff(const Caller& caller,
-                                bus::Replier<protocol::StaffListReply> replier)
-{
-    if (!liveSession(caller, replier))
-        return;
-    protocol::StaffListReply reply;
-    QString error;
-    if (!store::listAccounts(m_host.database(), &reply.staff, &error))
-        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
-    replier.reply(reply);
-}
-
-void IdentityService::createStaff(const protocol::CreateStaffRequest& request, const Caller& caller,
-                                  bus::Replier<protocol::StaffAccountReply> replier)
-{
-    if (!liveSession(caller, replier))
-        return;
-    const std::optional<QByteArray> hash = hashPassword(request.password);
-    if (!hash)
-        return replier.fail(errors::kInternal, tr("cannot hash the password"));
-    store::AccountRow row;
-    row.account = {request.id, request.displayName, request.roles, true, protocol::nowUtc(), {}};
-    row.account.updatedAt = row.account.createdAt;
-    row.passwordHash = *hash;
-    StaffChange change = aboutAccount(row.account);
-    change.roles = row.account.roles;
-    host::Database& db = m_host.database();
-    bool taken = false;
-    QString error;
-    const bool committed = m_host.commit(
-        [&](QSqlDatabase&, QString* workError) {
-            bool inserted = false;
-            if (!store::insertAccount(db, row, &inserted, workError))
-                return false;
-            taken = !inserted;
-            return inserted &&
-                   enqueueStaffEvent(db, protocol::kStaffCreated, change,
-                                     caller.staff->actingAs({StaffRole::Admin}), workError);
-        },
-        &error);
-    if (taken)
-        return replier.fail(errors::kConflict, tr("staff id %1 is taken").arg(request.id),
-                            QStringLiteral("id"));
-    if (!committed)
-        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
-    qInfo().noquote() << "staff account created:" << row.account.id;
-    replier.reply({row.account});
-}
-
-void IdentityService::changeStaff(AdminChange change, const QString& id,
-                                  const QList<StaffRole>& roles, const QString& newPassword,
-                                  const Caller& caller,
-                                  bus::Replier<protocol::StaffAccountReply> replier)
-{
-    if (!liveSession(caller, replier))
-        return;
-    std::optional<QByteArray> hash;
-    if (change == AdminChange::ResetPassword) {
-        hash = hashPassword(newPassword);
-        if (!hash)
-            return replier.fail(errors::kInternal, tr("cannot hash the password"));
-    }
-    const protocol::StaffRef actor = caller.staff->actingAs({StaffRole::Admin});
-    host::Database& db = m_host.database();
-    const QDateTime now = protocol::nowUtc();
-    enum class Outcome { Ok, NotFound, LastAdmin };
-    Outcome outcome = Outcome::Ok;
-    bool listChanged = false;
-    std::optional<store::AccountRow> account;
-    QString error;
-    const bool committed = m_host.commit(
-        [&](QSqlDatabase&, QString* workError) {
-            listChanged = false;
-            if (!store::findAccount(db, id, &account, workError))
-                return false;
-            if (!account) {
-                outcome = Outcome::NotFound;
-                return false;
-            }
-            protocol::StaffAccount& a = account->account;
-            const QList<StaffRole> previousRoles = a.roles;
-            const bool wasAdmin = a.active && a.roles.contains(StaffRole::Admin);
-            bool losesAdmin = false;
-            QString endReason;
-            const bus::Event<protocol::EventEnvelope<StaffChange>>* event = nullptr;
-            StaffChange payload = aboutAccount(a);
-            switch (change) {
-            case AdminChange::Disable:
-                if (!a.active)
-                    return true; // already disabled: nothing to do
-                losesAdmin = wasAdmin;
-                a.active = false;
-                endReason = QStringLiteral("disabled");
-                event = &protocol::kStaffDisabled;
-                break;
-            case AdminChange::Enable:
-                if (a.active)
-                    return true;
-                a.active = true;
-                event = &protocol::kStaffEnabled;
-                break;
-            case AdminChange::ResetPassword:
-                account->passwordHash = *hash;
-                endReason = QStringLiteral("password_reset");
-                event = &protocol::kStaffPasswordReset;
-                if (!store::clearFailures(db, a.id, workError))
-                    return false;
-                break;
-            case AdminChange::SetRoles:
-                if (sameRoles(a.roles, roles))
-                    return true;
-                losesAdmin = wasAdmin && !roles.contains(StaffRole::Admin);
-                a.roles = roles;
-                endReason = QStringLiteral("roles_changed");
-                event = &protocol::kStaffRolesChanged;
-                payload.roles = roles;
-                payload.previousRoles = previousRoles;
-                break;
-            }
-            if (losesAdmin) {
-                QStringList admins;
-                if (!store::activeAdmins(db, &admins, workError))
-                    return false;
-                if (admins == QStringList{a.id}) {
-                    outcome = Outcome::LastAdmin;
-                    return false;
-                }
-            }
-            a.updatedAt = now;
-            if (!store::updateAccount(db, *account, change == AdminChange::ResetPassword,
-                                      workError) ||
-                !enqueueStaffEvent(db, *event, payload, actor, workError))
-                return false;
-            if (endReason.isEmpty())
-                return true;
-            // The account's sessions end: the agent drops them and the server cuts them off.
-            QList<store::SessionRow> ended;
-            if (!store::endSessionsOf(db, a.id, endReason, now, &ended, workError))
-                return false;
-            for (const store::SessionRow& session : std::as_const(ended))
-                if (!enqueueStaffEvent(db, protocol::kStaffSignedOut,
-                                       aboutSession(session, endReason), actor, workError))
-                    return false;
-            listChanged = !ended.isEmpty() || change == AdminChange::Disable;
-            return !listChanged || store::bumpListVersion(db, workError);
-        },
-        &error);
-    switch (outcome) {
-    case Outcome::NotFound:
-        return replier.fail(errors::kNotFound, tr("no staff account %1").arg(id),
-                            QStringLiteral("id"));
-    case Outcome::LastAdmin:
-        return replier.fail(errors::kConflict,
-                            tr("%1 is the last active admin: make another admin first").arg(id),
-                            QStringLiteral("id"));
-    case Outcome::Ok:
-        break;
-    }
-    if (!committed)
-        return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
-    if (listChanged)
-        announceChange();
-    qInfo().noquote() << "staff account" << id << "changed by" << actor.id;
-    replier.reply({account->account});
-}
-
-void IdentityService::sweep()
-{
-    host::Database& db = m_host.database();
-    const QDateTime now = protocol::nowUtc();
-    QString error;
-    bool found = false;
-    const bool prune = ++m_sweepTicks % kPruneEveryTicks == 1;
-    if (!store::hasExpiredSessions(db, now, &found, &error)) {
-        qWarning().noquote() << "cannot look for expired sessions:" << error;
-        return;
-    }
-    if (!found && !prune)
-        return;
-    QList<store::SessionRow> ended;
-    const bool committed = m_host.commit(
-        [&](QSqlDatabase&, QString* workError) {
-            ended.clear();
-            if (prune &&
-                (!store::pruneFailures(
-                     db, now.addSecs(-std::chrono::seconds(kFailurePruneAge).count()), workError) ||
-                 !store::pruneEndedSessions(
-                     db, now.addSecs(-std::chrono::seconds(kEndedSessionPruneAge).count()),
-                     workError)))
-                return false;
-            if (!store::endExpiredSessions(db, now, &ended, workError))
-                return false;
-            for (const store::SessionRow& session : std::as_const(ended))
-                if (!enqueueStaffEvent(db, protocol::kStaffSignedOut,
-                                       aboutSession(session, QStringLiteral("expired")),
-                                       systemActor(), workError))
-                    return false;
-            return ended.isEmpty() || store::bumpListVersion(db, workError);
-        },
-        &error);
-    if (!committed) {
-        qWarning().noquote() << "cannot end expired sessions:" << error;
-        return;
-    }
-    if (!ended.isEmpty()) {
-        qInfo().noquote() << ended.size() << "expired session(s) ended";
-        announceChange();
-    }
 }
 
 } // namespace openopd::identity

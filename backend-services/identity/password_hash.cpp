@@ -1,34 +1,16 @@
 #include "identity/password_hash.h"
 
+#include "access/secret_hash.h"
+
 #include <argon2.h>
-#include <cerrno>
 #include <cstring>
-#include <sys/random.h>
 
 namespace openopd::identity {
-namespace {
-
-QByteArray salt()
-{
-    QByteArray bytes(kArgonSaltBytes, Qt::Uninitialized);
-    qsizetype filled = 0;
-    while (filled < bytes.size()) {
-        const ssize_t got =
-            getrandom(bytes.data() + filled, static_cast<size_t>(bytes.size() - filled), 0);
-        if (got > 0)
-            filled += got;
-        else if (errno != EINTR)
-            qFatal("getrandom failed: %s", std::strerror(errno)); // no entropy: do not go on
-    }
-    return bytes;
-}
-
-} // namespace
 
 std::optional<QByteArray> hashPassword(const QString& password)
 {
     const QByteArray secret = password.toUtf8();
-    const QByteArray saltBytes = salt();
+    const QByteArray saltBytes = access::randomBytes(kArgonSaltBytes);
     const size_t length =
         argon2_encodedlen(kArgonTimeCost, kArgonMemoryKiB, kArgonParallelism,
                           static_cast<quint32>(saltBytes.size()), kArgonHashBytes, Argon2_id);

@@ -1,13 +1,13 @@
 #include "access/secret_hash.h"
 
 #include <QString>
+#include <cerrno>
 #include <crypt.h>
 #include <cstring>
 #include <memory>
 #include <sys/random.h>
 
 namespace openopd::access {
-namespace {
 
 QByteArray randomBytes(int count)
 {
@@ -23,8 +23,6 @@ QByteArray randomBytes(int count)
     }
     return bytes;
 }
-
-} // namespace
 
 std::optional<QByteArray> bcryptHash(const QByteArray& secret, int cost)
 {

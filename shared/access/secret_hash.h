@@ -7,6 +7,7 @@
 // tokens, service passwords), so the minimum cost is enough: there is nothing to guess.
 // Staff passwords, which people choose, are Argon2id hashes inside the identity service.
 //
+// randomBytes: raw bytes from the kernel's CSPRNG (getrandom); it never fails silently.
 // randomSecret: base64url of `bytes` bytes from the kernel's CSPRNG (getrandom).
 
 #include <QByteArray>
@@ -21,6 +22,9 @@ std::optional<QByteArray> bcryptHash(const QByteArray& secret, int cost = kRando
 // True when secret matches a bcrypt hash made above (constant time in libcrypt).
 bool bcryptMatches(const QByteArray& secret, const QByteArray& hash);
 
+// count bytes from getrandom (retried on EINTR and short reads); aborts the process with
+// qFatal if the kernel cannot give entropy, so it never returns predictable bytes.
+QByteArray randomBytes(int count);
 // At least 16 bytes; base64url without padding.
 QByteArray randomSecret(int bytes = 32);
 // 32 lowercase hex digits (128 random bits): session ids.
