@@ -192,6 +192,15 @@ Permissions servicePermissions(const QString& service)
         add(p.publishAllow, "opd.dlq." + durable.toLatin1());
     }
     add(p.publishAllow, QByteArrayLiteral("$SRV.>"));
+    // Replies. allow_responses alone is not enough: a configuration reload (each sign-in or
+    // staff change) forgets which replies a user may still send, so an answer to a request
+    // in flight during the reload was refused. Requests from STAFF and SIGNIN come through
+    // the imports with reply subjects _R_.<...>; identity also answers the auth agent, inside
+    // SERVICES, on its _INBOX.<...>. No other service may publish on _INBOX.> (it could
+    // forge a JetStream acknowledgement to another service).
+    add(p.publishAllow, QByteArrayLiteral("_R_.>"));
+    if (service == QStringLiteral("identity"))
+        add(p.publishAllow, QByteArrayLiteral("_INBOX.>"));
     return p;
 }
 

@@ -101,7 +101,8 @@ private Q_SLOTS:
                 QCOMPARE(p.publishAllow.contains(info.subject), info.producer == service);
             for (const QByteArray& subject : p.publishAllow) {
                 QVERIFY2(!subject.contains('>') || subject.startsWith("$JS.ACK.") ||
-                             subject == "$SRV.>",
+                             subject == "$SRV.>" || subject == "_R_.>" ||
+                             (subject == "_INBOX.>" && service == u"identity"_s),
                          subject.constData());
                 QVERIFY(!subject.contains("DELETE") && !subject.contains("PURGE"));
             }
@@ -116,11 +117,17 @@ private Q_SLOTS:
         QVERIFY(identity.subscribeAllow.contains("opd.identity.internal.nats_users"));
         QVERIFY(identity.subscribeAllow.contains("opd.identity.signin"));
         QVERIFY(identity.publishAllow.contains("opd.identity.internal.changed"));
+        // Replies survive a configuration reload: explicit reply subjects, not only
+        // allow_responses; _INBOX.> for identity alone (it answers the agent).
+        QVERIFY(identity.publishAllow.contains("_R_.>"));
+        QVERIFY(identity.publishAllow.contains("_INBOX.>"));
         const auto audit = natsauth::servicePermissions(u"audit"_s);
         QVERIFY(audit.publishAllow.contains("$JS.API.CONSUMER.MSG.NEXT.OPD_EVENTS.audit-log"));
         QVERIFY(audit.publishAllow.contains("$JS.ACK.OPD_EVENTS.audit-log.>"));
         QVERIFY(audit.publishAllow.contains("opd.dlq.audit-log"));
         QVERIFY(!audit.publishAllow.contains("opd.dlq.registration-visits"));
+        QVERIFY(audit.publishAllow.contains("_R_.>"));
+        QVERIFY(!audit.publishAllow.contains("_INBOX.>"));
         QVERIFY(audit.allowResponses);
         const auto signIn = natsauth::signInPermissions();
         QCOMPARE(signIn.publishAllow, QList<QByteArray>{"opd.identity.signin"});

@@ -20,6 +20,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
+#include <csignal>
 #include <map>
 #include <optional>
 
@@ -509,6 +510,45 @@ private Q_SLOTS:
         options.retryOnFailedConnect = false;
         options.maxReconnect = 0;
         QVERIFY(!testing::connectTo(options, 1500));
+    }
+
+    // Every sign-in reloads the server's configuration. A reload forgets which replies a
+    // user may still send under allow_responses, so a service answering a request that
+    // arrived before the reload was refused ("Publish Violation ... _R_...") and the caller
+    // timed out. Service users may therefore publish on _R_.> explicitly.
+    void aReplyInFlightDuringAReloadIsDelivered()
+    {
+        m_services.erase(u"discharge"_s); // this test answers discharge's subjects itself
+        const QString user = access::serviceUserName(u"discharge"_s);
+        auto service = testing::connectTo(as(user, m_accounts.servicePasswords.value(user)));
+        QVERIFY(service);
+        QSignalSpy serviceErrors(service.get(), &bus::Connection::errorOccurred);
+        const QByteArray subject = "opd.discharge.release.pending";
+        std::optional<bus::Message> received;
+        service->subscribe(subject, &m_owner,
+                           [&received](const bus::Message& message) { received = message; });
+        auto doctor = connectStaff(StaffRole::Doctor);
+        QVERIFY(doctor);
+        QTest::qWait(100); // the subscription reaches the server
+
+        std::optional<bus::Result<bus::Message>> answer;
+        bus::RequestOptions options;
+        options.timeout = std::chrono::milliseconds(8000);
+        doctor->request(subject, "{}", options, &m_owner,
+                        [&answer](bus::Result<bus::Message> reply) { answer = std::move(reply); });
+        QTRY_VERIFY_WITH_TIMEOUT(received.has_value(), 5000);
+
+        const qsizetype logBefore = m_server->log().size();
+        QCOMPARE(::kill(static_cast<pid_t>(m_server->processId()), SIGHUP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server->log().indexOf(u"Reloaded server configuration"_s, logBefore) >= 0, 5000);
+        service->publish(received->reply, R"({"answered":"after the reload"})");
+
+        QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 10000);
+        QVERIFY2(answer->ok(), qPrintable(answer->error().toString()));
+        QCOMPARE(answer->value().data, QByteArray(R"({"answered":"after the reload"})"));
+        QVERIFY2(serviceErrors.isEmpty(),
+                 qPrintable(serviceErrors.value(0).value(0).value<BusError>().toString()));
     }
 };
 
