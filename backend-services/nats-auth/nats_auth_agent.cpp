@@ -104,7 +104,11 @@ void Agent::onReply(bus::Result<bus::Message> reply)
             // that re-ran `init` (which empties the file) gets the sessions back at once.
             QFile current(m_options.usersFile);
             const bool same = current.open(QIODevice::ReadOnly) && current.readAll() == text;
-            if (!same) {
+            if (same && m_reloadPending) {
+                // The file is right but the server never read it (the signal failed): try
+                // again, or an ended session would keep working until the next change.
+                m_reloadPending = !reloadServer();
+            } else if (!same) {
                 for (const QString& why : std::as_const(skipped))
                     host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),
                                    {{}, {}, {{QStringLiteral("reason"), why}}});
@@ -114,6 +118,7 @@ void Agent::onReply(bus::Result<bus::Message> reply)
                                    {{}, {}, {{QStringLiteral("error"), writeError}}});
                 } else {
                     const bool reloaded = reloadServer();
+                    m_reloadPending = !reloaded;
                     const int count = static_cast<int>(users->users.size() - skipped.size());
                     host::logEvent(QtInfoMsg, QStringLiteral("staff users written"),
                                    {{},

@@ -60,7 +60,8 @@ private:
     bool m_inFlight = false;
     bool m_pollAgain = false;
     int m_reloads = 0;
-    QString m_lastError; // the last request failure logged
+    bool m_reloadPending = false; // the file changed but nats-server was not signalled
+    QString m_lastError;          // the last request failure logged
 };
 
 } // namespace openopd::natsauth

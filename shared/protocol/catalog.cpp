@@ -134,7 +134,7 @@ const QList<EventInfo>& eventCatalog()
         event(kVisitLeftUnseen, "registration", {R::Reception, R::Doctor}),
         event(kVisitCalled, "consultation", {R::Reception, R::Doctor}),
         event(kVisitConsultationStarted, "consultation", {R::Reception, R::Doctor}),
-        event(kVisitConsulted, "consultation", {R::Doctor, R::Pharmacist, R::LabTechnician}),
+        event(kVisitConsulted, "consultation", {R::Doctor}),
         event(kVisitDispensed, "pharmacy", {R::Doctor, R::Pharmacist}),
         event(kLabSampleCollected, "pharmacy", {R::Doctor, R::LabTechnician}),
         event(kLabResulted, "pharmacy", {R::Doctor, R::LabTechnician}),

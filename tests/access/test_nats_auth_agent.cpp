@@ -214,6 +214,51 @@ private Q_SLOTS:
         QCOMPARE(agent->exitStatus(), QProcess::NormalExit);
     }
 
+    // The signal to reload failed (no pid file yet): the file is already right, so a naive
+    // agent would never signal again and the server would keep the old users.
+    void aFailedReloadIsRetried()
+    {
+        QTemporaryDir dir;
+        testing::GeneratedAccounts accounts;
+        QVERIFY(accounts.write(dir.path()));
+        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
+                                   u"/accounts.conf\"\n"_s);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
+                                              accounts.servicePasswords.value(u"svc.identity"_s)));
+        QVERIFY(identity);
+        StubIdentity stub(*identity);
+        const StaffLogin doctor = StaffLogin::make(u"dr.retry"_s, {StaffRole::Doctor});
+        stub.setUsers({doctor.entry()}, false);
+
+        const QString pidFile = dir.filePath(u"nats.pid"_s); // not there yet
+        QProcess agent;
+        agent.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        agent.start(QStringLiteral(OPENOPD_NATS_AUTH_EXE),
+                    {u"agent"_s, u"--nats-url"_s, server.url(), u"--users-file"_s,
+                     dir.filePath(u"staff-users.conf"_s), u"--pid-file"_s, pidFile,
+                     u"--password-stdin"_s, u"--interval-ms"_s, u"500"_s});
+        QVERIFY(agent.waitForStarted(5000));
+        agent.write(accounts.servicePasswords.value(u"svc.nats-auth"_s).toLatin1() + '\n');
+        agent.closeWriteChannel();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                QFile file(dir.filePath(u"staff-users.conf"_s));
+                return file.open(QIODevice::ReadOnly) &&
+                       file.readAll().contains(doctor.user().toUtf8());
+            },
+            5000));
+        QVERIFY(!connectWithin(as(server.url(), doctor.user(), doctor.password), 1));
+
+        QFile pid(pidFile);
+        QVERIFY(pid.open(QIODevice::WriteOnly));
+        pid.write(QByteArray::number(server.processId()) + '\n');
+        pid.close();
+        QVERIFY2(connectWithin(as(server.url(), doctor.user(), doctor.password), 5000),
+                 "the agent did not signal the server again once it could");
+        stopAgent(&agent);
+    }
+
     // --session-inboxes: a session reads replies under _INBOX.<its session id>.> only, so it
     // cannot subscribe to another session's replies (nor to _INBOX.>).
     void sessionInboxesKeepRepliesPrivate()
