@@ -154,6 +154,8 @@ int runAgent(const QCoreApplication& app, const QStringList& arguments)
     bus::ConnectionOptions connectionOptions;
     connectionOptions.servers = parser.value(url).split(u',', Qt::SkipEmptyParts);
     connectionOptions.name = QStringLiteral("nats-auth-agent");
+    // The only inbox identity may answer (and this user may read) in SERVICES.
+    connectionOptions.inboxPrefix = QByteArray(natsauth::kAgentInboxPrefix);
     connectionOptions.user = access::serviceUserName(QString::fromLatin1(natsauth::kAgentService));
     connectionOptions.password = password;
     if (parser.isSet(caFile)) {

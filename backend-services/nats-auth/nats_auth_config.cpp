@@ -154,7 +154,7 @@ Permissions servicePermissions(const QString& service)
     Permissions p;
     if (service == QLatin1StringView(kAgentService)) {
         p.publishAllow = {QByteArray(kNatsUsersSubject)};
-        p.subscribeAllow = {QByteArray(kUsersChangedSubject), QByteArrayLiteral("_INBOX.>")};
+        p.subscribeAllow = {QByteArray(kUsersChangedSubject), QByteArray(kAgentInboxPrefix) + ".>"};
         return p;
     }
     // Serve its own endpoints (and the service API's $SRV discovery), reply to callers.
@@ -196,11 +196,11 @@ Permissions servicePermissions(const QString& service)
     // staff change) forgets which replies a user may still send, so an answer to a request
     // in flight during the reload was refused. Requests from STAFF and SIGNIN come through
     // the imports with reply subjects _R_.<...>; identity also answers the auth agent, inside
-    // SERVICES, on its _INBOX.<...>. No other service may publish on _INBOX.> (it could
-    // forge a JetStream acknowledgement to another service).
+    // SERVICES, on the agent's own inbox prefix. No service may publish on _INBOX.> (it could
+    // forge a delivery into another service's pull consumer inbox).
     add(p.publishAllow, QByteArrayLiteral("_R_.>"));
     if (service == QStringLiteral("identity"))
-        add(p.publishAllow, QByteArrayLiteral("_INBOX.>"));
+        add(p.publishAllow, QByteArray(kAgentInboxPrefix) + ".>");
     return p;
 }
 

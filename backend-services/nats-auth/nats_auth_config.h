@@ -37,6 +37,10 @@ inline constexpr char kSignInUser[] = "signin";
 inline constexpr char kSignInPassword[] = "signin";
 // The agent's own service name: its NATS user is "svc.nats-auth".
 inline constexpr char kAgentService[] = "nats-auth";
+// The agent's reply inbox prefix: identity may answer there and nowhere else in SERVICES
+// (a service that may publish on _INBOX.> could forge deliveries into another service's
+// pull consumer inbox).
+inline constexpr char kAgentInboxPrefix[] = "_INBOX.nats-auth";
 
 // Every service with a NATS user: registration, consultation, pharmacy, discharge, audit,
 // identity, nats-auth.

@@ -102,7 +102,7 @@ private Q_SLOTS:
             for (const QByteArray& subject : p.publishAllow) {
                 QVERIFY2(!subject.contains('>') || subject.startsWith("$JS.ACK.") ||
                              subject == "$SRV.>" || subject == "_R_.>" ||
-                             (subject == "_INBOX.>" && service == u"identity"_s),
+                             (subject == "_INBOX.nats-auth.>" && service == u"identity"_s),
                          subject.constData());
                 QVERIFY(!subject.contains("DELETE") && !subject.contains("PURGE"));
             }
@@ -111,7 +111,7 @@ private Q_SLOTS:
         const auto agent = natsauth::servicePermissions(u"nats-auth"_s);
         QCOMPARE(agent.publishAllow, QList<QByteArray>{"opd.identity.internal.nats_users"});
         QCOMPARE(agent.subscribeAllow,
-                 (QList<QByteArray>{"opd.identity.internal.changed", "_INBOX.>"}));
+                 (QList<QByteArray>{"opd.identity.internal.changed", "_INBOX.nats-auth.>"}));
         QVERIFY(!agent.allowResponses);
         const auto identity = natsauth::servicePermissions(u"identity"_s);
         QVERIFY(identity.subscribeAllow.contains("opd.identity.internal.nats_users"));
@@ -120,7 +120,8 @@ private Q_SLOTS:
         // Replies survive a configuration reload: explicit reply subjects, not only
         // allow_responses; _INBOX.> for identity alone (it answers the agent).
         QVERIFY(identity.publishAllow.contains("_R_.>"));
-        QVERIFY(identity.publishAllow.contains("_INBOX.>"));
+        QVERIFY(identity.publishAllow.contains("_INBOX.nats-auth.>"));
+        QVERIFY(!identity.publishAllow.contains("_INBOX.>"));
         const auto audit = natsauth::servicePermissions(u"audit"_s);
         QVERIFY(audit.publishAllow.contains("$JS.API.CONSUMER.MSG.NEXT.OPD_EVENTS.audit-log"));
         QVERIFY(audit.publishAllow.contains("$JS.ACK.OPD_EVENTS.audit-log.>"));
