@@ -381,17 +381,34 @@ void IdentityService::changePassword(const protocol::ChangePasswordRequest& requ
         return replier.fail(errors::kInternal, tr("cannot hash the password"));
     account->passwordHash = *hash;
     account->account.updatedAt = protocol::nowUtc();
+    const protocol::StaffRef actor = caller.staff->actingAs(session->session.roles);
+    const QString reason = QStringLiteral("password_changed");
+    bool listChanged = false;
     const bool committed = m_host.commit(
         [&](QSqlDatabase&, QString* workError) {
-            return store::updateAccount(db, *account, true, workError) &&
-                   enqueueStaffEvent(db, protocol::kStaffPasswordChanged,
-                                     aboutAccount(account->account),
-                                     caller.staff->actingAs(session->session.roles), workError);
+            if (!store::updateAccount(db, *account, true, workError) ||
+                !enqueueStaffEvent(db, protocol::kStaffPasswordChanged,
+                                   aboutAccount(account->account), actor, workError))
+                return false;
+            // Whoever else holds a session of this account (a shoulder-surfed password) is
+            // signed out; the session that changed it goes on.
+            QList<store::SessionRow> ended;
+            if (!store::endOtherSessionsOf(db, account->account.id, session->session.id, reason,
+                                           account->account.updatedAt, &ended, workError))
+                return false;
+            for (const store::SessionRow& other : std::as_const(ended))
+                if (!enqueueStaffEvent(db, protocol::kStaffSignedOut, aboutSession(other, reason),
+                                       actor, workError))
+                    return false;
+            listChanged = !ended.isEmpty();
+            return !listChanged || store::bumpListVersion(db, workError);
         },
         &error);
     if (!committed)
         return replier.fail(errors::kUnavailable, host::unavailableMessage(error));
     qInfo().noquote() << "password changed:" << account->account.id;
+    if (listChanged)
+        announceChange();
     replier.reply({});
 }
 

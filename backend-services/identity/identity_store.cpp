@@ -211,6 +211,18 @@ bool endSessionsOf(host::Database& db, const QString& staffId, const QString& re
     return collectSessions(q, ended);
 }
 
+bool endOtherSessionsOf(host::Database& db, const QString& staffId, const QString& keepSessionId,
+                        const QString& reason, const QDateTime& now, QList<SessionRow>* ended,
+                        QString* error)
+{
+    auto q = db.run(QStringLiteral("UPDATE staff_sessions SET ended_at = ?, end_reason = ? "
+                                   "WHERE staff_id = ? AND id <> ? AND ended_at IS NULL "
+                                   "RETURNING ") +
+                        kReturnedSessionColumns,
+                    {formatTimestamp(now), reason, staffId, keepSessionId}, error);
+    return collectSessions(q, ended);
+}
+
 bool hasExpiredSessions(host::Database& db, const QDateTime& now, bool* found, QString* error)
 {
     auto q = db.run(QStringLiteral("SELECT id FROM staff_sessions WHERE ended_at IS NULL AND "

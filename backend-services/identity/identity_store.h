@@ -53,6 +53,10 @@ bool endSession(host::Database& db, const QString& sessionId, const QString& rea
 // Ends every unended session of an account; their ids into *ended.
 bool endSessionsOf(host::Database& db, const QString& staffId, const QString& reason,
                    const QDateTime& now, QList<SessionRow>* ended, QString* error);
+// Ends every unended session of an account but `keepSessionId`; the ended ones into *ended.
+bool endOtherSessionsOf(host::Database& db, const QString& staffId, const QString& keepSessionId,
+                        const QString& reason, const QDateTime& now, QList<SessionRow>* ended,
+                        QString* error);
 // Whether some unended session has expired by `now` (a read, to skip empty sweeps).
 bool hasExpiredSessions(host::Database& db, const QDateTime& now, bool* found, QString* error);
 // Ends every unended session whose expiry is at or before `now`.

@@ -372,7 +372,11 @@ private Q_SLOTS:
 
     void passwordChange()
     {
-        auto connection = m_env->signedIn(QStringLiteral("dr.silva"), kStaffPassword);
+        // A second session of the same account (someone who learned the password).
+        const auto other = m_env->signIn(QStringLiteral("dr.silva"), kStaffPassword);
+        QVERIFY2(other.ok(), qPrintable(other.error().toString()));
+        SignedIn mine;
+        auto connection = m_env->signedIn(QStringLiteral("dr.silva"), kStaffPassword, &mine);
         QVERIFY(connection);
         const QString fresh = QStringLiteral("my-own-password-2");
         const auto wrong = call(*connection, kChangePassword,
@@ -386,6 +390,9 @@ private Q_SLOTS:
         const auto changed =
             call(*connection, kChangePassword, ChangePasswordRequest{kStaffPassword, fresh});
         QVERIFY2(changed.ok(), qPrintable(changed.error().toString()));
+        // The other session is signed out; the one that changed the password goes on.
+        QVERIFY(!isListed(other->natsUser));
+        QVERIFY(isListed(mine.natsUser));
         QCOMPARE(m_env->signIn(QStringLiteral("dr.silva"), kStaffPassword).error().code,
                  errors::kUnauthorized);
         QVERIFY(m_env->signIn(QStringLiteral("dr.silva"), fresh).ok());
@@ -476,7 +483,8 @@ private Q_SLOTS:
             } else if (event.type == QStringLiteral("staff.signed_in") ||
                        event.type == QStringLiteral("staff.password_changed") ||
                        (event.type == QStringLiteral("staff.signed_out") &&
-                        event.payload.reason == QStringLiteral("signed_out"))) {
+                        (event.payload.reason == QStringLiteral("signed_out") ||
+                         event.payload.reason == QStringLiteral("password_changed")))) {
                 QCOMPARE(event.actor.id, event.payload.staffId); // the user themselves
             } else if (event.type != QStringLiteral("staff.signed_out") ||
                        event.payload.reason != QStringLiteral("expired")) {
