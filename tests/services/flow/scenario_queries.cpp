@@ -132,6 +132,39 @@ QString checkEndpoints(const QString& service, const QJsonObject& answer, bool r
 
 } // namespace
 
+QStringList checkPatientAudit(const QList<AuditRecord>& records, const QString& patientId,
+                              const QHash<QString, QString>& once,
+                              const QHash<QString, QString>& reads)
+{
+    QStringList problems;
+    QHash<QString, int> bySubject;
+    QSet<QString> eventIds;
+    for (const AuditRecord& record : records) {
+        ++bySubject[record.subject];
+        eventIds.insert(record.eventId);
+        if (record.patientId != patientId)
+            problems
+                << QStringLiteral("%1 is about patient %2").arg(record.subject, record.patientId);
+        const QString& expected = once.contains(record.subject) ? once.value(record.subject)
+                                                                : reads.value(record.subject);
+        if (!expected.isEmpty() && record.actor.id != expected)
+            problems << QStringLiteral("%1 names %2, expected %3")
+                            .arg(record.subject, record.actor.id, expected);
+    }
+    for (auto it = once.cbegin(); it != once.cend(); ++it)
+        if (bySubject.value(it.key()) != 1)
+            problems << QStringLiteral("%1 audited %2 times")
+                            .arg(it.key())
+                            .arg(bySubject.value(it.key()));
+    for (auto it = reads.cbegin(); it != reads.cend(); ++it)
+        if (bySubject.value(it.key()) < 1)
+            problems << QStringLiteral("no %1 audited").arg(it.key());
+    if (eventIds.size() != records.size())
+        problems
+            << QStringLiteral("%1 records for %2 events").arg(records.size()).arg(eventIds.size());
+    return problems;
+}
+
 QString checkDiscovery(bus::Connection& client, const QByteArray& verb, bool requireTraffic,
                        const QStringList& services)
 {

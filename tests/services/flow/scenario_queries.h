@@ -43,6 +43,13 @@ DrugStock stockOf(bus::Connection& client, const QString& drugCode);
 
 QList<protocol::AuditRecord> auditOfPatient(bus::Connection& client, const QString& patientId);
 
+// A patient's audit records: each about that patient, every event id once, each subject of
+// `once` exactly once by its actor, each subject of `reads` at least once and only by its
+// reader. The problems found (empty: none).
+QStringList checkPatientAudit(const QList<protocol::AuditRecord>& records, const QString& patientId,
+                              const QHash<QString, QString>& once,
+                              const QHash<QString, QString>& reads);
+
 // $SRV.<verb> (PING, INFO or STATS) to all and to each of the five services: every answer
 // has the ADR-32 shape, each service answers once, INFO/STATS list exactly the endpoints the
 // protocol catalog assigns to it (queue group "q"); with requireTraffic, STATS must show
