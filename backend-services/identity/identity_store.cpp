@@ -249,7 +249,8 @@ bool endExpiredSessions(host::Database& db, const QDateTime& now, QList<SessionR
 bool liveNatsUsers(host::Database& db, const QDateTime& now, QList<protocol::NatsUser>* users,
                    QString* error)
 {
-    auto q = db.run(QStringLiteral("SELECT s.nats_user, s.token_hash FROM staff_sessions s "
+    auto q = db.run(QStringLiteral("SELECT s.nats_user, s.token_hash, s.expires_at "
+                                   "FROM staff_sessions s "
                                    "JOIN staff_accounts a ON a.id = s.staff_id "
                                    "WHERE s.ended_at IS NULL AND s.expires_at > ? AND "
                                    "a.active = 1 ORDER BY s.created_at, s.id"),
@@ -257,7 +258,8 @@ bool liveNatsUsers(host::Database& db, const QDateTime& now, QList<protocol::Nat
     if (!q)
         return false;
     while (q->next())
-        users->append({q->value(0).toString(), q->value(1).toString()});
+        users->append({q->value(0).toString(), q->value(1).toString(),
+                       parseTimestamp(q->value(2).toString())});
     return true;
 }
 

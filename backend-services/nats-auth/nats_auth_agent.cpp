@@ -3,6 +3,7 @@
 #include "host/json_log.h"
 #include "nats-auth/nats_auth_config.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,7 +39,13 @@ std::optional<NatsUsersReply> parseNatsUsersReply(const QByteArray& body, QStrin
         const QJsonValue hash = user.value(QLatin1StringView("password_hash"));
         if (!name.isString() || !hash.isString())
             return fail(QStringLiteral("a user without string \"user\" and \"password_hash\""));
-        reply.users.append({name.toString(), hash.toString().toUtf8()});
+        QDateTime expires;
+        if (const QJsonValue at = user.value(QLatin1StringView("expires_at")); !at.isUndefined()) {
+            expires = QDateTime::fromString(at.toString(), Qt::ISODateWithMs);
+            if (!at.isString() || !expires.isValid())
+                return fail(QStringLiteral("\"expires_at\" is not a timestamp"));
+        }
+        reply.users.append({name.toString(), hash.toString().toUtf8(), expires});
     }
     return reply;
 }
@@ -65,6 +72,9 @@ void Agent::start()
 
 void Agent::poll()
 {
+    // Expiry goes on whatever identity and the bus do: the last list, less what expired.
+    if (m_lastUsers)
+        apply(*m_lastUsers);
     if (m_inFlight) {
         m_pollAgain = true;
         return;
@@ -93,48 +103,63 @@ void Agent::onReply(bus::Result<bus::Message> reply)
         m_lastError.clear();
         QString error;
         const std::optional<NatsUsersReply> users = parseNatsUsersReply(reply->data, &error);
-        if (!users) {
+        if (!users)
             host::logEvent(
                 QtWarningMsg, QStringLiteral("invalid staff users reply"),
                 {QString::fromLatin1(kNatsUsersSubject), {}, {{QStringLiteral("error"), error}}});
-        } else {
-            QStringList skipped;
-            const QByteArray text = renderStaffUsers(users->users, &skipped, m_options.staffUsers);
-            // Compared with the file itself, not with what this agent wrote last: a launcher
-            // that re-ran `init` (which empties the file) gets the sessions back at once.
-            QFile current(m_options.usersFile);
-            const bool same = current.open(QIODevice::ReadOnly) && current.readAll() == text;
-            if (same && m_reloadPending) {
-                // The file is right but the server never read it (the signal failed): try
-                // again, or an ended session would keep working until the next change.
-                m_reloadPending = !reloadServer();
-            } else if (!same) {
-                for (const QString& why : std::as_const(skipped))
-                    host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),
-                                   {{}, {}, {{QStringLiteral("reason"), why}}});
-                QString writeError;
-                if (!writeFileAtomically(m_options.usersFile, text, &writeError)) {
-                    host::logEvent(QtCriticalMsg, QStringLiteral("cannot write the users file"),
-                                   {{}, {}, {{QStringLiteral("error"), writeError}}});
-                } else {
-                    const bool reloaded = reloadServer();
-                    m_reloadPending = !reloaded;
-                    const int count = static_cast<int>(users->users.size() - skipped.size());
-                    host::logEvent(QtInfoMsg, QStringLiteral("staff users written"),
-                                   {{},
-                                    {},
-                                    {{QStringLiteral("users"), count},
-                                     {QStringLiteral("version"), users->version},
-                                     {QStringLiteral("reloaded"), reloaded}}});
-                    Q_EMIT usersWritten(count, reloaded);
-                }
-            }
-        }
+        else
+            m_lastUsers = *users;
     }
+    if (m_lastUsers)
+        apply(*m_lastUsers);
     if (m_pollAgain) {
         m_pollAgain = false;
         poll();
     }
+}
+
+void Agent::apply(const NatsUsersReply& list)
+{
+    // A session past its expiry is left out here too, so it ends on time even while the
+    // identity service (whose sweep normally ends it) is down.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<UserEntry> live;
+    for (const UserEntry& entry : list.users)
+        if (!entry.expiresAt.isValid() || entry.expiresAt > now)
+            live.append(entry);
+    QStringList skipped;
+    const QByteArray text = renderStaffUsers(live, &skipped, m_options.staffUsers);
+    // Compared with the file itself, not with what this agent wrote last: a launcher that
+    // re-ran `init` (which empties the file) gets the sessions back at once.
+    QFile current(m_options.usersFile);
+    const bool same = current.open(QIODevice::ReadOnly) && current.readAll() == text;
+    if (same) {
+        // The file is right but the server may never have read it (the signal failed): try
+        // again, or an ended session would keep working until the next change.
+        if (m_reloadPending)
+            m_reloadPending = !reloadServer();
+        return;
+    }
+    for (const QString& why : std::as_const(skipped))
+        host::logEvent(QtWarningMsg, QStringLiteral("skipped a staff user"),
+                       {{}, {}, {{QStringLiteral("reason"), why}}});
+    QString writeError;
+    if (!writeFileAtomically(m_options.usersFile, text, &writeError)) {
+        host::logEvent(QtCriticalMsg, QStringLiteral("cannot write the users file"),
+                       {{}, {}, {{QStringLiteral("error"), writeError}}});
+        return;
+    }
+    const bool reloaded = reloadServer();
+    m_reloadPending = !reloaded;
+    const int count = static_cast<int>(live.size() - skipped.size());
+    host::logEvent(QtInfoMsg, QStringLiteral("staff users written"),
+                   {{},
+                    {},
+                    {{QStringLiteral("users"), count},
+                     {QStringLiteral("expired"), static_cast<int>(list.users.size() - live.size())},
+                     {QStringLiteral("version"), list.version},
+                     {QStringLiteral("reloaded"), reloaded}}});
+    Q_EMIT usersWritten(count, reloaded);
 }
 
 bool Agent::reloadServer()

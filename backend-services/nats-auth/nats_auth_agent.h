@@ -28,7 +28,8 @@ struct AgentOptions
 };
 
 // The reply of opd.identity.internal.nats_users: {"v":1,"version":N,"users":[{"user":…,
-// "password_hash":…}]}. nullopt (and *error) when it is not that shape.
+// "password_hash":…, "expires_at":…}]} (expires_at optional). nullopt (and *error) when it
+// is not that shape.
 struct NatsUsersReply
 {
     qint64 version = 0;
@@ -52,6 +53,8 @@ Q_SIGNALS:
 private:
     void poll();
     void onReply(bus::Result<bus::Message> reply);
+    // Writes the users of list that have not expired (if the file differs) and reloads.
+    void apply(const NatsUsersReply& list);
     bool reloadServer();
 
     bus::Connection& m_connection;
@@ -60,8 +63,9 @@ private:
     bool m_inFlight = false;
     bool m_pollAgain = false;
     int m_reloads = 0;
-    bool m_reloadPending = false; // the file changed but nats-server was not signalled
-    QString m_lastError;          // the last request failure logged
+    bool m_reloadPending = false;              // the file changed but nats-server was not signalled
+    QString m_lastError;                       // the last request failure logged
+    std::optional<NatsUsersReply> m_lastUsers; // identity's last answer
 };
 
 } // namespace openopd::natsauth

@@ -8,6 +8,7 @@
 #include "protocol/enums.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -67,8 +68,14 @@ QByteArray renderPermissions(const Permissions& permissions);
 
 struct UserEntry
 {
+    UserEntry() = default;
+    UserEntry(QString user_, QByteArray hash, QDateTime expires = {})
+        : user(std::move(user_)), passwordHash(std::move(hash)), expiresAt(std::move(expires))
+    {}
+
     QString user;
     QByteArray passwordHash; // bcrypt "$2b$..."
+    QDateTime expiresAt;     // the session's end (invalid: none known); the agent enforces it
 };
 
 struct AccountsOptions

@@ -398,7 +398,11 @@ StaffAccountReply StaffAccountReply::read(json::Reader& reader)
 
 QJsonObject NatsUser::toJson() const
 {
-    return {{QStringLiteral("user"), user}, {QStringLiteral("password_hash"), passwordHash}};
+    QJsonObject object{{QStringLiteral("user"), user},
+                       {QStringLiteral("password_hash"), passwordHash}};
+    if (expiresAt.isValid())
+        json::putTimestamp(object, QStringLiteral("expires_at"), expiresAt);
+    return object;
 }
 
 NatsUser NatsUser::read(json::Reader& reader)
@@ -406,6 +410,7 @@ NatsUser NatsUser::read(json::Reader& reader)
     NatsUser user;
     user.user = reader.requiredString(QStringLiteral("user"), identity::kNatsUser);
     user.passwordHash = reader.requiredString(QStringLiteral("password_hash"), identity::kSecret);
+    user.expiresAt = reader.optionalTimestamp(QStringLiteral("expires_at"));
     return user;
 }
 

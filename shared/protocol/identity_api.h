@@ -260,8 +260,16 @@ struct StaffAccountReply
 // (bcrypt of the session's NATS password).
 struct NatsUser
 {
+    NatsUser() = default;
+    NatsUser(QString user_, QString hash, QDateTime expires = {})
+        : user(std::move(user_)), passwordHash(std::move(hash)), expiresAt(std::move(expires))
+    {}
+
     QString user;
     QString passwordHash;
+    // When the session expires: the auth agent drops the user itself after that, even while
+    // it cannot reach identity. Optional on the wire (absent: no expiry known).
+    QDateTime expiresAt;
 
     bool operator==(const NatsUser&) const = default;
     QJsonObject toJson() const;

@@ -33,11 +33,16 @@ public:
     explicit StubIdentity(bus::Connection& connection) : m_connection(connection)
     {
         connection.subscribe(natsauth::kNatsUsersSubject, this, [this](const bus::Message& m) {
+            if (m_silent)
+                return; // identity is down
             QJsonArray users;
-            for (const natsauth::UserEntry& entry : std::as_const(m_users))
-                users.append(
-                    QJsonObject{{u"user"_s, entry.user},
-                                {u"password_hash"_s, QString::fromLatin1(entry.passwordHash)}});
+            for (const natsauth::UserEntry& entry : std::as_const(m_users)) {
+                QJsonObject user{{u"user"_s, entry.user},
+                                 {u"password_hash"_s, QString::fromLatin1(entry.passwordHash)}};
+                if (entry.expiresAt.isValid())
+                    user.insert(u"expires_at"_s, entry.expiresAt.toString(Qt::ISODateWithMs));
+                users.append(user);
+            }
             const QJsonObject body{{u"v"_s, 1}, {u"version"_s, m_version}, {u"users"_s, users}};
             ++m_requests;
             m_connection.publish(m.reply, QJsonDocument(body).toJson(QJsonDocument::Compact));
@@ -51,12 +56,14 @@ public:
             m_connection.publish(natsauth::kUsersChangedSubject, {});
     }
     int requests() const { return m_requests; }
+    void setSilent(bool silent) { m_silent = silent; }
 
 private:
     bus::Connection& m_connection;
     QList<natsauth::UserEntry> m_users;
     qint64 m_version = 1;
     int m_requests = 0;
+    bool m_silent = false;
 };
 
 // Tries fresh connections until one gets in (or the time is up); returns it.
@@ -212,6 +219,42 @@ private Q_SLOTS:
         }
         stopAgent(agent.get());
         QCOMPARE(agent->exitStatus(), QProcess::NormalExit);
+    }
+
+    // A session ends at its expiry even while identity (whose sweep normally ends it) does
+    // not answer: the agent drops it from its last list.
+    void anExpiredSessionEndsWhileIdentityIsDown()
+    {
+        QTemporaryDir dir;
+        testing::GeneratedAccounts accounts;
+        QVERIFY(accounts.write(dir.path()));
+        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
+                                   u"/accounts.conf\"\n"_s);
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
+                                              accounts.servicePasswords.value(u"svc.identity"_s)));
+        QVERIFY(identity);
+        StubIdentity stub(*identity);
+        StaffLogin doctor = StaffLogin::make(u"dr.expiring"_s, {StaffRole::Doctor});
+        natsauth::UserEntry entry = doctor.entry();
+        entry.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3);
+        stub.setUsers({entry}, false);
+        auto agent =
+            startAgent(server.url(), dir.filePath(u"staff-users.conf"_s), server.processId(),
+                       accounts.servicePasswords.value(u"svc.nats-auth"_s), 500);
+        QVERIFY(agent);
+        auto connection = connectWithin(as(server.url(), doctor.user(), doctor.password), 5000);
+        QVERIFY2(connection, "the session is not applied");
+        stub.setSilent(true);
+        QVERIFY2(
+            QTest::qWaitFor(
+                [&] { return connection->state() != bus::Connection::State::Connected; }, 8000),
+            "an expired session stays connected while identity is down");
+        const qint64 lateMs = entry.expiresAt.msecsTo(QDateTime::currentDateTimeUtc());
+        qInfo("expired session cut %lld ms after its expiry", lateMs);
+        QVERIFY(lateMs < 5000);
+        QVERIFY(!connectWithin(as(server.url(), doctor.user(), doctor.password), 1));
+        stopAgent(agent.get());
     }
 
     // The signal to reload failed (no pid file yet): the file is already right, so a naive
