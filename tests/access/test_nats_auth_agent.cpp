@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <csignal>
+#include <memory>
 #include <optional>
 
 using namespace openopd;
@@ -64,6 +65,42 @@ private:
     qint64 m_version = 1;
     int m_requests = 0;
     bool m_silent = false;
+};
+
+// One nats-server with freshly generated accounts (accounts.conf and staff-users.conf in dir)
+// and a stand-in for identity connected as svc.identity.
+struct StubbedNode
+{
+    QTemporaryDir dir;
+    testing::GeneratedAccounts accounts;
+    std::unique_ptr<testing::NatsServer> server;
+    std::unique_ptr<bus::Connection> identity;
+    std::unique_ptr<StubIdentity> stub;
+    QString error;
+
+    bool start()
+    {
+        if (!dir.isValid() || !accounts.write(dir.path())) {
+            error = u"cannot write the accounts"_s;
+            return false;
+        }
+        server = std::make_unique<testing::NatsServer>(
+            u"include \"../"_s + QFileInfo(dir.path()).fileName() + u"/accounts.conf\"\n"_s);
+        if (!server->start()) {
+            error = server->errorString();
+            return false;
+        }
+        bus::ConnectionOptions options = testing::optionsFor(server->url());
+        options.user = u"svc.identity"_s;
+        options.password = accounts.servicePasswords.value(options.user);
+        identity = testing::connectTo(options);
+        if (!identity) {
+            error = u"svc.identity cannot connect"_s;
+            return false;
+        }
+        stub = std::make_unique<StubIdentity>(*identity);
+        return true;
+    }
 };
 
 // Tries fresh connections until one gets in (or the time is up); returns it.
@@ -158,17 +195,12 @@ private Q_SLOTS:
     {
         QFETCH(bool, notify);
         QFETCH(int, intervalMs);
-        QTemporaryDir dir;
-        testing::GeneratedAccounts accounts;
-        QVERIFY(accounts.write(dir.path()));
-        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
-                                   u"/accounts.conf\"\n"_s);
-        QVERIFY2(server.start(), qPrintable(server.errorString()));
-
-        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
-                                              accounts.servicePasswords.value(u"svc.identity"_s)));
-        QVERIFY(identity);
-        StubIdentity stub(*identity);
+        StubbedNode node;
+        QVERIFY2(node.start(), qPrintable(node.error));
+        QTemporaryDir& dir = node.dir;
+        testing::GeneratedAccounts& accounts = node.accounts;
+        testing::NatsServer& server = *node.server;
+        StubIdentity& stub = *node.stub;
         const StaffLogin doctor = StaffLogin::make(u"dr.who"_s, {StaffRole::Doctor});
         const StaffLogin clerk = StaffLogin::make(u"clerk"_s, {StaffRole::Reception});
         stub.setUsers({clerk.entry()}, false);
@@ -225,16 +257,12 @@ private Q_SLOTS:
     // not answer: the agent drops it from its last list.
     void anExpiredSessionEndsWhileIdentityIsDown()
     {
-        QTemporaryDir dir;
-        testing::GeneratedAccounts accounts;
-        QVERIFY(accounts.write(dir.path()));
-        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
-                                   u"/accounts.conf\"\n"_s);
-        QVERIFY2(server.start(), qPrintable(server.errorString()));
-        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
-                                              accounts.servicePasswords.value(u"svc.identity"_s)));
-        QVERIFY(identity);
-        StubIdentity stub(*identity);
+        StubbedNode node;
+        QVERIFY2(node.start(), qPrintable(node.error));
+        QTemporaryDir& dir = node.dir;
+        testing::GeneratedAccounts& accounts = node.accounts;
+        testing::NatsServer& server = *node.server;
+        StubIdentity& stub = *node.stub;
         StaffLogin doctor = StaffLogin::make(u"dr.expiring"_s, {StaffRole::Doctor});
         natsauth::UserEntry entry = doctor.entry();
         entry.expiresAt = QDateTime::currentDateTimeUtc().addSecs(3);
@@ -261,16 +289,12 @@ private Q_SLOTS:
     // agent would never signal again and the server would keep the old users.
     void aFailedReloadIsRetried()
     {
-        QTemporaryDir dir;
-        testing::GeneratedAccounts accounts;
-        QVERIFY(accounts.write(dir.path()));
-        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
-                                   u"/accounts.conf\"\n"_s);
-        QVERIFY2(server.start(), qPrintable(server.errorString()));
-        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
-                                              accounts.servicePasswords.value(u"svc.identity"_s)));
-        QVERIFY(identity);
-        StubIdentity stub(*identity);
+        StubbedNode node;
+        QVERIFY2(node.start(), qPrintable(node.error));
+        QTemporaryDir& dir = node.dir;
+        testing::GeneratedAccounts& accounts = node.accounts;
+        testing::NatsServer& server = *node.server;
+        StubIdentity& stub = *node.stub;
         const StaffLogin doctor = StaffLogin::make(u"dr.retry"_s, {StaffRole::Doctor});
         stub.setUsers({doctor.entry()}, false);
 
@@ -306,16 +330,13 @@ private Q_SLOTS:
     // cannot subscribe to another session's replies (nor to _INBOX.>).
     void sessionInboxesKeepRepliesPrivate()
     {
-        QTemporaryDir dir;
-        testing::GeneratedAccounts accounts;
-        QVERIFY(accounts.write(dir.path()));
-        testing::NatsServer server(u"include \"../"_s + QFileInfo(dir.path()).fileName() +
-                                   u"/accounts.conf\"\n"_s);
-        QVERIFY2(server.start(), qPrintable(server.errorString()));
-        auto identity = testing::connectTo(as(server.url(), u"svc.identity"_s,
-                                              accounts.servicePasswords.value(u"svc.identity"_s)));
-        QVERIFY(identity);
-        StubIdentity stub(*identity);
+        StubbedNode node;
+        QVERIFY2(node.start(), qPrintable(node.error));
+        QTemporaryDir& dir = node.dir;
+        testing::GeneratedAccounts& accounts = node.accounts;
+        testing::NatsServer& server = *node.server;
+        std::unique_ptr<bus::Connection>& identity = node.identity;
+        StubIdentity& stub = *node.stub;
         const QByteArray renew = "opd.identity.session.renew";
         identity->subscribe(renew, &stub,
                             [&](const bus::Message& m) { identity->publish(m.reply, "renewed"); });
