@@ -132,6 +132,59 @@ QString checkEndpoints(const QString& service, const QJsonObject& answer, bool r
 
 } // namespace
 
+QString drugWithUnexpiredStock(bus::Connection& pharmacist, int atLeast)
+{
+    StockListRequest stockRequest;
+    stockRequest.limit = 1000;
+    auto stock = call(pharmacist, kStockList, stockRequest);
+    if (!stock)
+        return {};
+    QHash<QString, int> totals;
+    for (const StockItem& item : stock->items)
+        if (item.expiry > clinicToday().addDays(30))
+            totals[item.drugCode] += item.quantity;
+    for (const StockItem& item : stock->items)
+        if (totals.value(item.drugCode) >= atLeast && item.reorderLevel < 100000)
+            return item.drugCode;
+    return {};
+}
+
+ConsultationContent pharyngitisConsultation(const QString& complaint, const DrugStock& drug,
+                                            int quantity)
+{
+    ConsultationContent c;
+    c.complaint = complaint;
+    Vitals vitals;
+    vitals.temperatureC = 38.4;
+    vitals.pulseBpm = 96;
+    vitals.respiratoryRate = 18;
+    vitals.systolicMmHg = 128;
+    vitals.diastolicMmHg = 82;
+    vitals.spo2Percent = 98;
+    vitals.weightKg = 64.5;
+    vitals.heightCm = 168;
+    c.vitals = vitals;
+    c.diagnoses = {Diagnosis{QStringLiteral("Acute pharyngitis"), QStringLiteral("J02.9")}};
+    c.notes = QStringLiteral("Tonsils enlarged with exudate. No rash.");
+    PrescriptionLine line;
+    line.drugCode = drug.code;
+    line.drugName = drug.name;
+    line.dose = QStringLiteral("1 unit");
+    line.route = QStringLiteral("oral");
+    line.frequency = QStringLiteral("3 times a day");
+    line.durationDays = 5;
+    line.quantity = quantity;
+    c.prescriptions = {line};
+    LabOrderLine lab;
+    lab.testCode = QStringLiteral("FBC");
+    lab.testName = QStringLiteral("Full blood count");
+    lab.specimen = QStringLiteral("blood (EDTA)");
+    lab.urgent = true;
+    c.labOrders = {lab};
+    c.disposition = Disposition::ToPharmacy;
+    return c;
+}
+
 QStringList checkPatientAudit(const QList<AuditRecord>& records, const QString& patientId,
                               const QHash<QString, QString>& once,
                               const QHash<QString, QString>& reads)

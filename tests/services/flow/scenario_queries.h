@@ -43,6 +43,15 @@ DrugStock stockOf(bus::Connection& client, const QString& drugCode);
 
 QList<protocol::AuditRecord> auditOfPatient(bus::Connection& client, const QString& patientId);
 
+// The code of a drug whose unexpired stock (expiring after 30 days) is at least atLeast, by
+// the stock list; empty when none (or the list fails).
+QString drugWithUnexpiredStock(bus::Connection& pharmacist, int atLeast);
+
+// The scenario's consultation: vitals, acute pharyngitis, `quantity` units of drug for 5 days
+// and an urgent full blood count; to the pharmacy.
+protocol::ConsultationContent pharyngitisConsultation(const QString& complaint,
+                                                      const DrugStock& drug, int quantity);
+
 // A patient's audit records: each about that patient, every event id once, each subject of
 // `once` exactly once by its actor, each subject of `reads` at least once and only by its
 // reader. The problems found (empty: none).

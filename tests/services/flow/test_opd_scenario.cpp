@@ -256,21 +256,8 @@ private Q_SLOTS:
     {
         QVERIFY(!m_visit.id.isEmpty());
         // A drug the pharmacy's demo formulary has enough unexpired stock of.
-        StockListRequest stockRequest;
-        stockRequest.limit = 1000;
-        auto stock = call(m_desk, kStockList, stockRequest);
-        QVERIFY2(stock, qPrintable(describe(stock.error())));
-        QVERIFY2(!stock->items.isEmpty(), "the demo formulary has no stock");
-        QHash<QString, int> totals;
-        for (const StockItem& item : stock->items)
-            if (item.expiry > clinicToday().addDays(30))
-                totals[item.drugCode] += item.quantity;
-        QString drugCode;
-        for (const StockItem& item : stock->items)
-            if (totals.value(item.drugCode) >= 10 * kPrescribed && item.reorderLevel < 100000) {
-                drugCode = item.drugCode;
-                break;
-            }
+        const QString drugCode =
+            drugWithUnexpiredStock(m_desk.as(StaffRole::Pharmacist), 10 * kPrescribed);
         QVERIFY2(!drugCode.isEmpty(), "no drug with enough unexpired stock");
         m_drugBefore = stockOf(drugCode);
         QVERIFY(m_drugBefore.total >= 10 * kPrescribed);
@@ -278,36 +265,9 @@ private Q_SLOTS:
         SaveConsultationRequest request;
         request.staff = doctor();
         request.visitId = m_visit.id;
-        ConsultationContent& c = request.consultation;
-        c.complaint = m_visit.complaint;
-        Vitals vitals;
-        vitals.temperatureC = 38.4;
-        vitals.pulseBpm = 96;
-        vitals.respiratoryRate = 18;
-        vitals.systolicMmHg = 128;
-        vitals.diastolicMmHg = 82;
-        vitals.spo2Percent = 98;
-        vitals.weightKg = 64.5;
-        vitals.heightCm = 168;
-        c.vitals = vitals;
-        c.diagnoses = {Diagnosis{QStringLiteral("Acute pharyngitis"), QStringLiteral("J02.9")}};
-        c.notes = QStringLiteral("Tonsils enlarged with exudate. No rash.");
-        PrescriptionLine line;
-        line.drugCode = m_drugBefore.code;
-        line.drugName = m_drugBefore.name;
-        line.dose = QStringLiteral("1 unit");
-        line.route = QStringLiteral("oral");
-        line.frequency = QStringLiteral("3 times a day");
-        line.durationDays = 5;
-        line.quantity = kPrescribed;
-        c.prescriptions = {line};
-        LabOrderLine lab;
-        lab.testCode = QStringLiteral("FBC");
-        lab.testName = QStringLiteral("Full blood count");
-        lab.specimen = QStringLiteral("blood (EDTA)");
-        lab.urgent = true;
-        c.labOrders = {lab};
-        c.disposition = Disposition::ToPharmacy;
+        request.consultation =
+            pharyngitisConsultation(m_visit.complaint, m_drugBefore, kPrescribed);
+        const ConsultationContent& c = request.consultation;
         auto saved = call(m_desk, kSaveConsultation, request);
         QVERIFY2(saved, qPrintable(describe(saved.error())));
         m_consultation = saved->consultation;
