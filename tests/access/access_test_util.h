@@ -62,14 +62,16 @@ inline QString includeLine(const QString& includingConfigDir, const QString& fil
            QStringLiteral("\"\n");
 }
 
-// One node of a loopback cluster without JetStream: <dir>/node.conf includes
-// <dir>/accounts.conf (which includes <dir>/staff-users.conf).
+// One node of a loopback cluster: <dir>/node.conf includes <dir>/accounts.conf (which
+// includes <dir>/staff-users.conf). extraConfig is appended (e.g. a jetstream block and a
+// pid_file; without one the node has no JetStream).
 class ClusterNode
 {
 public:
-    ClusterNode(QString dir, quint16 port, quint16 clusterPort, QList<quint16> routes)
+    ClusterNode(QString dir, quint16 port, quint16 clusterPort, QList<quint16> routes,
+                QString extraConfig = {})
         : m_dir(std::move(dir)), m_port(port), m_clusterPort(clusterPort),
-          m_routes(std::move(routes))
+          m_routes(std::move(routes)), m_extraConfig(std::move(extraConfig))
     {}
     ~ClusterNode() { stop(); }
 
@@ -84,7 +86,8 @@ public:
                            "  routes: [%3]\n}\ninclude \"accounts.conf\"\n")
                 .arg(m_port)
                 .arg(m_clusterPort)
-                .arg(routes);
+                .arg(routes) +
+            m_extraConfig;
         QFile file(m_dir + QStringLiteral("/node.conf"));
         if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) < 0)
             return false;
@@ -140,6 +143,7 @@ private:
     quint16 m_port;
     quint16 m_clusterPort;
     QList<quint16> m_routes;
+    QString m_extraConfig;
     std::unique_ptr<QProcess> m_process;
     QByteArray m_log;
 };

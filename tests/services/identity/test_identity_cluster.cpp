@@ -35,94 +35,25 @@ constexpr qint64 kBudgetMs = 5000; // the acceptance criterion
 const QString kDemoPassword = u"demo-password"_s;
 const QString kDoctor = u"dr.silva"_s;
 
-// One cluster node with JetStream: <dir>/node.conf includes <dir>/accounts.conf (which
-// includes <dir>/staff-users.conf); the pid file is <dir>/nats-server.pid.
-class JetStreamNode
+// A cluster node with JetStream (identity's outbox needs the stream) and a pid file for its
+// agent.
+class JetStreamNode : public ClusterNode
 {
 public:
-    JetStreamNode(QString name, QString dir, quint16 port, quint16 clusterPort,
+    JetStreamNode(QString name, const QString& dir, quint16 port, quint16 clusterPort,
                   QList<quint16> routes)
-        : m_name(std::move(name)), m_dir(std::move(dir)), m_port(port), m_clusterPort(clusterPort),
-          m_routes(std::move(routes))
+        : ClusterNode(dir, port, clusterPort, std::move(routes),
+                      u"pid_file: \"%1/nats-server.pid\"\njetstream {\n  store_dir: \"%1/store\"\n"
+                      u"  max_memory_store: 64MB\n  max_file_store: 256MB\n}\n"_s.arg(dir)),
+          m_name(std::move(name))
     {}
-    ~JetStreamNode() { stop(); }
-    JetStreamNode(const JetStreamNode&) = delete;
-    JetStreamNode& operator=(const JetStreamNode&) = delete;
 
-    bool start(QString* error)
-    {
-        QStringList routes;
-        for (quint16 route : std::as_const(m_routes))
-            routes.append(u"\"nats-route://127.0.0.1:%1\""_s.arg(route));
-        const QString config = u"server_name: %1\nlisten: 127.0.0.1:%2\npid_file: \"%3\"\n"
-                               u"jetstream {\n  store_dir: \"%4\"\n  max_memory_store: 64MB\n"
-                               u"  max_file_store: 256MB\n}\n"
-                               u"cluster {\n  name: openopd_identity_test\n  listen: 127.0.0.1:%5\n"
-                               u"  routes: [%6]\n}\n"_s.arg(m_name)
-                                   .arg(m_port)
-                                   .arg(pidFile(), m_dir + u"/store"_s)
-                                   .arg(m_clusterPort)
-                                   .arg(routes.join(u", "_s)) +
-                               includeLine(m_dir, m_dir + u"/accounts.conf"_s);
-        QFile file(m_dir + u"/node.conf"_s);
-        if (!file.open(QIODevice::WriteOnly) || file.write(config.toUtf8()) < 0) {
-            *error = u"cannot write "_s + file.fileName();
-            return false;
-        }
-        file.close();
-        const QString exe = NatsServer::executable();
-        if (exe.isEmpty()) {
-            *error = u"no nats-server executable"_s;
-            return false;
-        }
-        m_process = std::make_unique<QProcess>();
-        m_process->setProcessChannelMode(QProcess::MergedChannels);
-        m_process->start(exe, {u"-c"_s, file.fileName()});
-        if (!m_process->waitForStarted(5000)) {
-            *error = u"nats-server does not start"_s;
-            return false;
-        }
-        const bool ready = QTest::qWaitFor(
-            [&] {
-                return log().contains("Server is ready") ||
-                       m_process->state() == QProcess::NotRunning;
-            },
-            15000);
-        if (!ready || !log().contains("Server is ready")) {
-            *error = QString::fromUtf8(log());
-            return false;
-        }
-        return true;
-    }
-    void stop()
-    {
-        if (m_process && m_process->state() != QProcess::NotRunning) {
-            m_process->terminate();
-            if (!m_process->waitForFinished(10000))
-                m_process->kill();
-            m_process->waitForFinished(5000);
-        }
-    }
-    QByteArray log()
-    {
-        if (m_process)
-            m_log += m_process->readAll();
-        return m_log;
-    }
-    QString url() const { return u"nats://127.0.0.1:%1"_s.arg(m_port); }
-    QString dir() const { return m_dir; }
     QString name() const { return m_name; }
-    QString pidFile() const { return m_dir + u"/nats-server.pid"_s; }
-    QString usersFile() const { return m_dir + u"/staff-users.conf"_s; }
+    QString pidFile() const { return dir() + u"/nats-server.pid"_s; }
+    QString usersFile() const { return dir() + u"/staff-users.conf"_s; }
 
 private:
     QString m_name;
-    QString m_dir;
-    quint16 m_port;
-    quint16 m_clusterPort;
-    QList<quint16> m_routes;
-    std::unique_ptr<QProcess> m_process;
-    QByteArray m_log;
 };
 
 bus::ConnectionOptions credentials(const QString& url, const QString& user, const QString& password)
