@@ -39,6 +39,16 @@ bool readApplied(Database& db, Applied* applied, QString* error)
     return true;
 }
 
+// Versions below this belong to the host's own series (outbox, inbox, request log), the rest
+// to the service's. Each series is checked for gaps on its own, so that a host migration added
+// in a later release is applied to a database whose service series is already further on.
+constexpr int kServiceSeriesStart = 10;
+
+bool sameSeries(int a, int b)
+{
+    return (a < kServiceSeriesStart) == (b < kServiceSeriesStart);
+}
+
 QString label(int version, const QString& name)
 {
     return QString::number(version) + u" '"_s + name + u"'"_s;
@@ -115,10 +125,15 @@ bus::Result<int> Migrations::prepareTable(Database& db) const
                 }
             }
             for (const Migration& migration : m_migrations) {
-                if (migration.version < current && !applied.count(migration.version)) {
+                const auto newerInSeries =
+                    std::find_if(applied.cbegin(), applied.cend(), [&migration](const auto& entry) {
+                        return entry.first > migration.version &&
+                               sameSeries(entry.first, migration.version);
+                    });
+                if (newerInSeries != applied.cend() && !applied.count(migration.version)) {
                     *reason = u"migration "_s + label(migration.version, migration.name) +
-                              u" is missing although version "_s + QString::number(current) +
-                              u" is applied"_s;
+                              u" is missing although version "_s +
+                              QString::number(newerInSeries->first) + u" is applied"_s;
                     return false;
                 }
             }
@@ -152,8 +167,14 @@ bus::Result<bool> Migrations::applyOne(Database& db, const Migration& migration)
                           QString::number(current) + u", newer than this service knows"_s;
                 return false;
             }
-            if (current >= migration.version)
-                return true; // another instance applied it meanwhile
+            { // scoped, as above
+                auto done = db.run(u"SELECT COUNT(*) FROM schema_migrations WHERE version = ?"_s,
+                                   {migration.version}, reason);
+                if (!done || !done->next())
+                    return false;
+                if (done->value(0).toInt() > 0)
+                    return true; // another instance applied it meanwhile
+            }
             const bool sqlite = db.driver() == Driver::Sqlite;
             const QStringList& source =
                 migration.portable || sqlite ? migration.sqlite : migration.postgres;
@@ -193,9 +214,8 @@ bus::Result<int> Migrations::apply(Database& db) const
     const auto current = prepareTable(db);
     if (!current)
         return current.error();
+    // Every migration not applied yet, even one below the current version (see sameSeries()).
     for (const Migration& migration : m_migrations) {
-        if (migration.version <= *current)
-            continue;
         const auto applied = applyOne(db, migration);
         if (!applied)
             return applied.error();

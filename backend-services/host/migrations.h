@@ -29,8 +29,10 @@ class Database;
 //
 // Refusals (nothing is changed): versions not strictly increasing or < 1 (code 500); the
 // database has a version newer than the newest this service knows (a downgrade; code 409),
-// or an applied version this service does not know, or a gap (code 409). A failing statement
-// rolls its migration back (code 500). Errors are BusErrors (see databaseError()).
+// or an applied version this service does not know, or a gap (code 409). Gaps are checked
+// per series: the host's (1-9) and the service's (10 and up), so a host migration added in a
+// later release is applied to a database whose service series is already further on. A failing
+// statement rolls its migration back (code 500). Errors are BusErrors (see databaseError()).
 class Migrations
 {
 public:

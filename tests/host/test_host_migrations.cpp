@@ -196,6 +196,48 @@ private Q_SLOTS:
         QVERIFY(!tableExists(*db, u"three"_s));
     }
 
+    // A release that adds a host migration (versions 1-9) runs on a database whose service
+    // series (10 and up) is already applied: the new host table appears, nothing is refused.
+    // A gap inside one series is still refused.
+    void hostMigrationAddedLaterIsApplied_data() { DbBackends::addRows(); }
+    void hostMigrationAddedLaterIsApplied()
+    {
+        auto db = open();
+        QVERIFY(db);
+        Migrations before;
+        before.addPortable(1, u"host one"_s, {u"CREATE TABLE h1 (x TEXT)"_s});
+        before.addPortable(10, u"service ten"_s, {u"CREATE TABLE s10 (x TEXT)"_s});
+        QCOMPARE(*before.apply(*db), 10);
+        Migrations after;
+        after.addPortable(1, u"host one"_s, {u"CREATE TABLE h1 (x TEXT)"_s});
+        after.addPortable(2, u"host two"_s, {u"CREATE TABLE h2 (x TEXT)"_s});
+        after.addPortable(10, u"service ten"_s, {u"CREATE TABLE s10 (x TEXT)"_s});
+        const auto upgraded = after.apply(*db);
+        QVERIFY2(upgraded, qPrintable(upgraded.error().toString()));
+        QCOMPARE(appliedVersions(*db), (QList<int>{1, 2, 10}));
+        QVERIFY(tableExists(*db, u"h2"_s));
+        QCOMPARE(*after.apply(*db), 10); // idempotent
+
+        // A gap inside the service series: 11 applied without 10.
+        auto other = open();
+        QVERIFY(other);
+        Migrations skipped;
+        skipped.addPortable(1, u"host one"_s, {u"CREATE TABLE h1 (x TEXT)"_s});
+        skipped.addPortable(2, u"host two"_s, {u"CREATE TABLE h2 (x TEXT)"_s});
+        skipped.addPortable(10, u"service ten"_s, {u"CREATE TABLE s10 (x TEXT)"_s});
+        skipped.addPortable(11, u"service eleven"_s, {u"CREATE TABLE s11 (x TEXT)"_s});
+        QVERIFY(skipped.apply(*other));
+        QString error;
+        QVERIFY2(other->run(u"DELETE FROM schema_migrations WHERE version = 10"_s, {}, &error),
+                 qPrintable(error));
+        const auto refused = skipped.apply(*other);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, 409);
+        QVERIFY2(refused.error().message.contains(u"10 'service ten' is missing although "
+                                                  "version 11"_s),
+                 qPrintable(refused.error().message));
+    }
+
     void concurrentInstancesApplyOnce_data() { DbBackends::addRows(); }
     void concurrentInstancesApplyOnce()
     {
