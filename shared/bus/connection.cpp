@@ -266,10 +266,10 @@ BusError Connection::publish(const QByteArray& subject, const QByteArray& data,
                           detail::natsErrorText(status), subject);
 }
 
-void Connection::request(const QByteArray& subject, const QByteArray& data,
-                         const RequestOptions& options, QObject* context, ReplyHandler onReply)
+quint64 Connection::request(const QByteArray& subject, const QByteArray& data,
+                            const RequestOptions& options, QObject* context, ReplyHandler onReply)
 {
-    m_mux->send(subject, data, options, context, std::move(onReply));
+    return m_mux->send(subject, data, options, context, std::move(onReply));
 }
 
 QByteArray Connection::newInbox() const

@@ -27,6 +27,11 @@ struct RequestOptions
 {
     std::chrono::milliseconds timeout{5000};
     Headers headers;
+    // Sent as the Openopd-Request-Id header (request_id.h). Empty: a fresh random id (or one
+    // already in headers). Send the same id again to repeat the same user action: the service
+    // answers a repeat with its first answer (marked Openopd-Replayed: true) instead of acting
+    // twice. An invalid id fails the request with a DecodeError naming the header.
+    QByteArray requestId;
 };
 
 // The bridge's one connection: owns the natsConnection and lives on one thread (the
@@ -67,9 +72,19 @@ public:
                      const QByteArray& reply = {});
     // Asynchronous request: exactly one call of onReply, on context's thread, with the reply
     // or a transport error (timeout, no responders, closed, permission). If context is
-    // destroyed first, nothing is called. A null context means this object's thread.
-    void request(const QByteArray& subject, const QByteArray& data, const RequestOptions& options,
-                 QObject* context, ReplyHandler onReply);
+    // destroyed first, nothing is called. A null context means this object's thread. Every
+    // request carries a request id (RequestOptions::requestId). Returns a ticket for
+    // cancelRequest(); 0 when it failed at once (onReply still hears of it, later).
+    quint64 request(const QByteArray& subject, const QByteArray& data,
+                    const RequestOptions& options, QObject* context, ReplyHandler onReply);
+    // Forgets a waiting request: its onReply is not called from now on and its entry and
+    // timer are freed. A reply already posted to a context on another thread may still run
+    // (RequestHandle guards against that). Unknown or finished tickets are ignored.
+    void cancelRequest(quint64 ticket);
+    // Requests sent and not yet answered, timed out, failed or cancelled (for a busy sign).
+    int requestsInFlight() const;
+    // 128 random bits, base64url without padding (22 characters): a new user action's id.
+    static QByteArray newRequestId();
     // A unique inbox subject for this connection (for pull consumers and the like):
     // "<options().inboxPrefix or _INBOX>.<nuid>". Empty when the prefix is invalid.
     QByteArray newInbox() const;
@@ -77,6 +92,8 @@ public:
 Q_SIGNALS:
     void stateChanged(openopd::bus::Connection::State state);
     void errorOccurred(const openopd::bus::BusError& error);
+    // requestsInFlight() changed (emitted on this object's thread).
+    void requestsInFlightChanged(int count);
 
 private:
     friend class Subscription;

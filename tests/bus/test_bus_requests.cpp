@@ -8,10 +8,13 @@
 #include "test_contracts.h"
 
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
+#include <map>
 #include <optional>
 
 using namespace openopd;
@@ -146,6 +149,61 @@ private Q_SLOTS:
         QVERIFY(!later->ok());
     }
 
+    // A reply handler that closes the connection re-enters failAll while it is failing the
+    // other pending requests: each must still get exactly one call, and nothing may throw.
+    void handlerThatClosesTheConnectionDoesNotBreakFailAll()
+    {
+        auto client = connectTo(m_server.url());
+        QVERIFY(client);
+        bus::Connection* connection = client.get();
+        int calls = 0;
+        int closedErrors = 0;
+        for (int i = 0; i < 3; ++i)
+            bus::request(*client, kEcho, EchoRequest{QStringLiteral("never"), 1}, this,
+                         [&, connection](bus::Result<EchoReply> reply) {
+                             ++calls;
+                             if (reply.error().kind == BusError::Kind::ConnectionClosed)
+                                 ++closedErrors;
+                             connection->close();
+                         });
+        client->close();
+        QCOMPARE(calls, 3);
+        QCOMPARE(closedErrors, 3);
+        QTest::qWait(50);
+        QCOMPARE(calls, 3);
+    }
+
+    // A handler that runs a nested event loop (QDialog::exec) while failAll is delivering:
+    // the other requests time out inside it and must not be failed a second time.
+    void handlerWithNestedEventLoopDuringFailAll()
+    {
+        auto client = connectTo(m_server.url());
+        QVERIFY(client);
+        std::map<int, int> callsByRequest;
+        bus::RequestOptions quick;
+        quick.timeout = std::chrono::milliseconds(100);
+        bool nested = false;
+        for (int i = 0; i < 3; ++i)
+            bus::request(
+                *client, kEcho, EchoRequest{QStringLiteral("never"), 1}, this,
+                [&, i](bus::Result<EchoReply>) {
+                    ++callsByRequest[i];
+                    if (nested)
+                        return;
+                    nested = true;
+                    QEventLoop loop; // the other requests' timers fire in here
+                    QTimer::singleShot(300, &loop, &QEventLoop::quit);
+                    loop.exec();
+                },
+                quick);
+        QTest::qWait(20); // the requests are out; their timers run
+        client->close();
+        QTRY_COMPARE_WITH_TIMEOUT(callsByRequest.size(), std::size_t{3}, 3000);
+        QTest::qWait(200);
+        for (const auto& [request, calls] : callsByRequest)
+            QCOMPARE(calls, 1);
+    }
+
     void replyIsDeliveredOnTheContextThread()
     {
         QThread worker;
@@ -166,6 +224,48 @@ private Q_SLOTS:
         QTRY_VERIFY(deliveredOn.load() != nullptr);
         QCOMPARE(deliveredOn.load(), &worker);
         QVERIFY(ok.load());
+    }
+
+    // Contexts on a worker thread deleted there while their replies arrive: a reply is
+    // delivered only to a live context, on its thread, and the owner thread never touches a
+    // context that is being freed (run under the tsan preset as well).
+    void contextsDestroyedOnTheirThreadWhileRepliesArrive()
+    {
+        QThread worker;
+        worker.start();
+        auto stopWorker = qScopeGuard([&worker] {
+            worker.quit();
+            worker.wait();
+        });
+        constexpr int kRounds = 300;
+        std::atomic<int> delivered{0};
+        std::atomic<int> wrongThread{0};
+        std::atomic<int> deleted{0};
+        for (int i = 0; i < kRounds; ++i) {
+            auto* context = new QObject;
+            context->moveToThread(&worker);
+            bus::request(*m_client, kEcho, EchoRequest{QStringLiteral("d"), 1}, context,
+                         [&, context](bus::Result<EchoReply>) {
+                             if (QThread::currentThread() != context->thread())
+                                 ++wrongThread;
+                             ++delivered;
+                         });
+            // Deleted on its own thread soon, racing the reply: sometimes before, sometimes
+            // after it is delivered.
+            QMetaObject::invokeMethod(
+                context,
+                [context, &deleted, i] {
+                    if (i % 3 != 0)
+                        QThread::usleep(static_cast<unsigned long>(i % 7) * 50);
+                    delete context;
+                    ++deleted;
+                },
+                Qt::QueuedConnection);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(deleted.load(), kRounds, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_client->requestsInFlight(), 0, 10000);
+        QCOMPARE(wrongThread.load(), 0);
+        QVERIFY(delivered.load() <= kRounds);
     }
 
     void replyOnMainThreadWhenContextLivesThere()
