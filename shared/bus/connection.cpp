@@ -28,8 +28,7 @@ std::pair<QString, QByteArray> parsePermissionViolation(const QString& text)
 
 Connection::Connection(ConnectionOptions options, QObject* parent)
     : QObject(parent), m_options(std::move(options)),
-      m_inboxPrefix(detail::effectiveInboxPrefix(m_options.inboxPrefix)),
-      m_events(std::make_shared<detail::ConnectionEvents>(this))
+      m_inboxPrefix(detail::effectiveInboxPrefix(m_options.inboxPrefix))
 {
     qRegisterMetaType<BusError>();
     qRegisterMetaType<Message>();
@@ -39,7 +38,7 @@ Connection::Connection(ConnectionOptions options, QObject* parent)
 
 Connection::~Connection()
 {
-    shutdownNats();
+    teardown();
     delete m_mux; // its inbox subscription unregisters while we are still whole
     m_mux = nullptr;
     for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
@@ -47,41 +46,32 @@ Connection::~Connection()
             subscription->m_connection = nullptr;
 }
 
-void Connection::shutdownNats()
+// Hands the current nats.c connection (or the attempt still connecting) to a background
+// thread that closes and frees it: the owner thread never waits for nats.c. From here on
+// nothing of it reaches this object (detached events, new generation on the next open).
+void Connection::teardown()
 {
-    if (m_connectThread.joinable())
-        m_connectThread.join();
+    detail::Teardown teardown;
+    teardown.connectThread = std::move(m_connectThread);
+    teardown.events = std::move(m_events);
+    teardown.nc = std::exchange(m_nc, nullptr);
+    if (teardown.events)
+        teardown.events->detach();
     for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
         if (subscription)
-            subscription->release();
-    m_events->detach();
-    natsConnection* nc = m_nc != nullptr ? m_nc : m_events->takeConnected();
-    m_nc = nullptr;
-    if (nc == nullptr)
-        return;
-    natsConnection_Close(nc);
-    // The closed callback is nats.c's last use of the events object; if it does not come,
-    // keep the object alive forever rather than risk a use after free.
-    if (!m_events->waitClosed(std::chrono::seconds(5)))
-        new std::shared_ptr<detail::ConnectionEvents>(m_events);
-    natsConnection_Destroy(nc);
+            if (natsSubscription* sub = subscription->takeForTeardown())
+                teardown.subscriptions.push_back(sub);
+    detail::finishInBackground(std::move(teardown));
 }
 
 void Connection::open()
 {
     if (m_state != State::Disconnected && m_state != State::Closed)
         return;
-    if (m_connectThread.joinable())
-        m_connectThread.join();
-    if (m_nc != nullptr) { // reopening after Closed: start from a fresh nats.c connection
-        for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
-            if (subscription)
-                subscription->release();
-        natsConnection_Destroy(m_nc);
-        m_nc = nullptr;
-    }
-    m_events->resetClosed();
+    teardown(); // after nats.c gave up (Closed by itself): start from a fresh connection
     m_closeRequested = false;
+    ++m_generation;
+    m_events = std::make_shared<detail::ConnectionEvents>(this, m_generation);
 
     const detail::NatsCallbacks callbacks{
         detail::ConnectionEvents::onConnected,   detail::ConnectionEvents::onDisconnected,
@@ -112,8 +102,7 @@ void Connection::open()
 void Connection::close()
 {
     m_closeRequested = true;
-    if (m_nc != nullptr)
-        natsConnection_Close(m_nc); // the closed callback follows; state changes now
+    teardown(); // also cancels an attempt still connecting: its result is closed unused
     m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
     setState(State::Closed);
 }
@@ -121,7 +110,7 @@ void Connection::close()
 void Connection::onConnectFinished(int status, const QString& errorText)
 {
     if (m_connectThread.joinable())
-        m_connectThread.join();
+        m_connectThread.join(); // it posted this as its last step: it is ending now
     m_nc = m_events->takeConnected();
     if (m_nc == nullptr) {
         reportError(BusError::make(
@@ -159,12 +148,18 @@ void Connection::onNatsDisconnected()
 
 void Connection::onNatsReconnected()
 {
-    if (m_state != State::Closed)
-        setState(State::Connected);
+    if (m_state == State::Closed)
+        return;
+    // nats.c subscribed again: a refusal may be lifted now (the server says so if not).
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription)
+            subscription->clearDenied();
+    setState(State::Connected);
 }
 
 void Connection::onNatsClosed(const QString& reason)
 {
+    // nats.c gave up by itself (close() detaches first, so its own close never gets here).
     m_mux->failAll(BusError::make(BusError::Kind::ConnectionClosed, tr("the connection closed")));
     if (!m_closeRequested && m_state != State::Closed)
         reportError(
@@ -172,13 +167,28 @@ void Connection::onNatsClosed(const QString& reason)
                            tr("gave up connecting to %1: %2")
                                .arg(m_options.servers.join(u','),
                                     reason.isEmpty() ? tr("no server available") : reason)));
+    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+        if (subscription)
+            subscription->m_denied = true; // inactive: nothing arrives any more
     setState(State::Closed);
 }
 
-void Connection::onNatsError(int status, const QString& text)
+void Connection::onNatsError(int status, const QString& text, quintptr natsSubscription)
 {
+    if (status == NATS_SLOW_CONSUMER) {
+        for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+            if (subscription && subscription->matches(natsSubscription)) {
+                reportError(BusError::make(BusError::Kind::SlowConsumer,
+                                           tr("messages dropped: the reader fell behind"),
+                                           subscription->subject()));
+                subscription->reportDropped();
+                return;
+            }
+        reportError(BusError::make(BusError::Kind::SlowConsumer, text));
+        return;
+    }
     if (status != NATS_NOT_PERMITTED) {
-        reportError(BusError::make(BusError::Kind::PublishFailed, text));
+        reportError(BusError::make(BusError::Kind::ServerError, text));
         return;
     }
     const auto [operation, subject] = parsePermissionViolation(text);
@@ -192,9 +202,11 @@ void Connection::onNatsError(int status, const QString& text)
         m_mux->failSubject(subject, error);
         return;
     }
-    for (const QPointer<Subscription>& subscription : std::as_const(m_subscriptions))
+    // Copied: a failed() handler may create or destroy subscriptions.
+    const QList<QPointer<Subscription>> subscriptions = m_subscriptions;
+    for (const QPointer<Subscription>& subscription : subscriptions)
         if (subscription && subscription->subject() == subject)
-            Q_EMIT subscription->failed(error);
+            subscription->setDenied(error);
 }
 
 void Connection::setState(State state)
@@ -224,8 +236,10 @@ QString Connection::connectedUrl() const
 Subscription* Connection::subscribe(const QByteArray& subject, QObject* owner,
                                     Subscription::Handler handler, SubscriptionOptions options)
 {
-    auto* subscription = new Subscription(this, subject, std::move(options), std::move(handler),
-                                          owner != nullptr ? owner : this);
+    QObject* receiver = owner != nullptr ? owner : this;
+    QObject* parent = receiver->thread() == thread() ? receiver : this;
+    auto* subscription =
+        new Subscription(this, subject, std::move(options), std::move(handler), parent, receiver);
     m_subscriptions.append(subscription);
     if (m_nc != nullptr)
         subscription->attach(m_nc);
@@ -245,6 +259,12 @@ BusError Connection::publish(const QByteArray& subject, const QByteArray& data,
     if (m_nc == nullptr)
         return BusError::make(BusError::Kind::NotConnected,
                               tr("not connected to the message server"), subject);
+    // nats.c would keep it for after the reconnect; the caller must hear "failed" now and
+    // be sure it is never sent (ConnectionOptions::reconnectBufferBytes).
+    if (m_options.reconnectBufferBytes <= 0 &&
+        natsConnection_Status(m_nc) != NATS_CONN_STATUS_CONNECTED)
+        return BusError::make(BusError::Kind::NotConnected,
+                              tr("not connected to the message server (reconnecting)"), subject);
     natsStatus status = NATS_OK;
     if (!headers.isEmpty()) {
         natsMsg* msg = nullptr;

@@ -36,8 +36,9 @@ struct RequestOptions
 
 // The bridge's one connection: owns the natsConnection and lives on one thread (the
 // "owner thread", normally the GUI thread). Nothing here blocks that thread: connecting
-// runs on a helper thread, publishes are buffered writes, and every nats.c callback is
-// handed over by a queued call. See docs/threading.md.
+// runs on a helper thread, closing on another (detail::Teardown), publishes are
+// non-blocking writes, and every nats.c callback is handed over by a queued call. See
+// docs/threading.md.
 class Connection final : public QObject
 {
     Q_OBJECT
@@ -53,9 +54,12 @@ public:
     Q_DISABLE_COPY_MOVE(Connection)
 
     // Starts connecting in the background; state() follows. Calling it again after
-    // Closed reconnects with the same options.
+    // Closed reconnects with the same options (a fresh nats.c connection; nothing of the
+    // previous one can change state() any more).
     void open();
-    // Closes at once; pending requests fail with ConnectionClosed.
+    // Closes at once, also while Connecting (the attempt's result is discarded): state() is
+    // Closed on return, pending requests fail with ConnectionClosed, subscriptions become
+    // inactive until the next open(). Never waits for nats.c.
     void close();
 
     State state() const { return m_state; }
@@ -63,11 +67,16 @@ public:
     const ConnectionOptions& options() const { return m_options; }
     QString connectedUrl() const;
 
-    // Messages on subject are handed to handler on this object's thread. The subscription
-    // is a child of owner (so it ends with it); it starts as soon as the connection exists.
+    // Messages on subject are handed to handler on owner's thread; the subscription ends
+    // when owner is destroyed. Same thread as this object: the subscription is owner's child.
+    // Another thread: it is this object's child, and messages cross to owner's thread
+    // through the same bounded mailbox (drop-oldest, counted). A null owner means this
+    // object. It starts as soon as the connection exists.
     Subscription* subscribe(const QByteArray& subject, QObject* owner,
                             Subscription::Handler handler, SubscriptionOptions options = {});
-    // Buffered, non-blocking publish. Returns an error only when nats.c refuses it.
+    // Non-blocking publish. NotConnected at once while the link is down (unless
+    // ConnectionOptions::reconnectBufferBytes lets nats.c buffer it); an error when nats.c
+    // refuses it.
     BusError publish(const QByteArray& subject, const QByteArray& data, const Headers& headers = {},
                      const QByteArray& reply = {});
     // Asynchronous request: exactly one call of onReply, on context's thread, with the reply
@@ -105,11 +114,11 @@ private:
     void onNatsDisconnected();
     void onNatsReconnected();
     void onNatsClosed(const QString& reason);
-    void onNatsError(int status, const QString& text);
+    void onNatsError(int status, const QString& text, quintptr natsSubscription);
+    void teardown();
     void attachAll();
     void setState(State state);
     void reportError(const BusError& error);
-    void shutdownNats();
 
     ConnectionOptions m_options;
     QByteArray m_inboxPrefix; // the effective prefix; empty when options.inboxPrefix is invalid
@@ -117,6 +126,7 @@ private:
     bool m_closeRequested = false; // close() was called: closing is not an error
     BusError m_lastError;
     natsConnection* m_nc = nullptr;
+    quint64 m_generation = 0; // one per open(): events of older connections are ignored
     std::shared_ptr<detail::ConnectionEvents> m_events;
     std::thread m_connectThread;
     detail::RequestMux* m_mux = nullptr;

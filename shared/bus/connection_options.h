@@ -31,7 +31,21 @@ struct ConnectionOptions
     std::chrono::milliseconds connectTimeout{2000};
     std::chrono::milliseconds reconnectWait{500};
     int maxReconnect = -1; // -1: keep trying forever (a clinic's server comes back)
-    int reconnectBufferBytes = 8 * 1024 * 1024;
+    // 0 (the default): nothing is buffered while the link is down. Every publish, request,
+    // reply and ack made then fails at once with NotConnected and is never sent later, so a
+    // user who was told "failed" can be sure it did not happen (the outbox relay and pull
+    // consumers retry on their own). A positive value lets nats.c keep that many bytes of
+    // publishes (requests included) and send them after the reconnect, possibly long after
+    // the caller gave up on them. (A publish that races with the loss of the link may still
+    // be written into it, as with any network write.)
+    int reconnectBufferBytes = 0;
+    // A link that dies silently (Wi-Fi gone, switch unplugged: no FIN, no RST) is noticed
+    // when maxPingsOutstanding PINGs in a row got no PONG: the state goes Reconnecting at most
+    // pingInterval * (maxPingsOutstanding + 1) after the last sign of life, 15 s by default.
+    // Under the 20 s a user waits before thinking the app hung, yet two missed PONGs are not
+    // a busy server's hiccup; one PING per 5 s per client costs the server nothing.
+    std::chrono::milliseconds pingInterval{5000};
+    int maxPingsOutstanding = 2;
     // Write each publish to the socket at once instead of waiting for nats.c's flusher
     // thread: it saves about a millisecond per hop on loopback (see bench/).
     bool sendAsap = true;

@@ -3,6 +3,7 @@
 #include "bus/codec.h"
 
 #include <QByteArray>
+#include <concepts>
 
 namespace openopd::bus {
 
@@ -25,6 +26,37 @@ template <Encodable Payload> struct Event
     const char* subject;
 
     QByteArray subjectBytes() const { return QByteArray(subject); }
+};
+
+namespace detail {
+
+constexpr bool hasWildcard(const char* subject)
+{
+    for (; *subject != '\0'; ++subject)
+        if (*subject == '*' || *subject == '>')
+            return true;
+    return false;
+}
+
+// Not constexpr on purpose: calling it at compile time is the error message.
+inline void cannot_publish_to_a_wildcard_event_subject() {}
+
+} // namespace detail
+
+// What publish() and route() accept: an Event contract (a constant) whose subject has no
+// wildcard, checked while compiling. Publishing to "opd.events.>" does not compile.
+template <class Payload> struct PublishableEvent
+{
+    Event<Payload> event;
+
+    template <class E>
+    requires std::same_as<E, Event<Payload>>
+    consteval PublishableEvent(const E& contract) // NOLINT: implicit on purpose
+        : event(contract)
+    {
+        if (detail::hasWildcard(contract.subject))
+            detail::cannot_publish_to_a_wildcard_event_subject();
+    }
 };
 
 } // namespace openopd::bus

@@ -27,6 +27,14 @@ QString BusError::kindName(Kind kind)
         return QStringLiteral("JetStream error");
     case Kind::PublishFailed:
         return QStringLiteral("publish failed");
+    case Kind::SubscribeFailed:
+        return QStringLiteral("subscribe failed");
+    case Kind::SlowConsumer:
+        return QStringLiteral("slow consumer");
+    case Kind::ConfigurationError:
+        return QStringLiteral("configuration error");
+    case Kind::ServerError:
+        return QStringLiteral("server error");
     }
     return QStringLiteral("unknown");
 }

@@ -12,15 +12,19 @@ struct BusError
 {
     enum class Kind {
         None,
-        Timeout,          // no reply within the request timeout
-        NoResponders,     // nobody subscribes to the subject (server status 503)
-        NotConnected,     // the connection has not been opened yet
-        ConnectionClosed, // the connection closed while the request was pending
-        PermissionDenied, // the server refused a publish or subscribe on this subject
-        ServiceError,     // the service answered with Nats-Service-Error / -Code headers
-        DecodeError,      // a payload failed validation; field names the offending field
-        JetStreamError,   // the JetStream API or a stream refused the operation
-        PublishFailed,    // nats.c refused the publish (connection state, payload size)
+        Timeout,            // no reply within the request timeout
+        NoResponders,       // nobody subscribes to the subject (server status 503)
+        NotConnected,       // the connection has not been opened yet
+        ConnectionClosed,   // the connection closed while the request was pending
+        PermissionDenied,   // the server refused a publish or subscribe on this subject
+        ServiceError,       // the service answered with Nats-Service-Error / -Code headers
+        DecodeError,        // a payload failed validation; field names the offending field
+        JetStreamError,     // the JetStream API or a stream refused the operation
+        PublishFailed,      // nats.c refused the publish (payload size, buffer)
+        SubscribeFailed,    // nats.c refused the subscription (bad subject, connection state)
+        SlowConsumer,       // messages were dropped because their reader fell behind
+        ConfigurationError, // ConnectionOptions cannot be used (missing file, bad URL, prefix)
+        ServerError,        // another asynchronous error reported by nats.c or the server
     };
 
     Kind kind = Kind::None;

@@ -4,6 +4,7 @@
 #include "bus/connection.h"
 #include "bus/pull_consumer.h"
 
+#include <QCoreApplication>
 #include <QDebug>
 
 namespace openopd::bus {
@@ -36,48 +37,75 @@ std::optional<AckMetadata> AckMetadata::parse(QByteArrayView replySubject)
     return m;
 }
 
-bool JsMessage::settle(const QByteArray& body)
+namespace detail {
+
+AckHandle::AckHandle(Connection* connection_, PullConsumer* consumer_, QByteArray replySubject_)
+    : connection(connection_), consumer(consumer_), replySubject(std::move(replySubject_))
+{}
+
+AckHandle::~AckHandle()
 {
-    if (!m_handle || m_handle->settled || !m_handle->connection)
-        return false;
-    const BusError error = m_handle->connection->publish(m_handle->replySubject, body);
-    if (error.isError())
-        return false; // not settled: the server redelivers after the ack wait
-    m_handle->settled = true;
-    if (m_handle->consumer)
-        m_handle->consumer->onSettled();
-    return true;
+    returnCredit();
 }
 
-void JsMessage::ack()
+void AckHandle::returnCredit()
 {
-    settle(QByteArrayLiteral("+ACK"));
-}
-
-void JsMessage::nak(std::chrono::milliseconds delay)
-{
-    if (delay.count() <= 0) {
-        settle(QByteArrayLiteral("-NAK"));
+    if (!std::exchange(holdsCredit, false))
         return;
-    }
-    const qint64 ns = std::chrono::nanoseconds(delay).count();
-    settle(QByteArrayLiteral("-NAK {\"delay\":") + QByteArray::number(ns) + '}');
+    if (consumer)
+        consumer->onSettled();
 }
 
-void JsMessage::term(const QString& reason)
+} // namespace detail
+
+BusError JsMessage::settle(const QByteArray& body)
+{
+    if (!m_handle || m_handle->settled)
+        return {};
+    if (!m_handle->connection) {
+        m_handle->returnCredit();
+        return BusError::make(
+            BusError::Kind::ConnectionClosed,
+            QCoreApplication::translate("openopd::bus::JsMessage", "the connection is gone"),
+            m_handle->replySubject);
+    }
+    const BusError error = m_handle->connection->publish(m_handle->replySubject, body);
+    if (!error.isError())
+        m_handle->settled = true;
+    // Either way the consumer may pull again: not settled, the server redelivers it after
+    // the ack wait, and nobody can settle it meanwhile without a connection.
+    m_handle->returnCredit();
+    return error;
+}
+
+BusError JsMessage::ack()
+{
+    return settle(QByteArrayLiteral("+ACK"));
+}
+
+BusError JsMessage::nak(std::chrono::milliseconds delay)
+{
+    if (delay.count() <= 0)
+        return settle(QByteArrayLiteral("-NAK"));
+    const qint64 ns = std::chrono::nanoseconds(delay).count();
+    return settle(QByteArrayLiteral("-NAK {\"delay\":") + QByteArray::number(ns) + '}');
+}
+
+BusError JsMessage::term(const QString& reason)
 {
     // nats-server 2.9 does not accept a reason after +TERM (it would treat the ack as
     // unknown and redeliver), so the reason goes to the log; a dead-letter stream keeps it.
     if (!reason.isEmpty())
         qInfo().noquote() << "openopd.bus: terminating" << QString::fromUtf8(message.subject)
                           << "stream sequence" << metadata.streamSequence << "-" << reason;
-    settle(QByteArrayLiteral("+TERM"));
+    return settle(QByteArrayLiteral("+TERM"));
 }
 
-void JsMessage::inProgress()
+BusError JsMessage::inProgress()
 {
     if (m_handle && !m_handle->settled && m_handle->connection)
-        m_handle->connection->publish(m_handle->replySubject, QByteArrayLiteral("+WPI"));
+        return m_handle->connection->publish(m_handle->replySubject, QByteArrayLiteral("+WPI"));
+    return {};
 }
 
 bool JsMessage::isSettled() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bus/error.h"
 #include "bus/message.h"
 
 #include <QPointer>
@@ -35,6 +36,9 @@ struct AckHandle;
 // One message from a pull consumer. Settle it exactly once, after your own commit:
 // ack() (done), nak(delay) (redeliver later), term() (never redeliver); inProgress()
 // extends the ack wait. Copies share the same settlement. Use it on the consumer's thread.
+// Its pull credit returns to the consumer when it is settled, when the settlement cannot be
+// sent (the error is returned; the server redelivers after the ack wait) or when the last
+// copy is dropped unsettled.
 class JsMessage
 {
 public:
@@ -42,15 +46,15 @@ public:
     AckMetadata metadata;
 
     QByteArray header(QByteArrayView name) const { return message.header(name); }
-    void ack();
-    void nak(std::chrono::milliseconds delay = std::chrono::milliseconds{0});
-    void term(const QString& reason = {});
-    void inProgress();
+    BusError ack();
+    BusError nak(std::chrono::milliseconds delay = std::chrono::milliseconds{0});
+    BusError term(const QString& reason = {});
+    BusError inProgress();
     bool isSettled() const;
 
 private:
     friend class PullConsumer;
-    bool settle(const QByteArray& body);
+    BusError settle(const QByteArray& body);
     std::shared_ptr<detail::AckHandle> m_handle;
 };
 

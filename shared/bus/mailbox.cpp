@@ -6,6 +6,25 @@ Mailbox::Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity
     : m_target(target), m_wake(std::move(wake)), m_capacity(qMax<qsizetype>(1, capacity))
 {}
 
+void Mailbox::setWake(std::function<void()> wake)
+{
+    std::lock_guard lock(m_mutex);
+    m_wake = std::move(wake);
+}
+
+void Mailbox::setDropNotice(QObject* noticeTarget, std::function<void()> notice)
+{
+    std::lock_guard lock(m_mutex);
+    m_noticeTarget = noticeTarget;
+    m_notice = std::move(notice);
+}
+
+void Mailbox::clearDropNotice()
+{
+    std::lock_guard lock(m_mutex);
+    m_noticePending = false;
+}
+
 void Mailbox::postWake()
 {
     m_drainPending = true;
@@ -22,6 +41,10 @@ void Mailbox::push(Message&& message)
     if (static_cast<qsizetype>(m_queue.size()) >= m_capacity) {
         m_queue.pop_front();
         ++m_dropped;
+        if (m_noticeTarget != nullptr && !m_noticePending) {
+            m_noticePending = true; // posted under the lock, like the wake
+            QMetaObject::invokeMethod(m_noticeTarget, m_notice, Qt::QueuedConnection);
+        }
     }
     m_queue.push_back(std::move(message));
     m_peak = qMax(m_peak, static_cast<qsizetype>(m_queue.size()));
@@ -55,6 +78,7 @@ void Mailbox::detach()
 {
     std::lock_guard lock(m_mutex);
     m_target = nullptr;
+    m_noticeTarget = nullptr;
     m_queue.clear();
 }
 

@@ -20,12 +20,20 @@ class Mailbox
 public:
     // wake is posted to target's thread whenever a drain becomes necessary.
     Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity);
+    // Before the first push: replaces wake (one that needs a pointer to this mailbox).
+    void setWake(std::function<void()> wake);
+    // Before the first push: notice is posted to noticeTarget's thread when a message is
+    // dropped, once until clearDropNotice() (so a flood costs one event, not one per drop).
+    void setDropNotice(QObject* noticeTarget, std::function<void()> notice);
+    void clearDropNotice(); // noticeTarget's thread, when it has handled the notice
 
     void push(Message&& message); // any thread
     // Owner thread: takes up to max messages; returns true if more remain (the caller must
     // then drain again later; the pending-drain flag stays set).
     bool take(std::vector<Message>& out, qsizetype max);
-    void detach();        // owner thread, before the target is destroyed: later pushes are dropped
+    // Before the target (or the notice target) is destroyed, on any thread: later pushes are
+    // dropped and nothing more is posted.
+    void detach();
     void scheduleDrain(); // owner thread: post another drain for the rest
 
     bool isDetached() const;
@@ -39,6 +47,9 @@ private:
     mutable std::mutex m_mutex;
     QObject* m_target; // guarded by m_mutex; null once detached
     std::function<void()> m_wake;
+    QObject* m_noticeTarget = nullptr; // guarded by m_mutex; null once detached
+    std::function<void()> m_notice;
+    bool m_noticePending = false;
     const qsizetype m_capacity;
     std::deque<Message> m_queue;
     bool m_drainPending = false;

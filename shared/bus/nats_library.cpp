@@ -1,5 +1,7 @@
 #include "bus/nats_library.h"
 
+#include "bus/connection_events.h"
+
 #include <nats/nats.h>
 
 namespace openopd::bus {
@@ -12,7 +14,10 @@ NatsLibrary::NatsLibrary(int deliveryThreads)
 
 NatsLibrary::~NatsLibrary()
 {
-    // Bounded wait: a stuck library thread must not hang shutdown forever.
+    // Connections closed last are still being finished on threads of their own (a connect
+    // timeout, the closed callback): let them end before the library goes. Bounded waits: a
+    // stuck thread must not hang shutdown forever.
+    detail::waitForTeardowns(std::chrono::seconds(10));
     nats_CloseAndWait(5000);
 }
 

@@ -26,7 +26,7 @@ public:
         if (status == NATS_OK)
             return true;
         if (m_error->kind == BusError::Kind::None)
-            *m_error = BusError::make(BusError::Kind::NotConnected,
+            *m_error = BusError::make(BusError::Kind::ConfigurationError,
                                       what + QStringLiteral(": ") + natsErrorText(status));
         return false;
     }
@@ -34,7 +34,7 @@ public:
     {
         if (path.isEmpty() || QFileInfo::exists(path))
             return true;
-        *m_error = BusError::make(BusError::Kind::NotConnected,
+        *m_error = BusError::make(BusError::Kind::ConfigurationError,
                                   tr("%1 file not found: %2").arg(what, path));
         return false;
     }
@@ -114,8 +114,8 @@ bool applyInboxPrefix(natsOptions* opts, const ConnectionOptions& o, BusError* e
     if (o.inboxPrefix.isEmpty())
         return true;
     if (!inboxPrefixProblem(o.inboxPrefix).isEmpty()) {
-        *error =
-            BusError::make(BusError::Kind::NotConnected, invalidInboxPrefixText(o.inboxPrefix));
+        *error = BusError::make(BusError::Kind::ConfigurationError,
+                                invalidInboxPrefixText(o.inboxPrefix));
         return false;
     }
     // nats.c's own inboxes (none today: the bridge makes its own) follow the same prefix.
@@ -133,8 +133,13 @@ bool applyBehaviour(natsOptions* opts, const ConnectionOptions& o, const NatsCal
            b.step(natsOptions_SetMaxReconnect(opts, o.maxReconnect), tr("max reconnect")) &&
            b.step(natsOptions_SetReconnectWait(opts, o.reconnectWait.count()),
                   tr("reconnect wait")) &&
-           b.step(natsOptions_SetReconnectBufSize(opts, o.reconnectBufferBytes),
+           // nats.c cannot turn its buffer off (0 means its 8 MB default): with ours off,
+           // Connection::publish refuses while not connected and this 1 byte is never used.
+           b.step(natsOptions_SetReconnectBufSize(opts, qMax(1, o.reconnectBufferBytes)),
                   tr("reconnect buffer")) &&
+           b.step(natsOptions_SetPingInterval(opts, o.pingInterval.count()), tr("ping interval")) &&
+           b.step(natsOptions_SetMaxPingsOut(opts, qMax(1, o.maxPingsOutstanding)),
+                  tr("max pings outstanding")) &&
            b.step(natsOptions_SetSendAsap(opts, o.sendAsap), tr("send asap")) &&
            // One shared delivery pool instead of a thread per subscription.
            b.step(natsOptions_UseGlobalMessageDelivery(opts, true), tr("delivery pool")) &&

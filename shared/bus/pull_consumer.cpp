@@ -115,8 +115,7 @@ void PullConsumer::onInbox(const Message& message)
     JsMessage delivery;
     delivery.message = message;
     delivery.metadata = *metadata;
-    delivery.m_handle = std::make_shared<detail::AckHandle>(
-        detail::AckHandle{&m_connection, this, message.reply, false});
+    delivery.m_handle = std::make_shared<detail::AckHandle>(&m_connection, this, message.reply);
     m_handler(std::move(delivery));
     pull();
 }

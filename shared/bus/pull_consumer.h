@@ -9,13 +9,17 @@
 
 namespace openopd::bus {
 
+namespace detail {
+struct AckHandle;
+}
+
 struct PullConsumerOptions
 {
     QByteArray stream;
     QByteArray durable; // the durable consumer must exist (ensureConsumer)
     // Messages handed out and not yet settled, at most. This is the flow control: no more
-    // is fetched until the handler acks, naks or terms, so memory stays bounded and
-    // nothing is dropped.
+    // is fetched until the handler acks, naks or terms (or drops a message unsettled, or its
+    // settlement cannot be sent), so memory stays bounded and nothing is dropped.
     int maxInFlight = 64;
     std::chrono::milliseconds expires{5000}; // how long one pull request waits on the server
 };
@@ -47,6 +51,7 @@ protected:
 
 private:
     friend class JsMessage;
+    friend struct detail::AckHandle;
     void pull();
     void onInbox(const Message& message);
     void onSettled();

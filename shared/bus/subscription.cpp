@@ -6,6 +6,7 @@
 
 #include <QPointer>
 #include <QTimer>
+#include <mutex>
 #include <nats/nats.h>
 
 namespace openopd::bus {
@@ -29,13 +30,75 @@ void onNatsComplete(void* closure)
 
 } // namespace
 
-Subscription::Subscription(Connection* connection, QByteArray subject, SubscriptionOptions options,
-                           Handler handler, QObject* parent)
-    : QObject(parent), m_connection(connection), m_subject(std::move(subject)),
-      m_options(std::move(options)), m_handler(std::move(handler))
+namespace detail {
+
+// Shared by a Subscription and its receiver's destroyed handler, which runs on the
+// receiver's thread: the mailbox that posts to the receiver is detached under the same lock
+// the Subscription takes to make a new one, so nothing is ever posted to a receiver that is
+// gone (and no QPointer is read on the wrong thread).
+struct ReceiverLink
 {
-    m_mailbox = std::make_shared<detail::Mailbox>(
-        this, [this] { drain(); }, m_options.capacity);
+    std::mutex mutex;
+    QObject* receiver = nullptr; // null once destroyed
+    std::weak_ptr<Mailbox> current;
+};
+
+} // namespace detail
+
+Subscription::Subscription(Connection* connection, QByteArray subject, SubscriptionOptions options,
+                           Handler handler, QObject* parent, QObject* receiver)
+    : QObject(parent), m_connection(connection), m_subject(std::move(subject)),
+      m_options(std::move(options)), m_handler(std::move(handler)),
+      m_delivered(std::make_shared<std::atomic<quint64>>(0))
+{
+    if (receiver->thread() != thread()) {
+        m_link = std::make_shared<detail::ReceiverLink>();
+        m_link->receiver = receiver;
+        // Direct: runs on the receiver's thread while it is being destroyed.
+        QObject::connect(receiver, &QObject::destroyed, [link = m_link] {
+            std::lock_guard lock(link->mutex);
+            link->receiver = nullptr;
+            if (const auto mailbox = link->current.lock())
+                mailbox->detach();
+        });
+        // Queued to our thread: the subscription ends with its receiver.
+        connect(receiver, &QObject::destroyed, this, &QObject::deleteLater);
+    }
+    m_mailbox = makeMailbox();
+}
+
+std::shared_ptr<detail::Mailbox> Subscription::makeMailbox()
+{
+    std::shared_ptr<detail::Mailbox> mailbox;
+    if (!m_link) {
+        mailbox = std::make_shared<detail::Mailbox>(
+            this, [this] { drain(); }, m_options.capacity);
+    } else {
+        std::lock_guard lock(m_link->mutex);
+        // A receiver already gone gets a detached mailbox: nothing is delivered.
+        mailbox = std::make_shared<detail::Mailbox>(m_link->receiver, nullptr, m_options.capacity);
+        std::weak_ptr<detail::Mailbox> weak = mailbox;
+        // Runs on the receiver's thread; touches only the mailbox and copies.
+        mailbox->setWake(
+            [weak, handler = m_handler, batchSize = m_options.batchSize, delivered = m_delivered] {
+                const auto box = weak.lock();
+                if (!box)
+                    return;
+                std::vector<Message> batch;
+                const bool more = box->take(batch, batchSize);
+                for (const Message& message : batch) {
+                    delivered->fetch_add(1, std::memory_order_relaxed);
+                    handler(message);
+                    if (box->isDetached())
+                        return; // the handler destroyed the receiver
+                }
+                if (more)
+                    box->scheduleDrain();
+            });
+        m_link->current = mailbox;
+    }
+    mailbox->setDropNotice(this, [this] { reportDropped(); });
+    return mailbox;
 }
 
 Subscription::~Subscription()
@@ -49,9 +112,11 @@ void Subscription::attach(natsConnection* nc)
 {
     if (m_sub != nullptr || nc == nullptr)
         return;
-    if (m_mailbox->isDetached()) // released by a closed connection, now attached to a new one
-        m_mailbox = std::make_shared<detail::Mailbox>(
-            this, [this] { drain(); }, m_options.capacity);
+    m_denied = false;
+    if (m_mailbox->isDetached()) { // released by a closed connection, now attached to a new one
+        m_natsDroppedBefore += m_mailbox->dropped();
+        m_mailbox = makeMailbox();
+    }
     auto* closure = new MailboxRef(m_mailbox);
     natsStatus status = NATS_OK;
     if (m_options.queueGroup.isEmpty())
@@ -76,7 +141,7 @@ void Subscription::attach(natsConnection* nc)
     delete closure;
     // Queued: subscribe() has not returned yet, so nobody could be connected to failed().
     const BusError error =
-        BusError::make(BusError::Kind::PublishFailed,
+        BusError::make(BusError::Kind::SubscribeFailed,
                        tr("cannot subscribe: %1").arg(detail::natsErrorText(status)), m_subject);
     QMetaObject::invokeMethod(
         this, [this, error] { Q_EMIT failed(error); }, Qt::QueuedConnection);
@@ -84,12 +149,37 @@ void Subscription::attach(natsConnection* nc)
 
 void Subscription::release()
 {
+    if (natsSubscription* sub = takeForTeardown()) {
+        natsSubscription_Unsubscribe(sub);
+        natsSubscription_Destroy(sub);
+    }
+}
+
+natsSubscription* Subscription::takeForTeardown()
+{
     m_mailbox->detach();
-    if (m_sub == nullptr)
+    if (m_sub != nullptr) {
+        int64_t natsDropped = 0;
+        natsSubscription_GetDropped(m_sub, &natsDropped);
+        m_natsDroppedBefore += static_cast<quint64>(qMax<int64_t>(0, natsDropped));
+    }
+    return std::exchange(m_sub, nullptr);
+}
+
+void Subscription::setDenied(const BusError& error)
+{
+    m_denied = true;
+    Q_EMIT failed(error);
+}
+
+void Subscription::reportDropped()
+{
+    m_mailbox->clearDropNotice();
+    const quint64 total = dropped();
+    if (total == m_reportedDropped)
         return;
-    natsSubscription_Unsubscribe(m_sub);
-    natsSubscription_Destroy(m_sub);
-    m_sub = nullptr;
+    m_reportedDropped = total;
+    Q_EMIT messagesDropped(static_cast<qint64>(total));
 }
 
 quint64 Subscription::dropped() const
@@ -97,7 +187,8 @@ quint64 Subscription::dropped() const
     int64_t natsDropped = 0;
     if (m_sub != nullptr)
         natsSubscription_GetDropped(m_sub, &natsDropped);
-    return m_mailbox->dropped() + static_cast<quint64>(qMax<int64_t>(0, natsDropped));
+    return m_natsDroppedBefore + m_mailbox->dropped() +
+           static_cast<quint64>(qMax<int64_t>(0, natsDropped));
 }
 
 qsizetype Subscription::peakQueued() const
@@ -111,7 +202,7 @@ void Subscription::drain()
     const bool more = m_mailbox->take(batch, m_options.batchSize);
     QPointer<Subscription> alive(this);
     for (const Message& message : batch) {
-        ++m_delivered;
+        m_delivered->fetch_add(1, std::memory_order_relaxed);
         m_handler(message);
         if (!alive)
             return; // the handler deleted us (e.g. closed its window)

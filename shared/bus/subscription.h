@@ -4,6 +4,7 @@
 #include "bus/message.h"
 
 #include <QObject>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -15,19 +16,21 @@ namespace openopd::bus {
 class Connection;
 namespace detail {
 class Mailbox;
-}
+struct ReceiverLink;
+} // namespace detail
 
 struct SubscriptionOptions
 {
     QByteArray queueGroup; // empty: every subscriber gets every message
-    // Messages waiting for the owner thread before the oldest is dropped (and counted).
+    // Messages waiting for the receiver's thread before the oldest is dropped (and counted).
     qsizetype capacity = 10000;
     // Messages delivered per event-loop turn, so timers and painting still run in a flood.
     qsizetype batchSize = 256;
 };
 
-// One subject's messages, delivered to a handler on the thread this object lives in.
-// Created by Connection::subscribe; destroying it unsubscribes. Owned by its parent.
+// One subject's messages, delivered to a handler on the receiver's thread (see
+// Connection::subscribe). Created by Connection::subscribe; destroying it unsubscribes.
+// Used on the connection's thread.
 class Subscription final : public QObject
 {
     Q_OBJECT
@@ -38,31 +41,48 @@ public:
 
     const QByteArray& subject() const { return m_subject; }
     const SubscriptionOptions& options() const { return m_options; }
-    bool isActive() const { return m_sub != nullptr; }
+    // Subscribed on a live connection and not refused by the server. False after close(),
+    // before the connection exists, and after a permission violation (until the next
+    // reconnect, when nats.c asks again).
+    bool isActive() const { return m_sub != nullptr && !m_denied; }
     // Messages lost to the bound: ours (drop-oldest) plus nats.c's slow-consumer drops.
     quint64 dropped() const;
-    // Most messages ever waiting at once for this object's thread.
+    // Most messages ever waiting at once for the receiver's thread.
     qsizetype peakQueued() const;
-    quint64 delivered() const { return m_delivered; }
+    quint64 delivered() const { return m_delivered->load(std::memory_order_relaxed); }
 
 Q_SIGNALS:
     void failed(const openopd::bus::BusError& error);
+    // Messages were lost (the mailbox was full, or nats.c reported a slow consumer); total is
+    // dropped(). Emitted on this object's thread, at most once per event-loop turn in a flood.
+    void messagesDropped(qint64 total);
 
 private:
     friend class Connection;
     Subscription(Connection* connection, QByteArray subject, SubscriptionOptions options,
-                 Handler handler, QObject* parent);
+                 Handler handler, QObject* parent, QObject* receiver);
+    std::shared_ptr<detail::Mailbox> makeMailbox();
     void attach(natsConnection* nc);
-    void release();
+    void release();                      // unsubscribes now
+    natsSubscription* takeForTeardown(); // the connection closes: nats.c ends it with it
+    bool matches(quintptr natsSub) const { return reinterpret_cast<quintptr>(m_sub) == natsSub; }
+    void setDenied(const BusError& error);
+    void clearDenied() { m_denied = false; }
+    void reportDropped();
     void drain();
 
     Connection* m_connection; // outlives us or calls release() first
     QByteArray m_subject;
     SubscriptionOptions m_options;
     Handler m_handler;
+    // Set when the receiver lives on another thread: the mailbox wakes it there.
+    std::shared_ptr<detail::ReceiverLink> m_link;
     std::shared_ptr<detail::Mailbox> m_mailbox;
     natsSubscription* m_sub = nullptr;
-    quint64 m_delivered = 0;
+    bool m_denied = false;
+    quint64 m_natsDroppedBefore = 0; // by earlier mailboxes and nats.c subscriptions
+    quint64 m_reportedDropped = 0;
+    std::shared_ptr<std::atomic<quint64>> m_delivered;
 };
 
 } // namespace openopd::bus

@@ -9,14 +9,16 @@
 #include "bus/reply_decoding.h"
 
 #include <QDebug>
-#include <QThread>
+#include <QUuid>
+#include <algorithm>
 #include <concepts>
 #include <type_traits>
 
 namespace openopd::bus {
 
 // Sends req to the endpoint; onReply(Result<Rep>) runs once on context's thread with the
-// decoded reply or a typed error. Nothing runs if context is destroyed first.
+// decoded reply or a typed error. Nothing runs if context is destroyed first. A null
+// context means the connection's thread.
 template <class Req, class Rep, class F>
 requires std::invocable<F&, Result<Rep>> && std::copy_constructible<F>
 void request(Connection& connection, const Endpoint<Req, Rep>& endpoint,
@@ -29,15 +31,35 @@ void request(Connection& connection, const Endpoint<Req, Rep>& endpoint,
                        });
 }
 
-template <class Payload>
-BusError publish(Connection& connection, const Event<Payload>& event,
-                 const std::type_identity_t<Payload>& payload, const Headers& headers = {})
+namespace detail {
+
+// Events on opd.events.* go into a JetStream stream: a fresh Nats-Msg-Id per message lets
+// the stream drop a resend of the same message within its duplicate window.
+inline Headers eventHeaders(const QByteArray& subject, Headers headers)
 {
-    return connection.publish(event.subjectBytes(), Codec<Payload>::encode(payload), headers);
+    if (subject.startsWith("opd.events.") &&
+        std::none_of(headers.cbegin(), headers.cend(),
+                     [](const Header& h) { return h.first == kMsgIdHeader; }))
+        headers.append({kMsgIdHeader, QUuid::createUuid().toByteArray(QUuid::WithoutBraces)});
+    return headers;
+}
+
+} // namespace detail
+
+// Publishes payload as event (a contract constant without wildcards: see PublishableEvent).
+template <class Payload>
+BusError publish(Connection& connection, std::type_identity_t<PublishableEvent<Payload>> event,
+                 const Payload& payload, const Headers& headers = {})
+{
+    const QByteArray subject = event.event.subjectBytes();
+    return connection.publish(subject, Codec<Payload>::encode(payload),
+                              detail::eventHeaders(subject, headers));
 }
 
 // onEvent(const Payload&) runs on context's thread for each valid event; invalid payloads
-// are logged and skipped. The subscription ends when context is destroyed.
+// are logged and skipped. The subscription ends when context is destroyed. A context on
+// another thread gets its events through the subscription's bounded mailbox (drop-oldest,
+// counted, Subscription::messagesDropped). A null context means the connection's thread.
 template <class Payload, class F>
 requires std::invocable<F&, const Payload&> Subscription*
 subscribe(Connection& connection, const Event<Payload>& event, QObject* context, F onEvent,
@@ -53,46 +75,48 @@ subscribe(Connection& connection, const Event<Payload>& event, QObject* context,
         }
         onEvent(payload.value());
     };
-    if (context->thread() == connection.thread())
-        return connection.subscribe(event.subjectBytes(), context, std::move(handler),
-                                    std::move(options));
-    // A receiver on another thread: decode here, run the slot there.
-    QPointer<QObject> target(context);
-    auto* subscription = connection.subscribe(
-        event.subjectBytes(), &connection,
-        [target, handler = std::move(handler)](const Message& message) mutable {
-            if (target)
-                QMetaObject::invokeMethod(
-                    target.data(), [handler, message]() mutable { handler(message); },
-                    Qt::QueuedConnection);
-        },
-        std::move(options));
-    QObject::connect(context, &QObject::destroyed, subscription, &QObject::deleteLater);
-    return subscription;
+    return connection.subscribe(event.subjectBytes(), context, std::move(handler),
+                                std::move(options));
 }
 
+// A member slot of receiver (which must not be null: then nothing is subscribed).
 template <class Payload, class Receiver>
 Subscription* subscribe(Connection& connection, const Event<Payload>& event, Receiver* receiver,
                         void (Receiver::*slot)(const Payload&), SubscriptionOptions options = {})
 {
+    if (receiver == nullptr) {
+        qWarning().noquote() << "openopd.bus: subscribe to" << event.subject
+                             << "with a null receiver: not subscribed";
+        return nullptr;
+    }
     return subscribe(
         connection, event, receiver, [receiver, slot](const Payload& p) { (receiver->*slot)(p); },
         std::move(options));
 }
 
 // Publishes the event whenever sender emits signal; the signal's one argument must be the
-// event's payload type.
-template <class Payload, class Sender, class Arg>
-QMetaObject::Connection route(Connection& connection, Sender* sender, void (Sender::*signal)(Arg),
-                              const Event<Payload>& event)
+// event's payload type. Each message to opd.events.* carries its own Nats-Msg-Id. A publish
+// that fails is reported to onFailure, or else as the connection's errorOccurred.
+template <class Sender, class Arg>
+QMetaObject::Connection
+route(Connection& connection, Sender* sender, void (Sender::*signal)(Arg),
+      std::type_identity_t<PublishableEvent<std::remove_cvref_t<Arg>>> event,
+      std::function<void(const BusError&)> onFailure = {})
 {
-    static_assert(std::is_same_v<std::remove_cvref_t<Arg>, Payload>,
-                  "the signal's argument must be the event's payload type");
-    const QByteArray subject = event.subjectBytes();
-    return QObject::connect(sender, signal, &connection,
-                            [&connection, subject](const Payload& payload) {
-                                connection.publish(subject, Codec<Payload>::encode(payload));
-                            });
+    using Payload = std::remove_cvref_t<Arg>;
+    const QByteArray subject = event.event.subjectBytes();
+    return QObject::connect(
+        sender, signal, &connection,
+        [&connection, subject, onFailure = std::move(onFailure)](const Payload& payload) {
+            const BusError error = connection.publish(subject, Codec<Payload>::encode(payload),
+                                                      detail::eventHeaders(subject, {}));
+            if (!error.isError())
+                return;
+            if (onFailure)
+                onFailure(error);
+            else
+                Q_EMIT connection.errorOccurred(error);
+        });
 }
 
 // Serves an endpoint in a queue group: handler(const Req&, Replier<Rep>) runs on owner's

@@ -372,7 +372,7 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 1);
         const BusError error = connection.lastError();
         qInfo().noquote() << "refused:" << error.toString();
-        QCOMPARE(error.kind, BusError::Kind::NotConnected);
+        QCOMPARE(error.kind, BusError::Kind::ConfigurationError);
         QVERIFY2(error.message.contains(QStringLiteral("inboxPrefix")), qPrintable(error.message));
 
         // A request on it fails (no crash, no hang) with the same explanation.

@@ -370,6 +370,7 @@ private Q_SLOTS:
         QCOMPARE(error.kind, BusError::Kind::PermissionDenied);
         QCOMPARE(error.subject, QByteArray("secret.>"));
         QVERIFY(hasPermissionError(errors, "secret.>"));
+        QVERIFY(!subscription->isActive()); // refused: nothing will arrive on it
 
         // A service on a forbidden subject (a queue subscription) fails the same way. One at a
         // time on purpose: ConnectionEvents::onError reads the text per connection, so -ERRs
@@ -382,6 +383,7 @@ private Q_SLOTS:
         const auto serviceError = serviceFailed.first().at(0).value<BusError>();
         QCOMPARE(serviceError.kind, BusError::Kind::PermissionDenied);
         QCOMPARE(serviceError.subject, QByteArray("secret.echo"));
+        QVERIFY(!service->isActive());
         QCOMPARE(failed.count(), 1); // the first subscription was not blamed again
 
         QCOMPARE(received, 0);
