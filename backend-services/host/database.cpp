@@ -1,5 +1,6 @@
 #include "host/database.h"
 
+#include <QDebug>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlError>
@@ -219,6 +220,7 @@ bool Database::beginGroup(QString* error)
     if (!begin(error))
         return false;
     m_inGroup = true;
+    ++m_groupSerial;
     return true;
 }
 
@@ -241,10 +243,40 @@ bool Database::endGroup(bool commit, QString* error)
 
 bool Database::begin(QString* error)
 {
-    if (!execStatic(m_spec.driver == Driver::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s, error))
+    const QString statement = m_spec.driver == Driver::Sqlite ? u"BEGIN IMMEDIATE"_s : u"BEGIN"_s;
+    // A PostgreSQL connection that broke while idle is reopened once, here.
+    if (!execStatic(statement, error) && !(reopenIfBroken() && execStatic(statement, error)))
         return false;
     m_inTransaction = true;
     return true;
+}
+
+bool Database::reopenIfBroken()
+{
+    QString probeError;
+    if (m_spec.driver == Driver::Sqlite || execStatic(u"SELECT 1"_s, &probeError))
+        return false;
+    qWarning().noquote() << "the connection to" << describe() << "is broken (" << probeError
+                         << "): reconnecting";
+    m_db.close();
+    QString error;
+    if (!m_db.open()) {
+        QString reason = sqlErrorText(m_db.lastError());
+        if (!m_spec.password.isEmpty())
+            reason.replace(m_spec.password, u"***"_s);
+        qWarning().noquote() << "reconnecting failed (the next BEGIN tries again):" << reason;
+    } else if (!execStatic(u"SET client_min_messages = error"_s, &error))
+        qWarning().noquote() << "reconnected, but:" << error;
+    return true;
+}
+
+qint64 Database::backendPid()
+{
+    if (m_spec.driver == Driver::Sqlite)
+        return 0;
+    QSqlQuery query(m_db);
+    return query.exec(u"SELECT pg_backend_pid()"_s) && query.next() ? query.value(0).toLongLong()
+                                                                    : 0;
 }
 
 bool Database::postgresAborted(QString* why)
@@ -256,6 +288,7 @@ bool Database::postgresAborted(QString* why)
 
 bool Database::finish(bool commit, QString* reason)
 {
+    m_commitOutcomeUnknown = false;
     if (commit) {
         QString probeError;
         if (postgresAborted(&probeError)) {
@@ -264,6 +297,8 @@ bool Database::finish(bool commit, QString* reason)
                       probeError + u")"_s;
         }
     }
+    if (commit && m_beforeCommit)
+        m_beforeCommit();
     if (commit && execStatic(u"COMMIT"_s, reason)) {
         m_inTransaction = false;
         return true;
@@ -271,6 +306,10 @@ bool Database::finish(bool commit, QString* reason)
     QString ignored; // after a failed COMMIT PostgreSQL has already ended the transaction
     execStatic(u"ROLLBACK"_s, &ignored);
     m_inTransaction = false;
+    // A COMMIT the server refused was rolled back. One lost with the connection may have
+    // been carried out before it broke: nobody can tell.
+    if (commit && reopenIfBroken())
+        m_commitOutcomeUnknown = true;
     return false;
 }
 

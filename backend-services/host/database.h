@@ -104,9 +104,23 @@ public:
     using GroupEndedHandler = std::function<void(bool committed, const QString& error)>;
     bool beginGroup(QString* error);
     bool inGroup() const { return m_inGroup; }
+    // Counts the groups begun: tells one group from the next (0 before the first).
+    quint64 groupSerial() const { return m_groupSerial; }
     // COMMIT (ROLLBACK when commit is false or the commit fails); true when committed.
     bool endGroup(bool commit, QString* error);
     void setGroupEndedHandler(GroupEndedHandler handler) { m_groupEnded = std::move(handler); }
+
+    // After a COMMIT (of a group or a transaction()) that failed: whether its outcome is
+    // unknown. PostgreSQL: the COMMIT was sent and the connection broke before its answer,
+    // so the server may have committed. False for every failure the server reported itself,
+    // for an explicit rollback and on SQLite (a failed COMMIT there has changed nothing).
+    // A broken PostgreSQL connection is reopened right after (and before a BEGIN).
+    bool commitOutcomeUnknown() const { return m_commitOutcomeUnknown; }
+    // Test hook: runs right before the next COMMIT (after the aborted-transaction probe).
+    void setBeforeCommitHook(std::function<void()> hook) { m_beforeCommit = std::move(hook); }
+    // PostgreSQL: the server process id of this connection (pg_backend_pid()); 0 on SQLite
+    // or when the query fails.
+    qint64 backendPid();
 
 private:
     Database(DatabaseSpec spec, QString connectionName);
@@ -121,6 +135,9 @@ private:
     // Ends the open transaction: COMMIT if commit and PostgreSQL has not aborted it, else
     // ROLLBACK. True when committed; otherwise *reason says why (unless the caller chose).
     bool finish(bool commit, QString* reason);
+    // PostgreSQL: when the connection is broken (a probe fails), closes and reopens it;
+    // true if it was broken.
+    bool reopenIfBroken();
     void assertOwnerThread() const;
 
     DatabaseSpec m_spec;
@@ -133,7 +150,10 @@ private:
     bool m_inTransaction = false;
     bool m_inGroup = false;
     bool m_inStep = false;
+    bool m_commitOutcomeUnknown = false;
+    quint64 m_groupSerial = 0;
     GroupEndedHandler m_groupEnded;
+    std::function<void()> m_beforeCommit;
 };
 
 } // namespace openopd::host

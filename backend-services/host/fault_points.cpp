@@ -22,7 +22,8 @@ void FaultPoints::hit(const QString& name) const
 QStringList FaultPoints::known()
 {
     return {QString::fromLatin1(fault::kAfterCommit), QString::fromLatin1(fault::kAfterPublish),
-            QString::fromLatin1(fault::kConsumerAfterCommit)};
+            QString::fromLatin1(fault::kConsumerAfterCommit),
+            QString::fromLatin1(fault::kDbLostBeforeCommit)};
 }
 
 } // namespace openopd::host

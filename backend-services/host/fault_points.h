@@ -30,6 +30,9 @@ namespace fault {
 inline constexpr char kAfterCommit[] = "after-commit";                  // state + outbox committed
 inline constexpr char kAfterPublish[] = "after-publish";                // acked, not marked sent
 inline constexpr char kConsumerAfterCommit[] = "consumer-after-commit"; // processed, not acked
+// Not a kill: the database connection (PostgreSQL) is terminated right before the COMMIT of
+// the first group that holds answers, so that COMMIT fails with its outcome unknown.
+inline constexpr char kDbLostBeforeCommit[] = "db-lost-before-commit";
 } // namespace fault
 
 } // namespace openopd::host

@@ -23,6 +23,19 @@ void addHostMigrations(Migrations& migrations)
                                            " stream_seq {{BIGINT}} NOT NULL,"
                                            " processed_at TEXT NOT NULL,"
                                            " PRIMARY KEY (consumer, event_id))")});
+    // Commands' request ids with their first answer (request_log.h); code and reply stay
+    // NULL until the answer is stored, in the same transaction as the claim.
+    migrations.addPortable(
+        3, QStringLiteral("host request log"),
+        {QStringLiteral("CREATE TABLE request_log ("
+                        " subject TEXT NOT NULL,"
+                        " request_id TEXT NOT NULL,"
+                        " staff_id TEXT NOT NULL,"
+                        " code INTEGER,"
+                        " reply {{BLOB}},"
+                        " created_at TEXT NOT NULL,"
+                        " PRIMARY KEY (subject, request_id))"),
+         QStringLiteral("CREATE INDEX request_log_created ON request_log (created_at)")});
 }
 
 } // namespace openopd::host

@@ -1,8 +1,9 @@
 #pragma once
 
 // The tables the host itself needs in every service's database: the outbox (events written
-// in the same transaction as the state change) and the inbox (event ids a consumer has
-// already processed). They take migration versions 1-9; a service's own start at 10.
+// in the same transaction as the state change), the inbox (event ids a consumer has
+// already processed) and the request log (commands' request ids and first answers). They
+// take migration versions 1-9; a service's own start at 10.
 
 #include "host/migrations.h"
 

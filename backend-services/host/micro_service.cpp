@@ -1,12 +1,72 @@
 #include "host/micro_service.h"
 
+#include "bus/request_id.h"
+#include "host/incident.h"
 #include "host/json_log.h"
+#include "host/request_log.h"
 #include "protocol/catalog.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QUuid>
 
 namespace openopd::host {
+
+namespace {
+
+// An answer to a command whose request id is in the request log already.
+struct RepeatAnswer
+{
+    int code = 0;
+    QByteArray body;
+    bus::Headers headers;
+    QString text; // for the statistics of a failure
+};
+
+RepeatAnswer refuseRepeat(const QString& text)
+{
+    const QString field = QString::fromLatin1(bus::kRequestIdHeader);
+    return {409, RequestLog::errorBody(409, text, field),
+            RequestLog::headersOf(409, RequestLog::errorBody(409, text, field)), text};
+}
+
+RepeatAnswer repeatAnswer(const std::optional<StoredAnswer>& earlier, const QString& staffId)
+{
+    const char* context = "openopd::host::MicroService";
+    if (!earlier || !earlier->answered)
+        return refuseRepeat(QCoreApplication::translate(
+            context, "A request with this id is being processed, or its answer was not kept: "
+                     "read to find out before acting again."));
+    if (earlier->staffId != staffId)
+        return refuseRepeat(QCoreApplication::translate(
+            context, "This request id was used by another staff member: a new action needs a "
+                     "new request id."));
+    RepeatAnswer answer{
+        earlier->code, earlier->body, RequestLog::headersOf(earlier->code, earlier->body), {}};
+    answer.headers.append({bus::kReplayedHeader, QByteArrayLiteral("true")});
+    if (answer.code != 0)
+        answer.text = QString::fromUtf8(answer.headers.constFirst().second);
+    return answer;
+}
+
+// Through the host's gate when there is one, else straight out.
+void forward(const bus::RawReplier::Sender& next, bus::Connection& connection,
+             const QByteArray& subject, const RepeatAnswer& answer)
+{
+    if (next)
+        next(connection, subject, answer.body, answer.headers, answer.code);
+    else
+        connection.publish(subject, answer.body, answer.headers);
+}
+
+} // namespace
+
+CommandScope::~CommandScope()
+{
+    if (log != nullptr)
+        log->leave();
+}
 MicroService::MicroService(bus::Connection& connection, MicroServiceConfig config, QObject* parent)
     : QObject(parent), m_connection(connection), m_config(std::move(config)),
       m_error(validateConfig(m_config)),
@@ -149,6 +209,56 @@ void MicroService::onRequest(qsizetype index, const bus::Message& message, RawHa
             self->finishRequest(index, start, code, error, subject, requestId);
     });
     handler(message, std::move(replier));
+}
+
+bool MicroService::beginCommand(const bus::Message& message, const Caller& caller,
+                                bus::RawReplier& replier, CommandScope& scope)
+{
+    // Optional: a client without ids (the nats CLI) acts every time, as before.
+    if (m_requestLog == nullptr || !message.hasHeader(bus::kRequestIdHeader) ||
+        !m_requestLog->isCommand(message.subject))
+        return true;
+    const QString field = QString::fromLatin1(bus::kRequestIdHeader);
+    const QByteArray requestId = message.header(bus::kRequestIdHeader);
+    if (!bus::isValidRequestId(requestId)) {
+        replier.fail(400,
+                     field + QStringLiteral(": ") +
+                         tr("must be 1 to 64 characters from A-Z, a-z, 0-9, _ and -"),
+                     field);
+        return false;
+    }
+    const QString staffId = caller.staff ? caller.staff->staffId : QString();
+    std::optional<StoredAnswer> earlier;
+    QString error;
+    if (!m_requestLog->find(message.subject, requestId, &earlier, &error)) {
+        replier.fail(503, unavailableMessage(error));
+        return false;
+    }
+    if (earlier) {
+        const RepeatAnswer answer = repeatAnswer(earlier, staffId);
+        replier.sendThrough(
+            [answer, next = m_replySender](bus::Connection& connection, const QByteArray& subject,
+                                           const QByteArray&, const bus::Headers&,
+                                           int) { forward(next, connection, subject, answer); });
+        if (answer.code == 0)
+            replier.reply(answer.body);
+        else
+            replier.fail(answer.code, answer.text);
+        return false;
+    }
+    std::shared_ptr<CommandState> state = m_requestLog->enter(message.subject, requestId, staffId);
+    scope.log = m_requestLog;
+    replier.sendThrough([log = m_requestLog, state, next = m_replySender](
+                            bus::Connection& connection, const QByteArray& subject,
+                            const QByteArray& data, const bus::Headers& headers, int code) {
+        if (state->takenElsewhere) { // another instance did it: its answer, not our 503
+            forward(next, connection, subject, repeatAnswer(state->earlier, state->staffId));
+            return;
+        }
+        log->answered(*state, code, data);
+        forward(next, connection, subject, RepeatAnswer{code, data, headers, {}});
+    });
+    return true;
 }
 
 void MicroService::finishRequest(qsizetype index, std::chrono::steady_clock::time_point start,

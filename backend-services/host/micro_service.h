@@ -16,6 +16,18 @@
 
 namespace openopd::host {
 
+class RequestLog;
+
+// Leaves the request log's current command at the end of a synchronous handler call.
+class CommandScope
+{
+public:
+    CommandScope() = default;
+    ~CommandScope();
+    Q_DISABLE_COPY_MOVE(CommandScope)
+    RequestLog* log = nullptr;
+};
+
 // Lives on the connection's thread (the service's main thread); so do its handlers. The
 // connection should outlive it (if it goes first, the endpoints just stop: repliers hold a
 // QPointer). Several services may share one connection.
@@ -77,6 +89,9 @@ public:
                     else if (m_callerPolicy == CallerPolicy::InsecureNoAuth)
                         caller.staff = principalFromBody(body.staff);
                 }
+                CommandScope command; // set while the handler runs synchronously
+                if (!beginCommand(message, caller, replier, command))
+                    return; // a repeat answered from the request log, or refused
                 if constexpr (std::invocable<F&, const Req&, const Caller&, bus::Replier<Rep>>)
                     handler(std::as_const(body), std::as_const(caller),
                             bus::Replier<Rep>(std::move(replier)));
@@ -113,6 +128,10 @@ public:
     void stop();
     // How every answer is published from now on (the host holds them during a group commit).
     void setReplySender(bus::RawReplier::Sender sender) { m_replySender = std::move(sender); }
+    // Commands (RequestLog::isCommand) with an Openopd-Request-Id header are looked up in
+    // log before their handler runs; a repeat is answered from it (docs/protocol.md,
+    // "Request ids and repeating a command"). Null (the default): the header is ignored.
+    void setRequestLog(RequestLog* log) { m_requestLog = log; }
 
 Q_SIGNALS:
     // After stop(): every subscription is gone and every received request was answered.
@@ -126,6 +145,11 @@ private:
     void subscribeControlSubjects();
     void answerControl(Verb verb, const bus::Message& message);
     void onRequest(qsizetype index, const bus::Message& message, RawHandler& handler);
+    // For a command with a request id: false when it was answered here (a stored answer
+    // replayed, a malformed id, another staff member's id, or an unreadable log); else the
+    // log's current command is set (until scope ends) and replier stores its answer.
+    bool beginCommand(const bus::Message& message, const Caller& caller, bus::RawReplier& replier,
+                      CommandScope& scope);
     void finishRequest(qsizetype index, std::chrono::steady_clock::time_point start, int code,
                        const QString& error, const QByteArray& subject,
                        const QByteArray& requestId);
@@ -141,6 +165,7 @@ private:
     QList<QPointer<bus::Subscription>> m_subscriptions;
     int m_inFlight = 0;
     bus::RawReplier::Sender m_replySender;
+    RequestLog* m_requestLog = nullptr;
     CallerPolicy m_callerPolicy = CallerPolicy::Verify;
     bool m_stopped = false;
     bool m_drainedSent = false;

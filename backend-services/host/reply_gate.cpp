@@ -19,7 +19,7 @@ bus::RawReplier::Sender ReplyGate::sender()
     };
 }
 
-void ReplyGate::release(bool committed, const QString& error)
+void ReplyGate::release(bool committed, const QString& error, bool outcomeUnknown)
 {
     std::vector<Held> held;
     held.swap(m_held);
@@ -35,11 +35,18 @@ void ReplyGate::release(bool committed, const QString& error)
             continue;
         }
         const QString message =
-            QCoreApplication::translate("openopd::host::ReplyGate",
-                                        "The change could not be stored (incident %1). Nothing "
-                                        "was saved; try again.")
+            (outcomeUnknown
+                 ? QCoreApplication::translate(
+                       "openopd::host::ReplyGate",
+                       "The database connection was lost while saving (incident %1): it may have "
+                       "been saved. Repeat with the same request id, or read, to find out.")
+                 : QCoreApplication::translate("openopd::host::ReplyGate",
+                                               "The change could not be stored (incident %1). "
+                                               "Nothing was saved; try again."))
                 .arg(incidentId);
-        const QJsonObject body{{QStringLiteral("code"), 503}, {QStringLiteral("error"), message}};
+        QJsonObject body{{QStringLiteral("code"), 503}, {QStringLiteral("error"), message}};
+        if (outcomeUnknown)
+            body.insert(QStringLiteral("outcome"), QStringLiteral("unknown"));
         answer.connection->publish(
             answer.subject, QJsonDocument(body).toJson(QJsonDocument::Compact),
             {{bus::kServiceErrorHeader, message.section(u'\n', 0, 0).toUtf8()},

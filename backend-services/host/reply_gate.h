@@ -11,7 +11,9 @@ namespace openopd::host {
 // Holds a service's answers while its group commit is open, so that no client hears of a
 // change (or reads state) before it is durable; release() sends them once the group ended.
 // If the group rolled back, each held success becomes a 503 naming the reason (its change
-// is gone); held failures go out as they were. Used on the service's thread only.
+// is gone); held failures go out as they were. If the commit's outcome is unknown (the
+// PostgreSQL connection broke during COMMIT), each held success becomes a 503 that says so
+// ("outcome":"unknown"): never "nothing was saved". Used on the service's thread only.
 class ReplyGate
 {
 public:
@@ -20,7 +22,7 @@ public:
 
     // For RawReplier::sendThrough().
     bus::RawReplier::Sender sender();
-    void release(bool committed, const QString& error);
+    void release(bool committed, const QString& error, bool outcomeUnknown = false);
     qsizetype held() const { return static_cast<qsizetype>(m_held.size()); }
 
 private:

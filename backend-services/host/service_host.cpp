@@ -3,6 +3,7 @@
 #include "host/host_schema.h"
 #include "host/json_log.h"
 #include "host/signal_watcher.h"
+#include "host/sql_dialect.h"
 
 #include <QCoreApplication>
 #include <QDebug>
@@ -21,6 +22,7 @@ constexpr auto kDrainTimeout = std::chrono::seconds(10);
 constexpr auto kFlushTimeout = std::chrono::seconds(10);
 constexpr auto kStreamRetry = std::chrono::seconds(2);
 constexpr auto kReadyProbeTimeout = std::chrono::seconds(5);
+constexpr auto kRequestLogSweepInterval = std::chrono::minutes(10);
 
 QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
                                       const QString& demoData)
@@ -149,6 +151,12 @@ bool ServiceHost::openDatabase(const std::function<void(Migrations&)>& addMigrat
     }
     qInfo().noquote() << "database" << m_database->describe() << "at schema version"
                       << version.value();
+    m_requestLog = std::make_unique<RequestLog>(*m_database);
+    if (m_faults.isArmed(QString::fromLatin1(fault::kDbLostBeforeCommit)))
+        m_database->setBeforeCommitHook([this] {
+            if (!m_databaseLost && m_replyGate.held() > 0)
+                loseDatabaseConnection();
+        });
     return true;
 }
 
@@ -180,6 +188,7 @@ void ServiceHost::connectBus()
                               m_definition.metadata};
     m_micro = new MicroService(*m_bus, config, this);
     m_micro->setReplySender(m_replyGate.sender());
+    m_micro->setRequestLog(m_requestLog.get());
     m_micro->setCallerPolicy(m_callerPolicy);
     if (m_callerPolicy == CallerPolicy::InsecureNoAuth)
         qWarning().noquote() << "--insecure-no-auth: actors are taken from request bodies; "
@@ -228,6 +237,10 @@ void ServiceHost::becomeReady()
     m_ready = true;
     for (EventConsumer* consumer : std::as_const(m_consumers))
         consumer->start();
+    auto* sweepTimer = new QTimer(this);
+    connect(sweepTimer, &QTimer::timeout, this, &ServiceHost::sweepRequestLog);
+    sweepTimer->start(kRequestLogSweepInterval);
+    sweepRequestLog();
     announceReadyWhenSubscribed();
 }
 
@@ -262,7 +275,7 @@ bool ServiceHost::commit(const Database::Work& work, QString* error)
         // After the rest of this turn's requests (a delivery batch) have joined the group.
         QTimer::singleShot(0, this, &ServiceHost::endGroup);
     }
-    switch (m_database->savepoint(work, error)) {
+    switch (m_requestLog->savepoint(work, error)) {
     case Database::Step::Kept:
         return true;
     case Database::Step::Undone:
@@ -292,7 +305,54 @@ void ServiceHost::onGroupEnded(bool committed, const QString& error)
     } else {
         qWarning().noquote() << "a group of changes was rolled back:" << error;
     }
-    m_replyGate.release(committed, error);
+    m_replyGate.release(committed, error, !committed && m_database->commitOutcomeUnknown());
+}
+
+void ServiceHost::sweepRequestLog()
+{
+    if (m_shuttingDown)
+        return;
+    const QDateTime cutoff = QDateTime::currentDateTimeUtc().addSecs(
+        -std::chrono::seconds(RequestLog::kRetention).count());
+    int deleted = 0;
+    QString error;
+    // Read first: no group (no COMMIT, no fsync) when there is nothing to delete.
+    auto due =
+        m_database->run(QStringLiteral("SELECT 1 FROM request_log WHERE created_at < ? LIMIT 1"),
+                        {SqlDialect::utcTimestamp(cutoff)}, &error);
+    if (!due || !due->next()) {
+        if (!due)
+            qWarning().noquote() << "cannot sweep the request log:" << error;
+        return;
+    }
+    due.reset();
+    const bool ok = commit(
+        [&](QSqlDatabase&, QString* workError) {
+            deleted = m_requestLog->sweep(cutoff, RequestLog::kSweepBatch, workError);
+            return deleted >= 0;
+        },
+        &error);
+    if (!ok)
+        qWarning().noquote() << "cannot sweep the request log:" << error;
+    else if (deleted == RequestLog::kSweepBatch) // more to go: after this turn's requests
+        QTimer::singleShot(0, this, &ServiceHost::sweepRequestLog);
+}
+
+void ServiceHost::loseDatabaseConnection()
+{
+    m_databaseLost = true;
+    const qint64 pid = m_database->backendPid();
+    auto other = Database::open(options().database, options().dataDir, m_definition.name);
+    QString error;
+    // Waits (up to 5 s) until the server process is gone, so the COMMIT meets a dead socket.
+    if (pid == 0 || !other ||
+        !(*other)->run(QStringLiteral("SELECT pg_terminate_backend(CAST(? AS integer), 5000)"),
+                       {pid}, &error))
+        qWarning().noquote() << "fault point" << fault::kDbLostBeforeCommit
+                             << "could not terminate the connection:" << error;
+    else
+        qWarning().noquote() << "fault point" << fault::kDbLostBeforeCommit
+                             << ": database connection terminated before COMMIT";
 }
 
 EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,

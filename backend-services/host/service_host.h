@@ -19,6 +19,7 @@
 #include "host/migrations.h"
 #include "host/outbox_relay.h"
 #include "host/reply_gate.h"
+#include "host/request_log.h"
 #include "host/service_options.h"
 
 #include <QCommandLineOption>
@@ -83,7 +84,11 @@ public:
     // the change is in the open group; the service's answers are held until the group is
     // committed (then the relay is poked), and a group that fails to commit turns each held
     // success into a 503. False with *error: this change alone was rolled back.
+    // When the handler serving a command with a request id calls it, the id is claimed in
+    // the same savepoint as work (request_log.h); a repeat then gets the stored answer.
     bool commit(const Database::Work& work, QString* error);
+    // Commands' request ids and answers; a service may mark its own subjects as commands.
+    RequestLog& requestLog() { return *m_requestLog; }
     // A durable consumer, started now if the host is ready, else when it becomes ready.
     // --ack-wait-ms, when given, overrides options.ackWait.
     EventConsumer* addConsumer(EventConsumerOptions options, EventConsumer::Handler handler);
@@ -105,6 +110,10 @@ private:
     void afterRequestsDrained();
     void endGroup();
     void onGroupEnded(bool committed, const QString& error);
+    // Deletes request log rows past their retention, a batch at a time.
+    void sweepRequestLog();
+    // Fault point db-lost-before-commit: terminates this service's PostgreSQL connection.
+    void loseDatabaseConnection();
 
     ServiceDefinition m_definition;
     ParsedCommandLine m_commandLine;
@@ -114,6 +123,8 @@ private:
     std::optional<std::chrono::milliseconds> m_consumerAckWait;
     ReplyGate m_replyGate{[this] { return m_database && m_database->inGroup(); }};
     std::unique_ptr<Database> m_database;
+    std::unique_ptr<RequestLog> m_requestLog;
+    bool m_databaseLost = false; // the fault point fired
     bus::Connection* m_bus = nullptr;
     MicroService* m_micro = nullptr;
     OutboxRelay* m_relay = nullptr;

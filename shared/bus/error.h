@@ -32,6 +32,10 @@ struct BusError
     QString message; // human-readable detail (already translated where it is ours)
     QString field;   // for DecodeError: the dotted path of the bad field
     QByteArray subject;
+    // A 503 whose body says "outcome":"unknown": the change may have been saved (the
+    // service lost its database connection during COMMIT). Repeat with the same request id,
+    // or read, before acting again (docs/protocol.md, "Request ids").
+    bool outcomeUnknown = false;
 
     bool isError() const { return kind != Kind::None; }
     // One line for logs and status bars: "<kind>: <message> (field x, subject y)".

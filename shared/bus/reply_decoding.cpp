@@ -13,8 +13,11 @@ BusError serviceErrorFrom(const Message& reply)
     BusError error = BusError::make(BusError::Kind::ServiceError, QString::fromUtf8(text),
                                     reply.subject, code.toInt());
     // The body may name the offending field: {"code":400,"error":"...","field":"name"}.
-    if (auto body = parseJsonObject(reply.data, 64 * 1024); body.ok())
+    if (auto body = parseJsonObject(reply.data, 64 * 1024); body.ok()) {
         error.field = body->value(QStringLiteral("field")).toString();
+        error.outcomeUnknown =
+            body->value(QStringLiteral("outcome")).toString() == QStringLiteral("unknown");
+    }
     return error;
 }
 

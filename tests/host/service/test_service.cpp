@@ -42,6 +42,9 @@ public:
 
     bool start()
     {
+        // Commands: safe to repeat with an Openopd-Request-Id (the host's request log).
+        m_host.requestLog().markCommand(kAddNote.subjectBytes());
+        m_host.requestLog().markCommand(kFail.subjectBytes());
         auto& micro = m_host.micro();
         micro.addEndpoint(QStringLiteral("add-note"), kAddNote,
                           [this](const QJsonObject& r, bus::Replier<QJsonObject> replier) {
