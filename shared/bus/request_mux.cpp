@@ -229,8 +229,21 @@ void RequestMux::deliver(Pending pending, Result<Message> result)
                              result = std::move(result)]() mutable { handler(std::move(result)); });
         return;
     }
-    if (pending.hasContext && pending.context.isNull())
-        return; // its window is gone: drop the reply
+    if (pending.hasContext) {
+        QObject* context = pending.context.data();
+        if (context == nullptr)
+            return; // its window is gone: drop the reply
+        if (context->thread() != QThread::currentThread()) {
+            // Moved to another thread since the request was sent (rare): post it there.
+            QMetaObject::invokeMethod(
+                context,
+                [handler = std::move(pending.handler), result = std::move(result)]() mutable {
+                    handler(std::move(result));
+                },
+                Qt::QueuedConnection);
+            return;
+        }
+    }
     pending.handler(std::move(result));
 }
 

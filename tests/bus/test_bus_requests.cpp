@@ -268,6 +268,28 @@ private Q_SLOTS:
         QVERIFY(delivered.load() <= kRounds);
     }
 
+    // A context moved to a worker after its request was sent gets the reply there.
+    void replyFollowsAContextMovedAfterTheRequest()
+    {
+        QThread worker;
+        worker.start();
+        auto stopWorker = qScopeGuard([&worker] {
+            worker.quit();
+            worker.wait();
+        });
+        QObject receiver;
+        std::atomic<QThread*> deliveredOn{nullptr};
+        bus::request(*m_client, kEcho, EchoRequest{QStringLiteral("m"), 1}, &receiver,
+                     [&](bus::Result<EchoReply>) { deliveredOn = QThread::currentThread(); });
+        receiver.moveToThread(&worker); // before the reply can be drained
+        QTRY_VERIFY(deliveredOn.load() != nullptr);
+        QCOMPARE(deliveredOn.load(), &worker);
+        QMetaObject::invokeMethod(
+            &receiver,
+            [&receiver] { receiver.moveToThread(QCoreApplication::instance()->thread()); },
+            Qt::BlockingQueuedConnection);
+    }
+
     void replyOnMainThreadWhenContextLivesThere()
     {
         QThread* deliveredOn = nullptr;
