@@ -73,6 +73,37 @@ private Q_SLOTS:
         QCOMPARE(served, QStringList{QStringLiteral("after")});
     }
 
+    void requestWhileTheServerIsDownIsNeverSent()
+    {
+        // The same with nats-server itself stopped and started again on the same port: both
+        // the client and the service reconnect, and the service never sees the request.
+        NatsServer server;
+        QVERIFY2(server.start(), qPrintable(server.errorString()));
+        auto service = connectTo(server.url());
+        auto client = connectTo(server.url());
+        QVERIFY(service && client);
+        QObject owner;
+        QStringList served;
+        bus::serve(*service, kEcho, &owner,
+                   [&served](const EchoRequest& request, bus::Replier<EchoReply> replier) {
+                       served.append(request.text);
+                       replier.reply(EchoReply{request.text});
+                   });
+        server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(client->state(), State::Reconnecting, 10000);
+        std::optional<bus::Result<EchoReply>> reply;
+        bus::request(*client, kEcho, EchoRequest{QStringLiteral("while-down"), 1}, this,
+                     [&](bus::Result<EchoReply> r) { reply = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(reply.has_value(), 5000);
+        QCOMPARE(reply->error().kind, bus::BusError::Kind::NotConnected);
+
+        QVERIFY2(server.restart(), qPrintable(server.errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(client->state(), State::Connected, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(service->state(), State::Connected, 15000);
+        QTest::qWait(3000);
+        QVERIFY2(served.isEmpty(), qPrintable(served.join(u',')));
+    }
+
     void plainPublishWhileDisconnectedIsRefused()
     {
         NatsServer server;
