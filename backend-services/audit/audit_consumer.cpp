@@ -1,6 +1,7 @@
 #include "audit/audit_consumer.h"
 
 #include "audit/audit_store.h"
+#include "protocol/events.h"
 #include "protocol/limits.h"
 
 #include <QCoreApplication>
@@ -19,6 +20,10 @@ class Text
 host::HandlerResult appendEvent(const bus::JsMessage& message, host::Database& db)
 {
     const QString subject = QString::fromUtf8(message.message.subject);
+    // Work-list events (list.*) repeat what the other events say, for live screens: they
+    // are acknowledged and not recorded.
+    if (message.message.subject.startsWith(protocol::kListEventPrefix))
+        return host::HandlerResult::done();
     const auto event = bus::Codec<protocol::AnyEvent>::decode(message.message.data);
     if (!event)
         return host::HandlerResult::fail(

@@ -1,6 +1,7 @@
 #include "consultation/consultation_consumers.h"
 
 #include "consultation/consultation_store.h"
+#include "consultation/queue_events.h"
 #include "protocol/events.h"
 
 #include <QDebug>
@@ -44,9 +45,14 @@ HandlerResult onRegistered(const bus::JsMessage& message, ConsultationStore& sto
     if (!store.addRegisteredVisit(event->payload, event->actor, event->occurredAt,
                                   host::eventIdOf(message), &added, &error))
         return HandlerResult::retry(error);
-    if (!added)
+    if (!added) {
         qInfo().noquote() << "visit" << event->payload.id
                           << "is known or closed already: the queue is unchanged";
+        return HandlerResult::done();
+    }
+    if (!announceQueueChange(store.database(), event->payload.id, protocol::ListChangeKind::Added,
+                             event->actor, protocol::nowUtc(), &error))
+        return HandlerResult::retry(error);
     return HandlerResult::done();
 }
 
@@ -56,6 +62,10 @@ HandlerResult closeFrom(const bus::JsMessage& message, ConsultationStore& store,
     QString error;
     bool changed = false;
     if (!store.closeVisit(closure, host::eventIdOf(message), &changed, &error))
+        return HandlerResult::retry(error);
+    if (changed &&
+        !announceQueueChange(store.database(), closure.visitId, protocol::ListChangeKind::Removed,
+                             closure.by, protocol::nowUtc(), &error))
         return HandlerResult::retry(error);
     qInfo().noquote() << "visit" << closure.visitId << protocol::toWire(closure.state)
                       << (changed ? ": removed from the queue" : ": was not waiting here");

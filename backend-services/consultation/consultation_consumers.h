@@ -17,6 +17,9 @@
 //                                   the patient's history shows it
 //     anything else              -> acknowledged, nothing to do
 //
+// Every change of the queue (joined, left) is announced as list.queue_changed, from the
+// same transaction (queue_events.h).
+//
 // An event that does not decode fails (after the consumer's attempts it goes to OPD_DLQ with
 // the reason); a database error is retried.
 

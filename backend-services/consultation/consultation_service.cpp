@@ -1,6 +1,7 @@
 #include "consultation/consultation_service.h"
 
 #include "consultation/consultation_text.h"
+#include "consultation/queue_events.h"
 #include "host/outbox.h"
 #include "protocol/errors.h"
 #include "protocol/events.h"
@@ -124,7 +125,10 @@ void ConsultationService::callNext(const protocol::CallNextRequest& request,
                 return true; // nobody waiting: nothing written
             return enqueue(m_host.database(), protocol::kVisitCalled,
                            statusChange(called->entry, VisitState::Called, now), request.staff, now,
-                           workError);
+                           workError) &&
+                   announceQueueChange(m_host.database(), called->entry.visitId,
+                                       protocol::ListChangeKind::Updated, request.staff, now,
+                                       workError);
         },
         &error);
     if (!ok)
@@ -197,7 +201,10 @@ void ConsultationService::startConsultation(const protocol::StartConsultationReq
                 return false;
             return enqueue(m_host.database(), protocol::kVisitConsultationStarted,
                            statusChange(record->entry, VisitState::InConsultation, now),
-                           request.staff, now, workError);
+                           request.staff, now, workError) &&
+                   announceQueueChange(m_host.database(), request.visitId,
+                                       protocol::ListChangeKind::Updated, request.staff, now,
+                                       workError);
         },
         &error);
     if (refusal.code != 0)
@@ -275,7 +282,10 @@ void ConsultationService::saveConsultation(const protocol::SaveConsultationReque
                 return false;
             }
             return enqueue(m_host.database(), protocol::kVisitConsulted, consultation,
-                           request.staff, consultation.savedAt, workError);
+                           request.staff, consultation.savedAt, workError) &&
+                   announceQueueChange(m_host.database(), request.visitId,
+                                       protocol::ListChangeKind::Removed, request.staff,
+                                       consultation.savedAt, workError);
         },
         &error);
     if (refusal.code != 0)

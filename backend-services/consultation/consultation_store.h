@@ -52,6 +52,7 @@ class ConsultationStore
 {
 public:
     explicit ConsultationStore(host::Database& db) : m_db(db) {}
+    host::Database& database() const { return m_db; }
 
     // --- from events (consumers) --------------------------------------------------------
     // Adds a visit in state registered, unless it is known already (a repeated or late

@@ -1,6 +1,7 @@
 #include "discharge/discharge_consumers.h"
 
 #include "discharge/discharge_store.h"
+#include "discharge/release_events.h"
 #include "protocol/events.h"
 
 #include <QCoreApplication>
@@ -25,10 +26,12 @@ QString undecodable(const bus::JsMessage& message, const bus::BusError& error)
         .arg(QString::fromUtf8(message.message.subject), error.toString());
 }
 
-// Loads the visit (or starts a new one), applies the event, recomputes and saves.
+// Loads the visit (or starts a new one), applies the event, recomputes and saves; a change
+// of its pending-release row is announced (actor: who made the event's change).
 template <class Apply>
 host::HandlerResult mergeIntoVisit(host::Database& db, const QString& visitId,
-                                   const QString& patientId, Apply apply)
+                                   const QString& patientId, const protocol::StaffRef& actor,
+                                   Apply apply)
 {
     QString error;
     ReleaseVisit visit;
@@ -39,12 +42,14 @@ host::HandlerResult mergeIntoVisit(host::Database& db, const QString& visitId,
         visit.visitId = visitId;
         visit.patientId = patientId;
     }
+    const std::optional<protocol::PendingRelease> before = found ? pendingRow(visit) : std::nullopt;
     apply(visit);
     LabProgress lab;
     if (!store::loadLabProgress(db, visit.consultationId, &lab, &error))
         return host::HandlerResult::retry(error);
     recompute(visit, lab);
-    if (!store::saveVisit(db, visit, &error))
+    if (!store::saveVisit(db, visit, &error) ||
+        !announceRelease(db, before, visit, actor, protocol::nowUtc(), &error))
         return host::HandlerResult::retry(error);
     return host::HandlerResult::done();
 }
@@ -59,7 +64,7 @@ host::HandlerResult handle(const bus::JsMessage& message, host::Database& db, Vi
     const P& payload = event->payload;
     const QString patientId =
         event->patientId.isEmpty() ? protocol::eventPatientId(payload) : event->patientId;
-    return mergeIntoVisit(db, visitIdOf(payload), patientId,
+    return mergeIntoVisit(db, visitIdOf(payload), patientId, event->actor,
                           [&](ReleaseVisit& visit) { apply(visit, payload); });
 }
 
@@ -111,7 +116,7 @@ host::HandlerResult onLabResulted(const bus::JsMessage& message, host::Database&
         return host::HandlerResult::retry(error);
     if (!found || visit.consultationId != result.consultationId)
         return host::HandlerResult::done(); // counted when its consultation arrives
-    return mergeIntoVisit(db, result.visitId, result.patientId, [](ReleaseVisit&) {});
+    return mergeIntoVisit(db, result.visitId, result.patientId, event->actor, [](ReleaseVisit&) {});
 }
 
 } // namespace openopd::discharge

@@ -3,6 +3,7 @@
 #include "discharge/discharge_consumers.h"
 #include "discharge/discharge_schema.h"
 #include "discharge/discharge_store.h"
+#include "discharge/release_events.h"
 #include "host/incident.h"
 #include "host/outbox.h"
 #include "protocol/catalog.h"
@@ -34,6 +35,12 @@ bool DischargeService::start()
                           [this](const protocol::RecordDischargeRequest& request,
                                  bus::Replier<protocol::DischargeReply> replier) {
                               record(request, std::move(replier));
+                          }) &&
+        micro.addEndpoint(protocol::serviceEndpointName(protocol::kGetRelease.subject),
+                          protocol::kGetRelease,
+                          [this](const protocol::GetReleaseRequest& request,
+                                 bus::Replier<protocol::ReleaseStatusReply> replier) {
+                              get(request, std::move(replier));
                           });
     if (!ok)
         return false;
@@ -125,15 +132,18 @@ void DischargeService::record(const protocol::RecordDischargeRequest& request,
                 conflict = tr("the visit was already closed by another request");
                 return false;
             }
+            const std::optional<protocol::PendingRelease> before = pendingRow(visit);
             applyDischarged(visit, discharge);
             recompute(visit, {});
             if (!store::saveVisit(db, visit, workError))
                 return false;
             return host::enqueueEvent(
-                db,
-                {event.id, protocol::kVisitDischarged.subjectBytes(),
-                 bus::Codec<protocol::EventEnvelope<protocol::Discharge>>::encode(event)},
-                workError);
+                       db,
+                       {event.id, protocol::kVisitDischarged.subjectBytes(),
+                        bus::Codec<protocol::EventEnvelope<protocol::Discharge>>::encode(event)},
+                       workError) &&
+                   announceRelease(db, before, visit, request.staff, discharge.recordedAt,
+                                   workError);
         },
         &error);
     switch (outcome) {

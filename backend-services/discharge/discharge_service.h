@@ -26,6 +26,8 @@ private:
                  bus::Replier<protocol::PendingReleasesReply> replier);
     void record(const protocol::RecordDischargeRequest& request,
                 bus::Replier<protocol::DischargeReply> replier);
+    void get(const protocol::GetReleaseRequest& request,
+             bus::Replier<protocol::ReleaseStatusReply> replier); // release_read.cpp
 
     host::ServiceHost& m_host;
 };

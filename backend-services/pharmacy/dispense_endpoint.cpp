@@ -2,6 +2,7 @@
 // decremented and the dispense recorded in one transaction with its events (visit.dispensed,
 // stock.low). A refusal (404, 409) writes nothing.
 
+#include "pharmacy/list_events.h"
 #include "pharmacy/pharmacy_service.h"
 #include "pharmacy/pharmacy_text.h"
 #include "protocol/errors.h"
@@ -165,7 +166,9 @@ bool PharmacyService::dispenseIn(const protocol::DispenseRequest& r, const QDate
     if (!store.recordDispense(*dispense, error))
         return false;
     if (!enqueue(m_host.database(), protocol::kVisitDispensed,
-                 protocol::makeEvent(protocol::kVisitDispensed, *dispense, r.staff, now), error))
+                 protocol::makeEvent(protocol::kVisitDispensed, *dispense, r.staff, now), error) ||
+        !announcePrescriptions(m_host.database(), p.visitId, p.patientId,
+                               protocol::ListChangeKind::Updated, r.staff, now, error))
         return false;
     for (auto it = needed.cbegin(); it != needed.cend(); ++it)
         if (!checkLow(it.key(), r.staff, now, error))

@@ -2,6 +2,7 @@
 // Collecting a sample publishes lab.sample_collected (LabOrder); entering a result publishes
 // lab.resulted (LabResult), which the consultation service adds to the patient's history.
 
+#include "pharmacy/list_events.h"
 #include "pharmacy/pharmacy_service.h"
 #include "pharmacy/pharmacy_text.h"
 #include "protocol/errors.h"
@@ -112,10 +113,13 @@ void PharmacyService::collectSample(const protocol::CollectSampleRequest& reques
             if (!store.load(request.orderId, &order, workError) || !order)
                 return false;
             reply.order = *order;
-            return enqueue(
-                m_host.database(), protocol::kLabSampleCollected,
-                protocol::makeEvent(protocol::kLabSampleCollected, *order, request.staff, now),
-                workError);
+            return enqueue(m_host.database(), protocol::kLabSampleCollected,
+                           protocol::makeEvent(protocol::kLabSampleCollected, *order, request.staff,
+                                               now),
+                           workError) &&
+                   announceLabOrders(m_host.database(), order->visitId, order->patientId,
+                                     protocol::ListChangeKind::Updated, request.staff, now,
+                                     workError);
         },
         &error);
     if (!ok)
@@ -153,7 +157,10 @@ void PharmacyService::enterLabResult(const protocol::EnterLabResultRequest& requ
                 return false;
             return enqueue(m_host.database(), protocol::kLabResulted,
                            protocol::makeEvent(protocol::kLabResulted, result, request.staff, now),
-                           workError);
+                           workError) &&
+                   announceLabOrders(m_host.database(), result.visitId, result.patientId,
+                                     protocol::ListChangeKind::Updated, request.staff, now,
+                                     workError);
         },
         &error);
     if (!ok)

@@ -1,5 +1,6 @@
 #include "pharmacy/lab_store.h"
 
+#include "protocol/list_change.h"
 #include "protocol/validation.h"
 
 namespace openopd::pharmacy {
@@ -112,6 +113,22 @@ bool LabStore::pending(const protocol::PendingLabOrdersRequest& request,
         }
         reply->orders.append(std::move(order));
     }
+    return true;
+}
+
+bool LabStore::pendingOfVisit(const QString& visitId, QList<LabOrder>* orders, QString* error)
+{
+    orders->clear();
+    auto query = m_db.run(kOrderColumns + QStringLiteral(" WHERE visit_id = ? AND state IN (?, ?)"
+                                                         " ORDER BY urgent DESC, ordered_at,"
+                                                         " consultation_id, line LIMIT ?"),
+                          {visitId, wire(LabOrderState::Ordered), wire(LabOrderState::Collected),
+                           static_cast<int>(protocol::kMaxListChangeRows)},
+                          error);
+    if (!query)
+        return false;
+    while (query->next())
+        orders->append(orderFrom(*query));
     return true;
 }
 

@@ -25,6 +25,8 @@ public:
     bool pending(const protocol::PendingLabOrdersRequest& request,
                  protocol::LabOrderListReply* reply, QString* error);
     bool load(const QString& orderId, std::optional<protocol::LabOrder>* order, QString* error);
+    // The visit's orders still pending (ordered or collected), in the pending list's order.
+    bool pendingOfVisit(const QString& visitId, QList<protocol::LabOrder>* orders, QString* error);
 
     // ordered -> collected; *applied false when the order was no longer "ordered".
     bool collect(const protocol::CollectSampleRequest& request, const QDateTime& now, bool* applied,

@@ -4,6 +4,7 @@
 // order: a visit.discharged that arrives before its visit.consulted is remembered, and the
 // late prescription and lab orders are stored closed / cancelled.
 
+#include "pharmacy/list_events.h"
 #include "pharmacy/pharmacy_service.h"
 #include "protocol/events.h"
 
@@ -30,6 +31,16 @@ host::HandlerResult PharmacyService::onConsulted(const bus::JsMessage& message, 
         !store.addFromConsultation(consultation, eventId, now, closed, &prescribed, &error) ||
         !LabStore(db).addFromConsultation(consultation, eventId, now, closed, &ordered, &error))
         return host::HandlerResult::retry(error);
+    // The new rows join the pending lists (nothing is pending for a closed visit).
+    const auto added = protocol::ListChangeKind::Added;
+    if (prescribed && !closed &&
+        !announcePrescriptions(db, consultation.visitId, consultation.patientId, added,
+                               event->actor, now, &error))
+        return host::HandlerResult::retry(error);
+    if (ordered > 0 && !closed &&
+        !announceLabOrders(db, consultation.visitId, consultation.patientId, added, event->actor,
+                           now, &error))
+        return host::HandlerResult::retry(error);
     qInfo().noquote() << "consultation" << consultation.id << "of visit" << consultation.visitId
                       << ":" << (prescribed ? "prescription stored" : "no new prescription") << ","
                       << ordered << "new lab orders" << (closed ? "(visit closed)" : "");
@@ -44,9 +55,22 @@ host::HandlerResult PharmacyService::onDischarged(const bus::JsMessage& message,
         return host::HandlerResult::fail(QStringLiteral("invalid visit.discharged: ") +
                                          event.error().toString());
     const QDateTime now = protocol::nowUtc();
+    const protocol::Discharge& discharge = event->payload;
     QString error;
-    if (!PrescriptionStore(db).closeVisit(event->payload, host::eventIdOf(message), now, &error) ||
-        !LabStore(db).cancelUncollected(event->payload, now, &error))
+    bool hadPrescriptions = false;
+    bool hadOrders = false;
+    if (!hasPendingPrescriptions(db, discharge.visitId, &hadPrescriptions, &error) ||
+        !hasPendingLabOrders(db, discharge.visitId, &hadOrders, &error) ||
+        !PrescriptionStore(db).closeVisit(discharge, host::eventIdOf(message), now, &error) ||
+        !LabStore(db).cancelUncollected(discharge, now, &error))
+        return host::HandlerResult::retry(error);
+    // Closed prescriptions and cancelled orders leave the lists (collected orders stay).
+    const auto updated = protocol::ListChangeKind::Updated;
+    if (hadPrescriptions && !announcePrescriptions(db, discharge.visitId, discharge.patientId,
+                                                   updated, event->actor, now, &error))
+        return host::HandlerResult::retry(error);
+    if (hadOrders && !announceLabOrders(db, discharge.visitId, discharge.patientId, updated,
+                                        event->actor, now, &error))
         return host::HandlerResult::retry(error);
     return host::HandlerResult::done();
 }

@@ -45,6 +45,7 @@ bool PharmacyService::start()
         qInfo().noquote() << "demo formulary loaded:" << batches << "new batches";
     }
     serve(protocol::kPendingPrescriptions, &PharmacyService::pendingPrescriptions);
+    serve(protocol::kGetPrescription, &PharmacyService::getPrescription);
     serve(protocol::kDispense, &PharmacyService::dispense);
     serve(protocol::kStockList, &PharmacyService::stockList);
     serve(protocol::kReceiveStock, &PharmacyService::receiveStock);

@@ -29,6 +29,8 @@ public:
     // Handlers (each answers through its replier, after its transaction).
     void pendingPrescriptions(const protocol::PendingPrescriptionsRequest& request,
                               bus::Replier<protocol::PendingPrescriptionsReply> replier);
+    void getPrescription(const protocol::GetPrescriptionRequest& request,
+                         bus::Replier<protocol::PrescriptionReply> replier);
     void dispense(const protocol::DispenseRequest& request,
                   bus::Replier<protocol::DispenseReply> replier);
     void stockList(const protocol::StockListRequest& request,

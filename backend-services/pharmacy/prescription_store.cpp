@@ -1,5 +1,7 @@
 #include "pharmacy/prescription_store.h"
 
+#include "protocol/list_change.h"
+
 #include <QJsonDocument>
 
 namespace openopd::pharmacy {
@@ -97,6 +99,50 @@ bool PrescriptionStore::pending(int limit, protocol::PendingPrescriptionsReply* 
         }
         reply->prescriptions.append(std::move(p));
     }
+    return true;
+}
+
+bool PrescriptionStore::dispensesOf(const QString& consultationId, int limit,
+                                    QList<protocol::Dispense>* dispenses, QString* error)
+{
+    dispenses->clear();
+    auto query = m_db.run(QStringLiteral("SELECT body FROM dispenses WHERE consultation_id = ?"
+                                         " ORDER BY dispensed_at, id LIMIT ?"),
+                          {consultationId, limit}, error);
+    if (!query)
+        return false;
+    while (query->next()) {
+        auto dispense = protocol::Dispense::fromJson(
+            QJsonDocument::fromJson(query->value(0).toString().toUtf8()).object());
+        if (!dispense) {
+            *error = QStringLiteral("stored dispense of %1 does not decode: %2")
+                         .arg(consultationId, dispense.error().toString());
+            return false;
+        }
+        dispenses->append(dispense.value());
+    }
+    return true;
+}
+
+bool PrescriptionStore::openOfVisit(const QString& visitId, QList<PendingPrescription>* rows,
+                                    QString* error)
+{
+    rows->clear();
+    {
+        auto query =
+            m_db.run(kHeaderColumns + QStringLiteral(" WHERE visit_id = ? AND state = ? ORDER BY"
+                                                     " prescribed_at, consultation_id LIMIT ?"),
+                     {visitId, QString::fromLatin1(kPrescriptionOpen),
+                      static_cast<int>(protocol::kMaxListChangeRows)},
+                     error);
+        if (!query)
+            return false;
+        while (query->next())
+            rows->append(headerFrom(*query));
+    }
+    for (PendingPrescription& p : *rows)
+        if (!loadLines(p.consultationId, &p.lines, error))
+            return false;
     return true;
 }
 

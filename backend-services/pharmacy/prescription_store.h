@@ -37,6 +37,12 @@ public:
     bool pending(int limit, protocol::PendingPrescriptionsReply* reply, QString* error);
     bool load(const QString& consultationId, std::optional<StoredPrescription>* stored,
               QString* error);
+    // The dispenses of a prescription, oldest first, at most limit.
+    bool dispensesOf(const QString& consultationId, int limit, QList<protocol::Dispense>* dispenses,
+                     QString* error);
+    // The visit's open prescriptions (its rows of the pending list), oldest first.
+    bool openOfVisit(const QString& visitId, QList<protocol::PendingPrescription>* rows,
+                     QString* error);
 
     // Adds to a line's dispensed quantity; 409 if that would pass the prescribed quantity.
     bool addDispensed(const QString& consultationId, int line, int quantity, QString* error,

@@ -68,4 +68,44 @@ DischargeReply DischargeReply::read(json::Reader& reader)
     return reply;
 }
 
+QJsonObject GetReleaseRequest::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("visit_id"), visitId);
+    return object;
+}
+
+GetReleaseRequest GetReleaseRequest::read(json::Reader& reader)
+{
+    GetReleaseRequest request;
+    request.visitId = reader.requiredId(QStringLiteral("visit_id"));
+    return request;
+}
+
+QJsonObject ReleaseStatusReply::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("visit_id"), visitId);
+    json::putEnum(object, QStringLiteral("state"), state);
+    if (release)
+        object.insert(QStringLiteral("release"), release->toJson());
+    if (discharge)
+        object.insert(QStringLiteral("discharge"), discharge->toJson());
+    return object;
+}
+
+ReleaseStatusReply ReleaseStatusReply::read(json::Reader& reader)
+{
+    ReleaseStatusReply reply;
+    reply.visitId = reader.requiredId(QStringLiteral("visit_id"));
+    reply.state = reader.requiredEnum(QStringLiteral("state"), VisitState::Registered);
+    reply.release = reader.optionalObject<PendingRelease>(QStringLiteral("release"));
+    reply.discharge = reader.optionalObject<Discharge>(QStringLiteral("discharge"));
+    if (reader.ok() && reply.release && reply.release->visitId != reply.visitId)
+        reader.fail(QStringLiteral("release.visit_id"), Text::tr("must equal visit_id"));
+    else if (reader.ok() && reply.discharge && reply.discharge->visitId != reply.visitId)
+        reader.fail(QStringLiteral("discharge.visit_id"), Text::tr("must equal visit_id"));
+    return reply;
+}
+
 } // namespace openopd::protocol

@@ -66,4 +66,38 @@ struct DischargeReply
     }
 };
 
+// opd.discharge.release.get: visit_id. Where one visit stands for the discharge service: the
+// read that shows whether a discharge took effect.
+struct GetReleaseRequest
+{
+    QString visitId;
+
+    bool operator==(const GetReleaseRequest&) const = default;
+    QJsonObject toJson() const;
+    static GetReleaseRequest read(json::Reader& reader);
+    static bus::Result<GetReleaseRequest> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<GetReleaseRequest>(object);
+    }
+};
+
+// {"visit_id", "state": the visit's state as this service knows it (registered … dispensed,
+//  or the closing state), "release": PendingRelease (opt: while on the pending list),
+//  "discharge": Discharge (opt: once one is recorded)}
+struct ReleaseStatusReply
+{
+    QString visitId;
+    VisitState state = VisitState::Registered;
+    std::optional<PendingRelease> release;
+    std::optional<Discharge> discharge;
+
+    bool operator==(const ReleaseStatusReply&) const = default;
+    QJsonObject toJson() const;
+    static ReleaseStatusReply read(json::Reader& reader);
+    static bus::Result<ReleaseStatusReply> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<ReleaseStatusReply>(object);
+    }
+};
+
 } // namespace openopd::protocol

@@ -49,6 +49,8 @@ inline constexpr bus::Endpoint<PatientHistoryRequest, PatientHistoryReply> kPati
 // --- pharmacy ------------------------------------------------------------------------------
 inline constexpr bus::Endpoint<PendingPrescriptionsRequest, PendingPrescriptionsReply>
     kPendingPrescriptions{"opd.pharmacy.prescription.pending"};
+inline constexpr bus::Endpoint<GetPrescriptionRequest, PrescriptionReply> kGetPrescription{
+    "opd.pharmacy.prescription.get"};
 inline constexpr bus::Endpoint<DispenseRequest, DispenseReply> kDispense{"opd.pharmacy.dispense"};
 inline constexpr bus::Endpoint<StockListRequest, StockListReply> kStockList{
     "opd.pharmacy.stock.list"};
@@ -68,6 +70,8 @@ inline constexpr bus::Endpoint<EnterLabResultRequest, LabResultReply> kEnterLabR
 // --- discharge (doctor / pharmacy) -----------------------------------------------------------
 inline constexpr bus::Endpoint<PendingReleasesRequest, PendingReleasesReply> kPendingReleases{
     "opd.discharge.release.pending"};
+inline constexpr bus::Endpoint<GetReleaseRequest, ReleaseStatusReply> kGetRelease{
+    "opd.discharge.release.get"};
 inline constexpr bus::Endpoint<RecordDischargeRequest, DischargeReply> kRecordDischarge{
     "opd.discharge.release.record"};
 

@@ -2,7 +2,8 @@
 
 // The envelope every OPD event travels in (stream OPD_EVENTS, subjects opd.events.>):
 //   {"v": 1, "id": UUID, "type": "visit.registered", "occurred_at": timestamp,
-//    "actor": StaffRef, "patient_id": UUID (optional), "payload": {…}}
+//    "actor": StaffRef, "patient_id": UUID (optional), "visit_id": UUID (optional),
+//    "payload": {…}}
 // id is unique per event and is published as the Nats-Msg-Id header, so a repeated
 // publish of the same event is dropped by the stream and consumers can ignore redeliveries.
 // type is the subject without "opd.events."; the subject is authoritative.
@@ -30,6 +31,20 @@ template <class P> QString eventPatientId(const P& payload)
                           } -> std::convertible_to<QString>;
                   })
         return payload.patientId;
+    else
+        return {};
+}
+
+// The visit an event payload is about: its visitId member when it has one (Visit provides
+// an overload in visit.h). Every event about a visit carries it as the envelope's visit_id.
+template <class P> QString eventVisitId(const P& payload)
+{
+    if constexpr (requires {
+                      {
+                          payload.visitId
+                          } -> std::convertible_to<QString>;
+                  })
+        return payload.visitId;
     else
         return {};
 }
@@ -62,6 +77,7 @@ template <class P> struct EventEnvelope
     QDateTime occurredAt;
     StaffRef actor;
     QString patientId;
+    QString visitId;
     P payload{};
 
     bool operator==(const EventEnvelope&) const = default;
@@ -74,6 +90,7 @@ template <class P> struct EventEnvelope
         json::putTimestamp(object, QStringLiteral("occurred_at"), occurredAt);
         object.insert(QStringLiteral("actor"), actor.toJson());
         json::putText(object, QStringLiteral("patient_id"), patientId);
+        json::putText(object, QStringLiteral("visit_id"), visitId);
         object.insert(QStringLiteral("payload"), EventPayloadIo<P>::write(payload));
         return object;
     }
@@ -88,7 +105,14 @@ template <class P> struct EventEnvelope
         event.occurredAt = reader.requiredTimestamp(QStringLiteral("occurred_at"));
         event.actor = reader.requiredObject<StaffRef>(QStringLiteral("actor"));
         event.patientId = reader.optionalId(QStringLiteral("patient_id"));
+        event.visitId = reader.optionalId(QStringLiteral("visit_id"));
         event.payload = EventPayloadIo<P>::read(reader, QStringLiteral("payload"));
+        // Absent in events stored before the field existed; when present, the one truth.
+        const QString payloadVisit = eventVisitId(event.payload);
+        if (reader.ok() && !event.visitId.isEmpty() && !payloadVisit.isEmpty() &&
+            event.visitId != payloadVisit)
+            reader.fail(QStringLiteral("visit_id"),
+                        Text::tr("must equal the visit id of the payload (%1)").arg(payloadVisit));
         return event;
     }
 
@@ -102,7 +126,7 @@ template <class P> struct EventEnvelope
 using AnyEvent = EventEnvelope<QJsonObject>;
 
 // A new event for the declared event contract: a fresh id, the type from the subject, now
-// (UTC, ms) unless given, and the payload's patient.
+// (UTC, ms) unless given, and the payload's patient and visit.
 template <class P>
 EventEnvelope<P> makeEvent(const bus::Event<EventEnvelope<P>>& event, P payload, StaffRef actor,
                            QDateTime occurredAt = nowUtc())
@@ -113,6 +137,7 @@ EventEnvelope<P> makeEvent(const bus::Event<EventEnvelope<P>>& event, P payload,
     envelope.occurredAt = std::move(occurredAt);
     envelope.actor = std::move(actor);
     envelope.patientId = eventPatientId(payload);
+    envelope.visitId = eventVisitId(payload);
     envelope.payload = std::move(payload);
     return envelope;
 }

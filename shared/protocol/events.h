@@ -8,6 +8,7 @@
 #include "protocol/event_envelope.h"
 #include "protocol/identity_api.h"
 #include "protocol/lab.h"
+#include "protocol/list_change.h"
 #include "protocol/patient.h"
 #include "protocol/pharmacy.h"
 #include "protocol/visit.h"
@@ -55,6 +56,20 @@ inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockReceived{
 inline constexpr bus::Event<EventEnvelope<StockMovement>> kStockAdjusted{
     "opd.events.stock.adjusted"};
 inline constexpr bus::Event<EventEnvelope<StockLow>> kStockLow{"opd.events.stock.low"};
+
+// work lists: one visit's rows changed (payload: the visit's rows now). Published by the
+// service that owns the list, in the same transaction as the change; read by the roles that
+// may read that list. Not audited: they carry no fact the other events do not.
+inline constexpr bus::Event<EventEnvelope<ListChange<QueueEntry>>> kQueueListChanged{
+    "opd.events.list.queue_changed"};
+inline constexpr bus::Event<EventEnvelope<ListChange<PendingPrescription>>>
+    kPrescriptionListChanged{"opd.events.list.prescriptions_changed"};
+inline constexpr bus::Event<EventEnvelope<ListChange<LabOrder>>> kLabOrderListChanged{
+    "opd.events.list.lab_orders_changed"};
+inline constexpr bus::Event<EventEnvelope<ListChange<PendingRelease>>> kReleaseListChanged{
+    "opd.events.list.releases_changed"};
+// Every work-list event (their aggregate): the audit log skips these.
+inline constexpr char kListEventPrefix[] = "opd.events.list.";
 
 // staff accounts and sessions (identity service); readers: admin
 inline constexpr bus::Event<EventEnvelope<StaffChange>> kStaffCreated{"opd.events.staff.created"};

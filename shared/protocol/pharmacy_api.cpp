@@ -99,6 +99,43 @@ DispenseReply DispenseReply::read(json::Reader& reader)
     return reply;
 }
 
+QJsonObject GetPrescriptionRequest::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("consultation_id"), consultationId);
+    return object;
+}
+
+GetPrescriptionRequest GetPrescriptionRequest::read(json::Reader& reader)
+{
+    GetPrescriptionRequest request;
+    request.consultationId = reader.requiredId(QStringLiteral("consultation_id"));
+    return request;
+}
+
+QJsonObject PrescriptionReply::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("prescription"), prescription.toJson());
+    json::putEnum(object, QStringLiteral("state"), state);
+    object.insert(QStringLiteral("dispenses"), json::toArray(dispenses));
+    return object;
+}
+
+PrescriptionReply PrescriptionReply::read(json::Reader& reader)
+{
+    PrescriptionReply reply;
+    reply.prescription = reader.requiredObject<PendingPrescription>(QStringLiteral("prescription"));
+    reply.state = reader.requiredEnum(QStringLiteral("state"), PrescriptionState::Open);
+    reply.dispenses =
+        reader.list<Dispense>(QStringLiteral("dispenses"), kMaxDispensesPerPrescription, true);
+    for (qsizetype i = 0; reader.ok() && i < reply.dispenses.size(); ++i)
+        if (reply.dispenses.at(i).consultationId != reply.prescription.consultationId)
+            reader.fail(QStringLiteral("dispenses[%1].consultation_id").arg(i),
+                        Text::tr("must equal prescription.consultation_id"));
+    return reply;
+}
+
 QJsonObject StockListRequest::toJson() const
 {
     QJsonObject object = json::messageObject();

@@ -84,6 +84,52 @@ struct DispenseReply
     }
 };
 
+// Where a prescription stands: open (something left to dispense), complete (every line
+// dispensed in full), closed (its visit ended first: nothing more is dispensed).
+enum class PrescriptionState { Open, Complete, Closed };
+
+template <> struct EnumTraits<PrescriptionState>
+{
+    static constexpr std::array kEntries{
+        EnumEntry<PrescriptionState>{PrescriptionState::Open, "open"},
+        EnumEntry<PrescriptionState>{PrescriptionState::Complete, "complete"},
+        EnumEntry<PrescriptionState>{PrescriptionState::Closed, "closed"}};
+};
+
+// opd.pharmacy.prescription.get: consultation_id. One prescription whatever its state: the
+// read that shows whether a dispense took effect.
+struct GetPrescriptionRequest
+{
+    QString consultationId;
+
+    bool operator==(const GetPrescriptionRequest&) const = default;
+    QJsonObject toJson() const;
+    static GetPrescriptionRequest read(json::Reader& reader);
+    static bus::Result<GetPrescriptionRequest> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<GetPrescriptionRequest>(object);
+    }
+};
+
+// {"prescription": PendingPrescription (every line with what is dispensed so far),
+//  "state": open | complete | closed, "dispenses": [Dispense] (0..200, oldest first, each of
+//  this consultation)}
+struct PrescriptionReply
+{
+    PendingPrescription prescription;
+    PrescriptionState state = PrescriptionState::Open;
+    QList<Dispense> dispenses;
+
+    bool operator==(const PrescriptionReply&) const = default;
+    QJsonObject toJson() const;
+    static PrescriptionReply read(json::Reader& reader);
+    static bus::Result<PrescriptionReply> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<PrescriptionReply>(object);
+    }
+};
+inline constexpr qsizetype kMaxDispensesPerPrescription = 200;
+
 // opd.pharmacy.stock.list: query optional up to 100 (drug code or name prefix);
 // low_only (default false): only drugs at or below their reorder level;
 // include_empty (default false): also batches with quantity 0; limit 1..1000 (default 200).

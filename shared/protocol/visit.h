@@ -128,6 +128,12 @@ struct QueueEntry
     }
 };
 
+// The visit an event is about (see event_envelope.h): a Visit's own id.
+inline QString eventVisitId(const Visit& visit)
+{
+    return visit.id;
+}
+
 // Readers of the shared visit fields, used by several messages.
 QString readQueue(json::Reader& reader, const QString& name, bool required);
 

@@ -38,13 +38,8 @@ QList<EndpointExample> registrationExamples()
     Visit registered = visit();
     registered.state = VisitState::Registered;
     registered.history.removeLast();
-    Visit cancelled = minimalVisit();
-    cancelled.state = VisitState::Cancelled;
-    cancelled.history.append(transition(VisitState::Cancelled, 12, receptionist()));
-    cancelled.history.last().note = QStringLiteral("Registered in the wrong queue");
-    Visit unseen = minimalVisit();
-    unseen.state = VisitState::LeftUnseen;
-    unseen.history.append(transition(VisitState::LeftUnseen, 90, receptionist()));
+    const Visit cancelled = cancelledVisit();
+    const Visit unseen = unseenVisit();
     return {
         example(kCreatePatient, create, created),
         example(kUpdatePatient, update, PatientReply{patient()}),
@@ -85,19 +80,27 @@ QList<EndpointExample> consultationExamples()
 
 QList<EndpointExample> pharmacyExamples()
 {
+    // The delivery of stock.received (500 into an empty batch), later 20 dispensed (480 at
+    // minute 50: stockItem()), then 20 written off (stock.adjusted).
     StockItem afterReceive = stockItem();
-    afterReceive.quantity = 980;
+    afterReceive.quantity = 500;
+    afterReceive.updatedAt = stockReceived().at;
     StockItem afterAdjust = stockItem();
     afterAdjust.quantity = 460;
+    afterAdjust.updatedAt = stockAdjusted().at;
+    // After the partial dispense: line 1 given in full, line 2 still to dispense.
+    PendingPrescription dispensed = pendingPrescription();
+    dispensed.lines[0].dispensedQuantity = dispensed.lines[0].prescription.quantity;
     return {
+        example(kGetPrescription, GetPrescriptionRequest{consultation().id},
+                PrescriptionReply{dispensed, PrescriptionState::Open, {dispense()}}),
         example(kPendingPrescriptions, PendingPrescriptionsRequest{50},
                 PendingPrescriptionsReply{{pendingPrescription()}, false}),
-        example(kDispense,
-                DispenseRequest{pharmacist(),
-                                consultation().id,
-                                {{1, 24}},
-                                QStringLiteral("Amoxicillin out of stock")},
-                DispenseReply{dispense()}),
+        example(
+            kDispense,
+            DispenseRequest{
+                pharmacist(), consultation().id, {{1, 24}}, QStringLiteral("Amoxicillin short")},
+            DispenseReply{dispense()}),
         example(kStockList, StockListRequest{QStringLiteral("para"), false, false, 200},
                 StockListReply{{stockItem()}, false}),
         example(kReceiveStock,
@@ -132,6 +135,8 @@ QList<EndpointExample> labDischargeAuditExamples()
                 LabResultReply{labResult()}),
         example(kPendingReleases, PendingReleasesRequest{200},
                 PendingReleasesReply{{pendingRelease()}, false}),
+        example(kGetRelease, GetReleaseRequest{visit().id},
+                ReleaseStatusReply{visit().id, VisitState::Discharged, std::nullopt, discharge()}),
         example(kRecordDischarge, RecordDischargeRequest{doctor(), visit().id, dischargeDetails()},
                 DischargeReply{discharge()}),
         example(kAuditQuery, AuditQueryRequest{patient().id, {}, at(0), at(600), 0, 100},
@@ -206,6 +211,30 @@ QList<EndpointExample> identityExamples()
     };
 }
 
+// Work-list changes of visit 1: called (queue), prescribed and resulted-later (pharmacy and
+// lab lists, from visit.consulted and sample collection), dispensed (ready for release).
+QList<EventExample> listEventExamples()
+{
+    const QString visitId = visit().id;
+    const QString patientId = visit().patientId;
+    using K = ListChangeKind;
+    return {
+        example(kQueueListChanged,
+                ListChange<QueueEntry>{visitId, patientId, K::Updated, {queueEntry()}}, doctor(),
+                42, 20),
+        example(
+            kPrescriptionListChanged,
+            ListChange<PendingPrescription>{visitId, patientId, K::Added, {pendingPrescription()}},
+            doctor(), 43, 35),
+        example(kLabOrderListChanged,
+                ListChange<LabOrder>{visitId, patientId, K::Updated, {collectedLabOrder()}},
+                labTechnician(), 44, 55),
+        example(kReleaseListChanged,
+                ListChange<PendingRelease>{visitId, patientId, K::Added, {pendingRelease()}},
+                pharmacist(), 45, 50),
+    };
+}
+
 StaffRef clinicAdmin()
 {
     return {QStringLiteral("admin"), QStringLiteral("Clinic Administrator"), StaffRole::Admin};
@@ -257,21 +286,17 @@ QList<EventExample> eventExamples()
     VisitStatusChange started = calledChange();
     started.state = VisitState::InConsultation;
     started.at = at(22);
-    VisitStatusChange cancelled = calledChange();
-    cancelled.state = VisitState::Cancelled;
-    cancelled.room.clear();
-    cancelled.reason = QStringLiteral("Registered in the wrong queue");
-    VisitStatusChange unseen = cancelled;
-    unseen.state = VisitState::LeftUnseen;
-    unseen.reason.clear();
+    Patient fresh = patient();
+    fresh.revision = 1;
+    fresh.updatedAt = fresh.registeredAt;
     QList<EventExample> examples{
-        example(kPatientRegistered, patient(), receptionist(), 1, 1),
-        example(kPatientUpdated, patient(), receptionist(), 2, 1),
+        example(kPatientRegistered, fresh, receptionist(), 1, 1),
+        example(kPatientUpdated, patient(), receptionist(), 2, 3),
         example(kPatientRecordViewed, PatientViewed{patient().id}, pharmacist(), 40, 45),
         example(kPatientHistoryViewed, PatientViewed{patient().id}, doctor(), 41, 21),
         example(kVisitRegistered, registered, receptionist(), 3, 5),
-        example(kVisitCancelled, cancelled, receptionist(), 4, 12),
-        example(kVisitLeftUnseen, unseen, receptionist(), 5, 90),
+        example(kVisitCancelled, statusChangeOf(cancelledVisit()), receptionist(), 4, 25),
+        example(kVisitLeftUnseen, statusChangeOf(unseenVisit()), receptionist(), 5, 90),
         example(kVisitCalled, calledChange(), doctor(), 6, 20),
         example(kVisitConsultationStarted, started, doctor(), 7, 22),
         example(kVisitConsulted, consultation(), doctor(), 8, 35),
@@ -280,10 +305,10 @@ QList<EventExample> eventExamples()
         example(kLabResulted, labResult(), labTechnician(), 11, 90),
         example(kStockReceived, stockReceived(), pharmacist(), 12, -60),
         example(kStockAdjusted, stockAdjusted(), pharmacist(), 13, 70),
-        example(kStockLow, stockLow(), pharmacist(), 14, 50),
+        example(kStockLow, stockLow(), pharmacist(), 14, -30),
         example(kVisitDischarged, discharge(), doctor(), 15, 100),
     };
-    return examples + staffEventExamples();
+    return examples + listEventExamples() + staffEventExamples();
 }
 
 } // namespace openopd::protocol::samples

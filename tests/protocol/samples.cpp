@@ -5,7 +5,20 @@
 namespace openopd::protocol::samples {
 namespace {
 
-enum Ids { kPatient = 1, kVisit, kConsultation, kDispense, kLabOrder, kDischarge, kPatient2 };
+// One story: patient 1 is registered, updated and seen (visit 1: called, consulted, dispensed,
+// lab, discharged); patient 2's visit 2 is cancelled, patient 3's visit 3 left unseen.
+enum Ids {
+    kPatient = 1,
+    kVisit,
+    kConsultation,
+    kDispense,
+    kLabOrder,
+    kDischarge,
+    kPatient2,
+    kVisit2,
+    kVisit3,
+    kPatient3,
+};
 
 } // namespace
 
@@ -72,9 +85,9 @@ Patient patient()
     patient.mrn = QStringLiteral("MRN-000123");
     patient.revision = 2;
     patient.details = patientDetails();
-    patient.registeredAt = at(-600);
+    patient.registeredAt = at(1);
     patient.registeredBy = receptionist();
-    patient.updatedAt = at(1);
+    patient.updatedAt = at(3);
     patient.updatedBy = receptionist();
     return patient;
 }
@@ -111,14 +124,14 @@ Visit visit()
     visit.complaint = QStringLiteral("Fever and sore throat for 3 days");
     visit.history = {transition(VisitState::Registered, 5, receptionist()),
                      transition(VisitState::Called, 20, doctor())};
-    visit.history[1].note = QStringLiteral("room 3");
+    visit.history[1].note = QStringLiteral("Room 3"); // the room it was called to
     return visit;
 }
 
 Visit minimalVisit()
 {
     Visit visit;
-    visit.id = id(kVisit);
+    visit.id = id(kVisit2);
     visit.patientId = id(kPatient2);
     visit.patientName = minimalPatientDetails().fullName;
     visit.queue = QStringLiteral("general");
@@ -126,6 +139,44 @@ Visit minimalVisit()
     visit.token = 2;
     visit.history = {transition(VisitState::Registered, 6, receptionist())};
     return visit;
+}
+
+Visit cancelledVisit()
+{
+    Visit visit = minimalVisit();
+    visit.state = VisitState::Cancelled;
+    visit.history.append(transition(VisitState::Cancelled, 25, receptionist()));
+    visit.history.last().note = QStringLiteral("Registered in the wrong queue");
+    return visit;
+}
+
+Visit unseenVisit()
+{
+    Visit visit;
+    visit.id = id(kVisit3);
+    visit.patientId = id(kPatient3);
+    visit.patientName = QStringLiteral("Thabo Molefe");
+    visit.queue = QStringLiteral("general");
+    visit.day = QDate(2024, 5, 6);
+    visit.token = 3;
+    visit.state = VisitState::LeftUnseen;
+    visit.history = {transition(VisitState::Registered, 7, receptionist()),
+                     transition(VisitState::LeftUnseen, 90, receptionist())};
+    return visit;
+}
+
+VisitStatusChange statusChangeOf(const Visit& visit)
+{
+    VisitStatusChange change;
+    change.visitId = visit.id;
+    change.patientId = visit.patientId;
+    change.queue = visit.queue;
+    change.day = visit.day;
+    change.token = visit.token;
+    change.state = visit.state;
+    change.at = visit.history.constLast().at;
+    change.reason = visit.history.constLast().note;
+    return change;
 }
 
 VisitStatusChange calledChange()
@@ -164,7 +215,7 @@ QueueEntry queueEntry()
 QueueEntry minimalQueueEntry()
 {
     QueueEntry entry;
-    entry.visitId = id(kVisit);
+    entry.visitId = id(kVisit2);
     entry.patientId = id(kPatient2);
     entry.patientName = minimalPatientDetails().fullName;
     entry.queue = QStringLiteral("general");
@@ -291,7 +342,7 @@ Dispense dispense()
     dispense.dispensedBy = pharmacist();
     dispense.lines = {dispensedLine()};
     dispense.partial = true;
-    dispense.notes = QStringLiteral("Amoxicillin out of stock; patient to return tomorrow.");
+    dispense.notes = QStringLiteral("Amoxicillin short (12 in stock); patient to return tomorrow.");
     return dispense;
 }
 
@@ -339,7 +390,7 @@ StockMovement stockAdjusted()
 StockLow stockLow()
 {
     return {QStringLiteral("AMOX500"), QStringLiteral("Amoxicillin 500 mg capsule"), 12, 100,
-            at(50)};
+            at(-30)};
 }
 
 PendingPrescriptionLine pendingPrescriptionLine()
@@ -467,6 +518,16 @@ AuditRecord auditRecord(qint64 seq, const QString& prevHash)
     record.actor = receptionist();
     record.at = at(5 + static_cast<int>(seq));
     record.patientId = seq % 2 == 1 ? id(kPatient) : QString();
+    // The first two are the records of two example events (visit.registered, stock.adjusted).
+    if (seq == 1) {
+        record.eventId = id(203);
+        record.at = at(5);
+    } else if (seq == 2) {
+        record.eventId = id(213);
+        record.subject = QStringLiteral("opd.events.stock.adjusted");
+        record.actor = pharmacist();
+        record.at = at(70);
+    }
     record.payloadHash = sha256Hex(QByteArray::number(seq));
     record.prevHash = prevHash;
     record.hash = record.computeHash();

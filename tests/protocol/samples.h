@@ -24,7 +24,11 @@ Patient patient();
 Patient minimalPatient();
 VisitTransition transition(VisitState state, int minute, StaffRef by);
 Visit visit();
-Visit minimalVisit();
+Visit minimalVisit();   // visit 2, of the minimal patient, waiting
+Visit cancelledVisit(); // visit 2 cancelled
+Visit unseenVisit();    // visit 3 (a third patient) left unseen
+// The event of a visit's last step (cancelled, left unseen): its time and note as reason.
+VisitStatusChange statusChangeOf(const Visit& visit);
 VisitStatusChange calledChange();
 QueueEntry queueEntry();
 QueueEntry minimalQueueEntry();

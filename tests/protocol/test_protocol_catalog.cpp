@@ -1,7 +1,7 @@
 // The catalog of endpoints and events: every subject unique and in its role namespace,
 // names valid for the NATS service API, state-changing requests carry staff, the catalog
 // lists everything endpoints.h and events.h declare, and docs/protocol.md documents every
-// subject with examples that decode.
+// subject with examples that decode and equal the examples the code prints.
 
 #include "samples.h"
 
@@ -135,9 +135,11 @@ private Q_SLOTS:
                                      "opd.consultation.queue.list",
                                      "opd.consultation.patient.history",
                                      "opd.pharmacy.prescription.pending",
+                                     "opd.pharmacy.prescription.get",
                                      "opd.pharmacy.stock.list",
                                      "opd.lab.order.pending",
                                      "opd.discharge.release.pending",
+                                     "opd.discharge.release.get",
                                      "opd.admin.audit.query",
                                      "opd.admin.audit.verify"};
         for (const EndpointInfo& info : endpointCatalog()) {
@@ -206,6 +208,19 @@ private Q_SLOTS:
             QVERIFY2(markdown.contains(info.requestType), qPrintable(info.requestType));
             QVERIFY2(markdown.contains(info.replyType), qPrintable(info.replyType));
         }
+        // The examples are exactly what the code writes (tests/protocol/protocol_examples
+        // prints them), so they carry the consistency test_protocol_examples checks.
+        for (const auto& example : samples::endpointExamples()) {
+            const QList<QByteArray> blocks = sections.value(example.subject);
+            QVERIFY2(QJsonDocument::fromJson(blocks.value(0)).object() == example.request,
+                     qPrintable(QString::fromLatin1(example.subject) + u" request"));
+            QVERIFY2(QJsonDocument::fromJson(blocks.value(1)).object() == example.reply,
+                     qPrintable(QString::fromLatin1(example.subject) + u" reply"));
+        }
+        for (const auto& example : samples::eventExamples())
+            QVERIFY2(QJsonDocument::fromJson(sections.value(example.subject).value(0)).object() ==
+                         example.envelope,
+                     example.subject.constData());
         for (const EventInfo& info : eventCatalog()) {
             QVERIFY2(sections.contains(info.subject), info.subject.constData());
             const QList<QByteArray> blocks = sections.value(info.subject);

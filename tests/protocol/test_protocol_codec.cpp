@@ -199,6 +199,7 @@ private Q_SLOTS:
         endpointRows(kSaveConsultation);
         endpointRows(kPatientHistory);
         endpointRows(kPendingPrescriptions);
+        endpointRows(kGetPrescription);
         endpointRows(kDispense);
         endpointRows(kStockList);
         endpointRows(kReceiveStock);
@@ -207,6 +208,7 @@ private Q_SLOTS:
         endpointRows(kCollectSample);
         endpointRows(kEnterLabResult);
         endpointRows(kPendingReleases);
+        endpointRows(kGetRelease);
         endpointRows(kRecordDischarge);
         endpointRows(kAuditQuery);
         endpointRows(kAuditVerify);
@@ -239,6 +241,10 @@ private Q_SLOTS:
         eventRows(kStockReceived);
         eventRows(kStockAdjusted);
         eventRows(kStockLow);
+        eventRows(kQueueListChanged);
+        eventRows(kPrescriptionListChanged);
+        eventRows(kLabOrderListChanged);
+        eventRows(kReleaseListChanged);
         eventRows(kStaffCreated);
         eventRows(kStaffDisabled);
         eventRows(kStaffEnabled);

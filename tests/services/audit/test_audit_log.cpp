@@ -1,11 +1,13 @@
 // The audit service as a real process on a real nats-server (SQLite): every event becomes one
-// hash-chained record in order; a replayed event is not recorded twice; queries by patient,
-// staff and time range with paging; verify; the table refuses UPDATE/DELETE; tampering done
-// directly on the database file is reported at the exact record.
+// hash-chained record in order (work-list events are acknowledged, not recorded); a replayed
+// event is not recorded twice; queries by patient, staff and time range with paging; verify;
+// the table refuses UPDATE/DELETE; tampering done directly on the database file is reported at
+// the exact record.
 
 #include "audit_events.h"
 #include "bus/nats_library.h"
 #include "discharge_fixture.h"
+#include "service/jetstream_probe.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -139,6 +141,27 @@ private Q_SLOTS:
         QCOMPARE(records.size(), before + 1);
         QCOMPARE(records.constLast().eventId, m_published.constLast().event.id);
         QVERIFY(m_env->service->log().contains(QStringLiteral("is already in the log")));
+    }
+
+    // Work-list events repeat facts the other events record: acknowledged at once, not
+    // recorded, never retried or dead-lettered.
+    void workListEventsAreAcknowledgedNotRecorded()
+    {
+        const qsizetype before = allRecords(client()).size();
+        const Visit visit = newVisit(7);
+        const ListChange<PendingRelease> change{
+            visit.id, visit.patientId, ListChangeKind::Removed, {}};
+        QVERIFY(publishEvent(client(), kReleaseListChanged,
+                             envelope(kReleaseListChanged, change, doctor())));
+        publishOne(kVisitLeftUnseen.subjectBytes(), receptionist(), m_patientB, 13);
+        QTRY_COMPARE_WITH_TIMEOUT(allRecords(client()).size(), before + 1, 15000);
+        QCOMPARE(allRecords(client()).constLast().eventId, m_published.constLast().event.id);
+        const auto consumer = [this] {
+            return jetStreamQuery(client(), "CONSUMER.INFO.OPD_EVENTS.audit-log");
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(consumer().value(QStringLiteral("num_ack_pending")).toInt(-1), 0,
+                                  15000);
+        QCOMPARE(consumer().value(QStringLiteral("num_redelivered")).toInt(-1), 0);
     }
 
     void queryByPatientStaffAndTime()

@@ -207,7 +207,7 @@ QStringList checkNothingLostOrDuplicated(StaffDesk& desk, bus::Connection& obser
                             .arg(want);
     }
     auto verified = call(desk, kAuditVerify, AuditVerifyRequest{});
-    const qint64 events = streamMessages(observer);
+    const qint64 events = flow::auditedEvents(observer);
     if (!verified || !verified->intact || verified->headSeq != events)
         problems << QStringLiteral("audit: verify %1, head %2, stream %3 events")
                         .arg(verified

@@ -51,6 +51,19 @@ qint64 streamMessages(bus::Connection& connection, const QString& stream)
         .toInteger(-1);
 }
 
+qint64 auditedEvents(bus::Connection& connection)
+{
+    const qint64 all = streamMessages(connection);
+    if (all < 0)
+        return -1;
+    qint64 lists = 0;
+    const QHash<QString, qint64> counts =
+        subjectCounts(connection, QStringLiteral("opd.events.list.>"));
+    for (auto it = counts.cbegin(); it != counts.cend(); ++it)
+        lists += it.value();
+    return all - lists;
+}
+
 QHash<QString, qint64> subjectCounts(bus::Connection& connection, const QString& filter)
 {
     const QJsonObject info =

@@ -95,6 +95,9 @@ QList<QJsonObject> gather(bus::Connection& connection, const QByteArray& subject
                           QList<QByteArray>* raw = nullptr);
 
 // --- JetStream figures (-1 on failure) ----------------------------------------------------
+// The events the audit log records: every message of OPD_EVENTS but the work-list events
+// (opd.events.list.*, acknowledged unrecorded); -1 on failure.
+qint64 auditedEvents(bus::Connection& connection);
 qint64 streamMessages(bus::Connection& connection,
                       const QString& stream = QString::fromLatin1(protocol::kEventStream));
 // Messages per subject in OPD_EVENTS (subjects matching filter).

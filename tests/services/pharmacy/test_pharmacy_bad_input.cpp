@@ -361,9 +361,11 @@ private Q_SLOTS:
 
     void nothingWasPublished()
     {
-        // Only the test's own visit.consulted and the one stock.received of initTestCase.
+        // Only the test's own visit.consulted, the one stock.received of initTestCase, and
+        // the two work-list events of that consultation's prescription and lab orders.
         QTest::qWait(300);
-        QCOMPARE(m_harness.stored(QStringLiteral("opd.events.>")), 2);
+        QCOMPARE(m_harness.stored(QStringLiteral("opd.events.list.>")), 2);
+        QCOMPARE(m_harness.stored(QStringLiteral("opd.events.>")), 4);
         QCOMPARE(m_harness.stored(QStringLiteral("opd.events.stock.received")), 1);
     }
 

@@ -196,6 +196,7 @@ private Q_SLOTS:
                                         QStringLiteral("opd.lab.result.enter"),
                                         QStringLiteral("opd.lab.sample.collect"),
                                         QStringLiteral("opd.pharmacy.dispense"),
+                                        QStringLiteral("opd.pharmacy.prescription.get"),
                                         QStringLiteral("opd.pharmacy.prescription.pending"),
                                         QStringLiteral("opd.pharmacy.stock.adjust"),
                                         QStringLiteral("opd.pharmacy.stock.list"),

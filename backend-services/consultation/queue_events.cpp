@@ -1,0 +1,40 @@
+#include "consultation/queue_events.h"
+
+#include "host/outbox.h"
+#include "protocol/events.h"
+
+namespace openopd::consultation {
+
+namespace {
+
+bool isQueued(protocol::VisitState state)
+{
+    return protocol::isWaitingState(state) || state == protocol::VisitState::InConsultation;
+}
+
+} // namespace
+
+bool announceQueueChange(host::Database& db, const QString& visitId, protocol::ListChangeKind kind,
+                         const protocol::StaffRef& actor, const QDateTime& at, QString* error)
+{
+    std::optional<VisitRecord> record;
+    if (!ConsultationStore(db).findVisit(visitId, &record, error))
+        return false;
+    if (!record)
+        return true;
+    protocol::ListChange<protocol::QueueEntry> change;
+    change.visitId = visitId;
+    change.patientId = record->entry.patientId;
+    change.change = kind;
+    if (isQueued(record->entry.state) && kind != protocol::ListChangeKind::Removed)
+        change.rows = {record->entry};
+    else
+        change.change = protocol::ListChangeKind::Removed;
+    const auto envelope = protocol::makeEvent(protocol::kQueueListChanged, change, actor, at);
+    using Codec = bus::Codec<protocol::EventEnvelope<protocol::ListChange<protocol::QueueEntry>>>;
+    return host::enqueueEvent(
+        db, {envelope.id, protocol::kQueueListChanged.subjectBytes(), Codec::encode(envelope)},
+        error);
+}
+
+} // namespace openopd::consultation
