@@ -2,9 +2,11 @@
 
 #include "bus/jetstream.h"
 #include "host/dead_letter.h"
+#include "host/event_streams.h"
 #include "host/inbox.h"
 
 #include <QDebug>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
 
@@ -15,6 +17,18 @@ qint64 toNs(std::chrono::milliseconds duration)
     return std::chrono::nanoseconds(duration).count();
 }
 } // namespace
+
+int eventSchemaVersion(const QByteArray& payload)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(payload, &error);
+    if (error.error != QJsonParseError::NoError || !document.isObject())
+        return 0;
+    const QJsonValue version = document.object().value(QStringLiteral("v"));
+    if (version.isUndefined())
+        return 1;
+    return version.isDouble() ? version.toInt(0) : 0;
+}
 
 QString eventIdOf(const bus::JsMessage& message)
 {
@@ -91,6 +105,7 @@ struct EventConsumer::Outcome
     HandlerResult result;
     bool kept = false;      // its changes are in the committed transaction
     bool duplicate = false; // processed before (a crash lost the ack)
+    int newerVersion = 0;   // > 0: a schema version this build does not know; not handled
     QString error;
 };
 
@@ -110,6 +125,8 @@ void EventConsumer::enqueue(bus::JsMessage message)
 bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, QString* error)
 {
     const QString& eventId = outcome.eventId;
+    if (outcome.newerVersion > 0)
+        return true; // left for a newer instance, untouched
     const Database::Step step = m_db.savepoint(
         [&](QSqlDatabase&, QString* stepError) {
             const auto seen = inboxContains(m_db, m_name, eventId, stepError);
@@ -145,8 +162,12 @@ void EventConsumer::processBatch()
     if (batch.empty())
         return;
     std::vector<Outcome> outcomes(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i)
+    for (size_t i = 0; i < batch.size(); ++i) {
         outcomes[i].eventId = eventIdOf(batch[i]);
+        const int version = eventSchemaVersion(batch[i].message.data);
+        if (version > m_options.knownVersion)
+            outcomes[i].newerVersion = version;
+    }
     QString error;
     const bool committed = m_db.transaction(
         [&](QSqlDatabase&, QString* workError) {
@@ -159,6 +180,8 @@ void EventConsumer::processBatch()
     if (!committed) {
         // Nothing of the batch was stored: every event is retried.
         for (Outcome& outcome : outcomes) {
+            if (outcome.newerVersion > 0)
+                continue;
             outcome.kept = false;
             outcome.result = HandlerResult::retry(error);
             outcome.error = error;
@@ -174,24 +197,50 @@ void EventConsumer::processBatch()
 void EventConsumer::settle(bus::JsMessage message, const Outcome& outcome)
 {
     const QString& eventId = outcome.eventId;
+    const quint64 attempt = message.metadata.deliveryCount;
+    if (outcome.newerVersion > 0) {
+        // A rolling upgrade: a newer producer is up before this consumer's newer instance.
+        // Not this build's to judge; it stays in the stream for an instance that knows it.
+        ++m_counters.deferredNewer;
+        qWarning().noquote() << "consumer" << m_name << ": event" << eventId << "on"
+                             << QString::fromUtf8(message.message.subject) << "has schema version"
+                             << outcome.newerVersion << ", newer than this build knows ("
+                             << m_options.knownVersion << "); left for a newer instance (delivery"
+                             << attempt << ")";
+        message.nak(m_options.newerVersionDelay);
+        return;
+    }
     if (outcome.kept) {
         message.ack();
-        if (outcome.duplicate)
+        if (outcome.duplicate) {
+            ++m_counters.duplicates;
             qInfo().noquote() << "consumer" << m_name << ": event" << eventId
                               << "was already processed; acknowledged the redelivery";
+        } else {
+            ++m_counters.processed;
+        }
         Q_EMIT processed(eventId, outcome.duplicate);
         return;
     }
-    const quint64 attempt = message.metadata.deliveryCount;
-    if (outcome.result.kind == HandlerResult::Kind::Fail &&
-        attempt >= static_cast<quint64>(qMax(1, m_options.maxDeliver))) {
+    const quint64 maxDeliver = static_cast<quint64>(qMax(1, m_options.maxDeliver));
+    if (outcome.result.kind == HandlerResult::Kind::Fail && attempt >= maxDeliver) {
         deadLetter(std::move(message), eventId, outcome.error);
         return;
     }
-    // Retry, a database failure, or a failure with attempts left: try again later.
-    qWarning().noquote() << "consumer" << m_name << "will retry" << eventId << "(attempt" << attempt
-                         << "):" << outcome.error;
-    message.nak(backoffFor(attempt));
+    // Retry, a database failure, or a failure with attempts left: try again later. A
+    // passing failure is never dead-lettered; past maxDeliver attempts it is logged as an
+    // error so that it is seen.
+    ++m_counters.retried;
+    m_counters.lastRetry = eventId + QStringLiteral(": ") + outcome.error;
+    const auto delay = backoffFor(attempt);
+    if (attempt >= maxDeliver && outcome.result.kind != HandlerResult::Kind::Fail)
+        qCritical().noquote() << "consumer" << m_name << ": event" << eventId << "still fails after"
+                              << attempt << "attempts, retrying in" << delay.count()
+                              << "ms:" << outcome.error;
+    else
+        qWarning().noquote() << "consumer" << m_name << "will retry" << eventId << "(attempt"
+                             << attempt << ", in" << delay.count() << "ms):" << outcome.error;
+    message.nak(delay);
 }
 
 void EventConsumer::deadLetter(bus::JsMessage message, const QString& eventId,
@@ -207,6 +256,13 @@ void EventConsumer::deadLetter(bus::JsMessage message, const QString& eventId,
                               return;
                           }
                           message.term(reason);
+                          ++m_counters.deadLettered;
+                          m_counters.lastDeadLetter = eventId + QStringLiteral(": ") + reason;
+                          qWarning().noquote()
+                              << "consumer" << m_name << ": event" << eventId << "on"
+                              << QString::fromUtf8(message.message.subject) << "dead-lettered to"
+                              << QString::fromLatin1(kDeadLetterStream) << "after"
+                              << message.metadata.deliveryCount << "deliveries:" << reason;
                           Q_EMIT deadLettered(eventId, reason);
                       });
 }

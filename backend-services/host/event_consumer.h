@@ -3,6 +3,7 @@
 #include "bus/pull_consumer.h"
 #include "host/database.h"
 #include "host/fault_points.h"
+#include "protocol/version.h"
 
 #include <QObject>
 #include <chrono>
@@ -37,14 +38,36 @@ struct EventConsumerOptions
                                                    std::chrono::seconds(30)};
     std::chrono::milliseconds ackWait{30000};
     int maxInFlight = 64;
+    // The newest event schema version ("v" of the envelope) this build understands. A newer
+    // event (a rolling upgrade: a newer producer is already up) is left for a newer instance
+    // of this consumer: nak'd with newerVersionDelay, never handled or dead-lettered here.
+    int knownVersion = protocol::kProtocolVersion;
+    std::chrono::milliseconds newerVersionDelay{60000};
+};
+
+// What a consumer did since it started; reported in $SRV.STATS (see event_stats.h).
+struct EventConsumerCounters
+{
+    quint64 processed = 0;     // handled and acked
+    quint64 duplicates = 0;    // redeliveries the inbox recognised
+    quint64 retried = 0;       // nak'd after a failure (database, dependency, or Fail)
+    quint64 deferredNewer = 0; // nak'd for a newer instance: schema version too new
+    quint64 deadLettered = 0;  // copied to OPD_DLQ and terminated
+    QString lastDeadLetter;    // "<event id>: <reason>"
+    QString lastRetry;         // "<event id>: <reason>"
 };
 
 // A durable JetStream consumer that processes each event exactly once in effect:
 //  1. in a transaction: skip if the inbox already holds the event id, else run the handler
 //     and record the id in the inbox;
 //  2. commit, then ack. A crash before the ack means a redelivery that step 1 skips.
-// Failures nak with back-off; after maxDeliver failed attempts the event is copied to the
-// dead-letter stream with the reason and then terminated, never silently dropped.
+// Failures nak with back-off; after maxDeliver failed attempts an event its handler declared
+// unprocessable (Fail) is copied to the dead-letter stream with the reason and then
+// terminated, never silently dropped. A passing failure (Retry, or the database failing) is
+// retried for as long as it lasts, with the back-off's last delay between attempts, a warning
+// with the event id and the reason at each attempt (an error line from maxDeliver on) and a
+// counter: dead-lettering would drain a whole backlog into OPD_DLQ during a database outage.
+// An event of a newer schema version is left for a newer instance (see knownVersion).
 // Deliveries that arrive together (one event-loop turn, up to kMaxBatch) share one
 // transaction, each event in its own savepoint: a failing event is undone alone, and a
 // backlog costs one commit (one fsync) per batch instead of one per event.
@@ -64,6 +87,7 @@ public:
     int inFlight() const;
     static constexpr int kMaxBatch = 256;
     const EventConsumerOptions& options() const { return m_options; }
+    const EventConsumerCounters& counters() const { return m_counters; }
 
 Q_SIGNALS:
     void started();
@@ -93,7 +117,12 @@ private:
     bus::PullConsumer* m_pull = nullptr;
     std::vector<bus::JsMessage> m_batch;
     bool m_batchScheduled = false;
+    EventConsumerCounters m_counters;
 };
+
+// The schema version an event payload carries as "v" (1 when absent, 0 when the payload is
+// not a JSON object: such an event is its handler's to judge).
+int eventSchemaVersion(const QByteArray& payload);
 
 // The event id of a delivery: its Nats-Msg-Id, or "<stream>:<seq>" when it has none.
 QString eventIdOf(const bus::JsMessage& message);

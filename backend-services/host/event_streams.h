@@ -1,11 +1,14 @@
 #pragma once
 
-// The JetStream streams every service relies on. Created (or updated) idempotently by each
-// service at start, so the first service up on a fresh server sets them up.
+// The JetStream streams every service relies on. Created by the first service up on a fresh
+// server. A stream that exists is left as it is: the operator owns its settings (replicas,
+// limits, ages) from then on, and a service start only warns about what the platform needs
+// and does not find (its subjects, file storage, discard new, a duplicate window).
 
 #include "bus/connection.h"
 
 #include <QJsonObject>
+#include <QStringList>
 #include <functional>
 
 namespace openopd::host {
@@ -31,7 +34,14 @@ QJsonObject eventsStreamConfig(const StreamSizing& sizing = {});
 // OPD_DLQ on opd.dlq.>: messages that kept failing, with the reason in headers.
 QJsonObject deadLetterStreamConfig(const StreamSizing& sizing = {});
 
-// Ensures both streams; done(error) runs once (error.isError() false on success).
+// What an existing stream's configuration lacks that the platform relies on, one line each
+// (empty: nothing). Settings an operator may choose freely (replicas, max_bytes, max_age,
+// max_msgs, description) are not compared.
+QStringList streamConfigProblems(const QJsonObject& wanted, const QJsonObject& actual);
+
+// Ensures both streams: creates a missing one with the given sizing; an existing one is not
+// changed (problems are logged as warnings). done(error) runs once (error.isError() false on
+// success).
 void ensureOpdStreams(bus::Connection& connection, const StreamSizing& sizing, QObject* context,
                       std::function<void(const bus::BusError&)> done);
 

@@ -36,6 +36,14 @@ void addHostMigrations(Migrations& migrations)
                         " created_at TEXT NOT NULL,"
                         " PRIMARY KEY (subject, request_id))"),
          QStringLiteral("CREATE INDEX request_log_created ON request_log (created_at)")});
+    // The check after a lost stream tail reads sent rows newest stream sequence first; the
+    // purge deletes sent rows oldest first.
+    migrations.addPortable(
+        4, QStringLiteral("host outbox sent indexes"),
+        {QStringLiteral("CREATE INDEX outbox_stream_seq ON outbox (stream_seq, seq) "
+                        "WHERE stream_seq IS NOT NULL"),
+         QStringLiteral("CREATE INDEX outbox_sent_at ON outbox (sent_at) "
+                        "WHERE sent_at IS NOT NULL")});
 }
 
 } // namespace openopd::host

@@ -104,7 +104,10 @@ QJsonObject MicroService::info() const
 
 QJsonObject MicroService::stats() const
 {
-    return statsResponse(identity(), started(), m_endpoints);
+    QJsonObject response = statsResponse(identity(), started(), m_endpoints);
+    if (m_statsData)
+        response.insert(QStringLiteral("data"), m_statsData());
+    return response;
 }
 
 void MicroService::resetStats()

@@ -117,6 +117,8 @@ public:
     QJsonObject ping() const;
     QJsonObject info() const;
     QJsonObject stats() const;
+    // Extra numbers for STATS, as its top-level "data" object (the host's event counters).
+    void setStatsData(std::function<QJsonObject()> provider) { m_statsData = std::move(provider); }
     // Zeroes every endpoint's counters and restarts `started` (ADR-32 reset()).
     void resetStats();
 
@@ -169,6 +171,7 @@ private:
     CallerPolicy m_callerPolicy = CallerPolicy::Verify;
     bool m_stopped = false;
     bool m_drainedSent = false;
+    std::function<QJsonObject()> m_statsData;
 };
 
 } // namespace openopd::host

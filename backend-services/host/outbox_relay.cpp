@@ -16,11 +16,18 @@ constexpr int kPurgeIntervalMs = 60 * 60 * 1000;
 
 OutboxRelay::OutboxRelay(Database& db, bus::Connection& bus, const FaultPoints& faults,
                          Options options, QObject* parent)
-    : QObject(parent), m_db(db), m_bus(bus), m_faults(faults), m_options(options)
+    : QObject(parent), m_db(db), m_bus(bus), m_faults(faults), m_options(options),
+      m_reconciler(new OutboxReconciler(db, bus, options.reconcile, this))
 {
+    connect(m_reconciler, &OutboxReconciler::finished, this, &OutboxRelay::onReconciled);
     connect(&m_bus, &bus::Connection::stateChanged, this, [this](bus::Connection::State state) {
-        if (state == bus::Connection::State::Connected)
+        if (state == bus::Connection::State::Connected) {
+            reconcile();
             poke();
+        } else {
+            // The server may have restarted and lost what it had not written to disk.
+            m_needReconcile = true;
+        }
     });
 }
 
@@ -30,6 +37,31 @@ void OutboxRelay::start()
     m_poll.start(ms(m_options.pollInterval), this);
     m_purge.start(kPurgeIntervalMs, this);
     purgeOldRows();
+    reconcile();
+    poke();
+}
+
+void OutboxRelay::reconcile()
+{
+    // Publishes in flight settle first (acked or failed), so the check sees their rows.
+    if (!m_needReconcile || !m_running || m_reconciler->isRunning() || !m_inFlight.isEmpty() ||
+        m_bus.state() != bus::Connection::State::Connected)
+        return;
+    m_needReconcile = false;
+    m_reconciler->run();
+}
+
+void OutboxRelay::onReconciled(int requeued, bool complete)
+{
+    // An incomplete check is not retried before the next reconnect or start: publishing must
+    // not wait on it (it is logged).
+    Q_UNUSED(complete);
+    if (requeued > 0)
+        qWarning().noquote() << "outbox:" << requeued
+                             << "events the stream no longer holds are published again";
+    m_requeued += static_cast<quint64>(requeued);
+    Q_EMIT reconciled(requeued, complete);
+    m_after = 0;
     poke();
 }
 
@@ -47,7 +79,8 @@ void OutboxRelay::poke()
 
 void OutboxRelay::pump()
 {
-    if (!m_running || m_bus.state() != bus::Connection::State::Connected || m_retry.isActive())
+    if (!m_running || m_bus.state() != bus::Connection::State::Connected || m_retry.isActive() ||
+        m_needReconcile || m_reconciler->isRunning())
         return;
     // Inside an open group commit this connection sees rows that are not committed yet: an
     // event published now would outlive a crash that loses its change. The group's end pokes.
@@ -58,7 +91,11 @@ void OutboxRelay::pump()
         return;
     QList<OutboxRow> rows;
     QString error;
-    if (!loadUnsent(m_db, m_after, qMin(room, m_options.batchSize), &rows, &error)) {
+    // Rows in flight or awaiting their sent mark are read again by a scan from the oldest
+    // unsent row, and skipped: the limit leaves room for them.
+    const int limit = qMin(room, m_options.batchSize);
+    const int skippable = inFlight() + static_cast<int>(m_awaitingMark.size());
+    if (!loadUnsent(m_db, m_after, limit + skippable, &rows, &error)) {
         qWarning().noquote() << "outbox: cannot read unsent events:" << error;
         m_retry.start(ms(m_options.retryDelay), this);
         return;
@@ -67,8 +104,10 @@ void OutboxRelay::pump()
     requestOptions.timeout = m_options.publishTimeout;
     for (const OutboxRow& row : std::as_const(rows)) {
         m_after = qMax(m_after, row.seq);
-        if (m_inFlight.contains(row.seq))
+        if (m_inFlight.contains(row.seq) || m_awaitingMark.contains(row.seq))
             continue;
+        if (inFlight() >= m_options.maxInFlight)
+            break;
         m_inFlight.insert(row.seq);
         const qint64 seq = row.seq;
         const QString eventId = row.event.eventId;
@@ -79,7 +118,7 @@ void OutboxRelay::pump()
             },
             requestOptions);
     }
-    if (rows.size() == qMin(room, m_options.batchSize))
+    if (rows.size() == limit + skippable && inFlight() < m_options.maxInFlight)
         poke(); // there may be more
     checkFlushed();
 }
@@ -94,10 +133,12 @@ void OutboxRelay::onAck(qint64 seq, const QString& eventId, bus::Result<bus::Pub
         m_after = qMin(m_after, seq - 1); // select it again after the retry delay
         if (!m_retry.isActive())
             m_retry.start(ms(m_options.retryDelay), this);
+        reconcile(); // waits for the publishes in flight
         return;
     }
     m_faults.hit(QString::fromLatin1(fault::kAfterPublish));
     m_acked.append({seq, ack->sequence});
+    m_awaitingMark.insert(seq);
     ++m_published;
     Q_EMIT published(eventId, ack->sequence, ack->duplicate);
     if (!m_markScheduled) {
@@ -125,12 +166,15 @@ void OutboxRelay::markSent()
             return true;
         },
         &error);
+    for (const auto& [seq, streamSeq] : acked)
+        m_awaitingMark.remove(seq);
     if (!ok) {
         // Not lost: the rows stay unsent and are republished later; the stream drops the
         // repeats by Nats-Msg-Id.
         qWarning().noquote() << "outbox: cannot mark events sent:" << error;
         m_after = 0;
     }
+    reconcile(); // if one waits for the publishes in flight to settle
     checkFlushed();
     if (ok)
         poke();
@@ -160,17 +204,31 @@ void OutboxRelay::checkFlushed()
 
 void OutboxRelay::purgeOldRows()
 {
+    // In batches, each its own short statement: a large backlog of old rows does not hold
+    // the database's write lock (SQLite) for long.
     const QDateTime cutoff = QDateTime::currentDateTimeUtc().addDays(-m_options.keepSentDays);
     QString error;
-    if (!m_db.run(QStringLiteral("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?"),
-                  {SqlDialect::utcTimestamp(cutoff)}, &error))
-        qWarning().noquote() << "outbox: cannot purge old sent events:" << error;
+    int deleted = 0;
+    {
+        auto query = m_db.run(
+            QStringLiteral("DELETE FROM outbox WHERE seq IN (SELECT seq FROM outbox "
+                           "WHERE sent_at IS NOT NULL AND sent_at < ? ORDER BY sent_at LIMIT ?)"),
+            {SqlDialect::utcTimestamp(cutoff), m_options.purgeBatch}, &error);
+        if (!query) {
+            qWarning().noquote() << "outbox: cannot purge old sent events:" << error;
+            return;
+        }
+        deleted = query->numRowsAffected();
+    }
+    if (deleted >= m_options.purgeBatch)
+        QTimer::singleShot(0, this, &OutboxRelay::purgeOldRows);
 }
 
 void OutboxRelay::timerEvent(QTimerEvent* event)
 {
     const int id = event->timerId();
     if (id == m_poll.timerId()) {
+        m_after = 0; // rows that committed out of order, below the cursor
         pump();
     } else if (id == m_retry.timerId()) {
         m_retry.stop();

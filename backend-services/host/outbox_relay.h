@@ -5,6 +5,7 @@
 #include "host/database.h"
 #include "host/fault_points.h"
 #include "host/outbox.h"
+#include "host/outbox_reconcile.h"
 
 #include <QBasicTimer>
 #include <QObject>
@@ -18,6 +19,13 @@ namespace openopd::host {
 // marks are written in batches, one transaction per batch. Runs on the service's thread.
 // If a publish fails, the row is retried after retryDelay: a later event of the same service
 // may then reach the stream first (consumers must not assume cross-event order).
+// Outbox sequence numbers may commit out of order (several instances on PostgreSQL, or one
+// instance's concurrent transactions): a row may appear below the cursor after the relay has
+// passed it. Every poll therefore scans again from the oldest unsent row (cheap through the
+// partial index outbox_unsent), so such a row waits at most one poll interval.
+// At start and after every reconnect to nats-server, publishing pauses until an
+// OutboxReconciler has compared the recent sent rows with the stream and requeued what the
+// stream lost (see outbox_reconcile.h).
 class OutboxRelay final : public QObject
 {
     Q_OBJECT
@@ -29,7 +37,12 @@ public:
         std::chrono::milliseconds pollInterval{1000}; // catches rows nobody poked about
         std::chrono::milliseconds retryDelay{2000};
         std::chrono::milliseconds publishTimeout{5000};
-        int keepSentDays = 7; // sent rows are kept this long for inspection, then deleted
+        // Sent rows are kept this long (for inspection and for the check after a lost
+        // stream tail, which looks at the last reconcileWindow of them), then deleted in
+        // batches of purgeBatch rows.
+        int keepSentDays = 7;
+        int purgeBatch = 1000;
+        OutboxReconciler::Options reconcile;
     };
 
     OutboxRelay(Database& db, bus::Connection& bus, const FaultPoints& faults, Options options,
@@ -47,9 +60,14 @@ public:
     void flush(std::chrono::milliseconds timeout);
     int inFlight() const { return static_cast<int>(m_inFlight.size()); }
     quint64 publishedCount() const { return m_published; }
+    // Rows the reconciler found lost by the stream and queued again, since start.
+    quint64 requeuedCount() const { return m_requeued; }
+    bool isReconciling() const { return m_reconciler->isRunning(); }
 
 Q_SIGNALS:
     void published(const QString& eventId, quint64 streamSequence, bool duplicate);
+    // A comparison with the stream ended (requeued rows are being republished).
+    void reconciled(int requeued, bool complete);
     void flushed(bool complete);
     void errorOccurred(const openopd::bus::BusError& error);
 
@@ -62,6 +80,8 @@ private:
     void markSent();
     void checkFlushed();
     void purgeOldRows();
+    void reconcile();
+    void onReconciled(int requeued, bool complete);
 
     Database& m_db;
     bus::Connection& m_bus;
@@ -72,6 +92,10 @@ private:
     bool m_markScheduled = false;
     qint64 m_after = 0; // highest outbox seq handed to a publish
     QSet<qint64> m_inFlight;
+    QSet<qint64> m_awaitingMark; // acked, not marked sent yet: not to be published again
+    OutboxReconciler* m_reconciler = nullptr;
+    bool m_needReconcile = true; // at start and after the connection was lost
+    quint64 m_requeued = 0;
     QList<std::pair<qint64, quint64>> m_acked; // outbox seq, stream seq: to be marked sent
     quint64 m_published = 0;
     bool m_flushing = false;

@@ -1,5 +1,6 @@
 #include "host/service_host.h"
 
+#include "host/event_stats.h"
 #include "host/host_schema.h"
 #include "host/json_log.h"
 #include "host/signal_watcher.h"
@@ -190,6 +191,7 @@ void ServiceHost::connectBus()
     m_micro->setReplySender(m_replyGate.sender());
     m_micro->setRequestLog(m_requestLog.get());
     m_micro->setCallerPolicy(m_callerPolicy);
+    m_micro->setStatsData([this] { return durableEventStats(m_consumers, m_relay); });
     if (m_callerPolicy == CallerPolicy::InsecureNoAuth)
         qWarning().noquote() << "--insecure-no-auth: actors are taken from request bodies; "
                                 "never run a clinic like this";

@@ -6,7 +6,9 @@
 //   test.svc.counts    {}            -> {"notes","seen","seen_distinct","unsent"}
 //   test.svc.fail      {}            -> always 409 "always fails"
 //   event opd.events.test.note_added {"id","text"}; a note whose text is "poison" fails in
-//   the consumer every time (it ends in OPD_DLQ).
+//   the consumer every time (it ends in OPD_DLQ); "dbfail" makes its handler fail on the
+//   database (a statement on a missing table) every time.
+//   --event-version n: the newest event schema version its consumer knows (default 1).
 
 #include "bus/json_reader.h"
 #include "bus/nats_library.h"
@@ -69,6 +71,8 @@ public:
         };
         options.maxDeliver = number("max-deliver", 5);
         options.backoff = {std::chrono::milliseconds(number("backoff-ms", 1000))};
+        options.knownVersion = number("event-version", options.knownVersion);
+        options.newerVersionDelay = std::chrono::milliseconds(number("newer-delay-ms", 60000));
         // --ack-wait-ms is the host's own option: it overrides options.ackWait.
         m_host.addConsumer(options, [this](const bus::JsMessage& m, host::Database& db) {
             return onNoteAdded(m, db);
@@ -145,6 +149,9 @@ private:
         if (!db.run(QStringLiteral("INSERT INTO seen (event_id, note_id) VALUES (?, ?)"),
                     {host::eventIdOf(message), id}, &error))
             return host::HandlerResult::retry(error);
+        if (note->value(QStringLiteral("text")).toString() == QStringLiteral("dbfail") &&
+            !db.run(QStringLiteral("INSERT INTO no_such_table (id) VALUES (?)"), {id}, &error))
+            return host::HandlerResult::retry(error);
         // Written first on purpose: a failed event's writes must be undone with it.
         if (note->value(QStringLiteral("text")).toString() == QStringLiteral("poison"))
             return host::HandlerResult::fail(QStringLiteral("poison note %1").arg(id));
@@ -168,7 +175,12 @@ int main(int argc, char** argv)
          {QCommandLineOption(QStringLiteral("max-deliver"), QStringLiteral("Attempts."),
                              QStringLiteral("n"), QStringLiteral("5")),
           QCommandLineOption(QStringLiteral("backoff-ms"), QStringLiteral("Retry delay."),
-                             QStringLiteral("ms"), QStringLiteral("1000"))},
+                             QStringLiteral("ms"), QStringLiteral("1000")),
+          QCommandLineOption(QStringLiteral("event-version"),
+                             QStringLiteral("Newest event version known."), QStringLiteral("n")),
+          QCommandLineOption(QStringLiteral("newer-delay-ms"),
+                             QStringLiteral("Redelivery delay of a newer event."),
+                             QStringLiteral("ms"))},
          {}});
     if (auto exitCode = host.configure(app.arguments()))
         return *exitCode;
