@@ -7,33 +7,38 @@ using namespace protocol;
 
 // --- doctors ---------------------------------------------------------------------------------
 
-void FaultRun::doctorNext(int lane)
+void FaultRun::doctorNext(int lane, const QByteArray& repeatId)
 {
     if (m_stopped || isDone())
         return;
-    if (m_orphanCheck[lane]) {
+    if (repeatId.isEmpty() && m_orphanCheck[lane]) {
         m_orphanCheck[lane] = false;
         return checkOrphans(lane, 0);
     }
     CallNextRequest request;
     request.staff = doctorOf(lane);
     request.room = QStringLiteral("Room %1").arg(lane + 1);
-    send(kCallNext, request, [this, lane](bus::Result<CallNextReply> r) {
-        if (!r) {
-            if (isTransient(r.error()))
-                m_orphanCheck[lane] = true; // the call may have committed
-            else
+    const QByteArray requestId = repeatId.isEmpty() ? newRequestId() : repeatId;
+    send(
+        kCallNext, request,
+        [this, lane, requestId](bus::Result<CallNextReply> r) {
+            if (!r) {
+                // The call may have committed: the same id gets its answer (the called visit).
+                if (isTransient(r.error()))
+                    return after(retryDelay(),
+                                 [=, this] { doctorNext(lane, repeatOf(requestId)); });
                 anomaly(QStringLiteral("call next: %1").arg(r.error().toString()));
-            return after(retryDelay(), [=, this] { doctorNext(lane); });
-        }
-        if (!r->entry) {
-            if (++m_idlePolls[lane] % 10 == 0)
-                m_orphanCheck[lane] = true;
-            return after(100, [=, this] { doctorNext(lane); });
-        }
-        m_idlePolls[lane] = 0;
-        startConsultation(lane, *r->entry);
-    });
+                return after(retryDelay(), [=, this] { doctorNext(lane); });
+            }
+            if (!r->entry) {
+                if (++m_idlePolls[lane] % 10 == 0)
+                    m_orphanCheck[lane] = true;
+                return after(100, [=, this] { doctorNext(lane); });
+            }
+            m_idlePolls[lane] = 0;
+            startConsultation(lane, *r->entry, newRequestId());
+        },
+        requestId);
 }
 
 // Visits this doctor called whose reply never came back (the consultation service died after
@@ -58,28 +63,31 @@ void FaultRun::checkOrphans(int lane, int queueIndex)
             ++m_result.orphansResumed;
             m_orphanCheck[lane] = true; // look again once this one is done
             if (entry.state == VisitState::Called)
-                return startConsultation(lane, entry);
-            return saveConsultation(lane, entry);
+                return startConsultation(lane, entry, newRequestId());
+            return saveConsultation(lane, entry, newRequestId());
         }
         checkOrphans(lane, queueIndex + 1);
     });
 }
 
-void FaultRun::startConsultation(int lane, const QueueEntry& entry)
+void FaultRun::startConsultation(int lane, const QueueEntry& entry, const QByteArray& requestId)
 {
-    send(kStartConsultation, StartConsultationRequest{doctorOf(lane), entry.visitId},
-         [=, this](bus::Result<QueueEntryReply> r) {
-             // 409: a retried start whose first attempt committed; the save decides.
-             if (r || r.error().code == errors::kConflict)
-                 return saveConsultation(lane, entry);
-             if (isTransient(r.error()))
-                 return after(retryDelay(), [=, this] { startConsultation(lane, entry); });
-             anomaly(QStringLiteral("start %1: %2").arg(entry.visitId, r.error().toString()));
-             doctorNext(lane);
-         });
+    send(
+        kStartConsultation, StartConsultationRequest{doctorOf(lane), entry.visitId},
+        [=, this](bus::Result<QueueEntryReply> r) {
+            // 409: a start whose first attempt committed; the save decides.
+            if (r || r.error().code == errors::kConflict)
+                return saveConsultation(lane, entry, newRequestId());
+            if (isTransient(r.error()))
+                return after(retryDelay(),
+                             [=, this] { startConsultation(lane, entry, repeatOf(requestId)); });
+            anomaly(QStringLiteral("start %1: %2").arg(entry.visitId, r.error().toString()));
+            doctorNext(lane);
+        },
+        requestId);
 }
 
-void FaultRun::saveConsultation(int lane, const QueueEntry& entry)
+void FaultRun::saveConsultation(int lane, const QueueEntry& entry, const QByteArray& requestId)
 {
     SaveConsultationRequest request;
     request.staff = doctorOf(lane);
@@ -105,18 +113,22 @@ void FaultRun::saveConsultation(int lane, const QueueEntry& entry)
     } else {
         request.consultation.disposition = Disposition::Discharge;
     }
-    send(kSaveConsultation, request, [=, this](bus::Result<ConsultationReply> r) {
-        if (r) {
-            m_result.consulted.insert(entry.visitId);
-            return doctorNext(lane);
-        }
-        if (isTransient(r.error()))
-            return after(retryDelay(), [=, this] { saveConsultation(lane, entry); });
-        if (r.error().code == errors::kConflict)
-            return confirmConsulted(lane, entry, 0);
-        anomaly(QStringLiteral("save %1: %2").arg(entry.visitId, r.error().toString()));
-        doctorNext(lane);
-    });
+    send(
+        kSaveConsultation, request,
+        [=, this](bus::Result<ConsultationReply> r) {
+            if (r) {
+                m_result.consulted.insert(entry.visitId);
+                return doctorNext(lane);
+            }
+            if (isTransient(r.error()))
+                return after(retryDelay(),
+                             [=, this] { saveConsultation(lane, entry, repeatOf(requestId)); });
+            if (r.error().code == errors::kConflict)
+                return confirmConsulted(lane, entry, 0);
+            anomaly(QStringLiteral("save %1: %2").arg(entry.visitId, r.error().toString()));
+            doctorNext(lane);
+        },
+        requestId);
 }
 
 // A save answered 409: fine if an earlier attempt committed (its reply was lost).
@@ -155,11 +167,12 @@ void FaultRun::pharmacyPoll()
          [this](bus::Result<PendingPrescriptionsReply> r) {
              if (!r)
                  return after(300, [this] { pharmacyPoll(); });
-             dispenseEach(r->prescriptions, 0);
+             dispenseEach(r->prescriptions, 0, newRequestId());
          });
 }
 
-void FaultRun::dispenseEach(QList<PendingPrescription> list, qsizetype k)
+void FaultRun::dispenseEach(QList<PendingPrescription> list, qsizetype k,
+                            const QByteArray& requestId)
 {
     if (m_stopped)
         return;
@@ -173,18 +186,25 @@ void FaultRun::dispenseEach(QList<PendingPrescription> list, qsizetype k)
             remaining > 0)
             request.lines.append(DispenseRequestLine{line.line, remaining});
     if (request.lines.isEmpty())
-        return dispenseEach(list, k + 1);
-    send(kDispense, request, [this, list, k](bus::Result<DispenseReply> r) {
-        if (r)
-            m_result.dispensed.insert(list.at(k).consultationId);
-        else if (!isTransient(r.error()) && r.error().code != errors::kConflict)
-            anomaly(QStringLiteral("dispense %1: %2")
-                        .arg(list.at(k).consultationId, r.error().toString()));
-        else if (!isTransient(r.error())) // 409: a retry of a committed dispense, or short stock
-            qInfo().noquote() << "fault run: dispense" << list.at(k).consultationId
-                              << r.error().toString();
-        dispenseEach(list, k + 1);
-    });
+        return dispenseEach(list, k + 1, requestId);
+    send(
+        kDispense, request,
+        [this, list, k, requestId](bus::Result<DispenseReply> r) {
+            if (!r && isTransient(r.error())) // the same dispense again: it acts at most once
+                return after(retryDelay(),
+                             [=, this] { dispenseEach(list, k, repeatOf(requestId)); });
+            if (r)
+                m_result.dispensed.insert(list.at(k).consultationId);
+            else if (!isTransient(r.error()) && r.error().code != errors::kConflict)
+                anomaly(QStringLiteral("dispense %1: %2")
+                            .arg(list.at(k).consultationId, r.error().toString()));
+            else if (!isTransient(
+                         r.error())) // 409: a retry of a committed dispense, or short stock
+                qInfo().noquote() << "fault run: dispense" << list.at(k).consultationId
+                                  << r.error().toString();
+            dispenseEach(list, k + 1, newRequestId());
+        },
+        requestId);
 }
 
 // --- discharge -------------------------------------------------------------------------------
@@ -216,11 +236,11 @@ void FaultRun::dischargePoll()
              for (const PendingRelease& release : r->releases)
                  if (!m_result.discharged.contains(release.visitId))
                      todo.append(release);
-             dischargeEach(todo, 0);
+             dischargeEach(todo, 0, newRequestId());
          });
 }
 
-void FaultRun::dischargeEach(QList<PendingRelease> list, qsizetype k)
+void FaultRun::dischargeEach(QList<PendingRelease> list, qsizetype k, const QByteArray& requestId)
 {
     if (m_stopped)
         return;
@@ -233,20 +253,25 @@ void FaultRun::dischargeEach(QList<PendingRelease> list, qsizetype k)
     request.details.outcome = DischargeOutcome::Discharged;
     request.details.nextVisit = flow::clinicToday().addDays(14);
     request.details.notes = QStringLiteral("Review in two weeks.");
-    send(kRecordDischarge, request, [this, list, k, visitId](bus::Result<DischargeReply> r) {
-        if (r) {
-            m_result.discharged.insert(visitId);
-            m_dischargeTried.remove(visitId);
-        } else if (isTransient(r.error())) {
-            m_dischargeTried.insert(visitId);
-        } else if (r.error().code == errors::kConflict && m_dischargeTried.remove(visitId)) {
-            ++m_result.resolvedAfterLostReply; // the earlier attempt committed
-            m_result.discharged.insert(visitId);
-        } else {
-            anomaly(QStringLiteral("discharge %1: %2").arg(visitId, r.error().toString()));
-        }
-        dischargeEach(list, k + 1);
-    });
+    send(
+        kRecordDischarge, request,
+        [this, list, k, visitId, requestId](bus::Result<DischargeReply> r) {
+            if (r) {
+                m_result.discharged.insert(visitId);
+                m_dischargeTried.remove(visitId);
+            } else if (isTransient(r.error())) {
+                m_dischargeTried.insert(visitId); // the same discharge again, same id
+                return after(retryDelay(),
+                             [=, this] { dischargeEach(list, k, repeatOf(requestId)); });
+            } else if (r.error().code == errors::kConflict && m_dischargeTried.remove(visitId)) {
+                ++m_result.resolvedAfterLostReply; // the earlier attempt committed
+                m_result.discharged.insert(visitId);
+            } else {
+                anomaly(QStringLiteral("discharge %1: %2").arg(visitId, r.error().toString()));
+            }
+            dischargeEach(list, k + 1, newRequestId());
+        },
+        requestId);
 }
 
 } // namespace openopd::testing

@@ -4,6 +4,7 @@
 
 #include <QEventLoop>
 #include <QTimer>
+#include <QUuid>
 
 namespace openopd::testing {
 
@@ -27,9 +28,11 @@ int FaultRunResult::pharmacyVisits(const FaultRunSettings& s) const
 
 QString FaultRunResult::summary() const
 {
-    return QStringLiteral("%1 s: %2 patients, %3 visits opened, %4 consulted, %5 dispensed, "
-                          "%6 discharged; %7 kills; %8 requests, %9 transient errors, %10 "
-                          "resolved after a lost reply, %11 orphaned calls resumed; %12 anomalies")
+    return QStringLiteral(
+               "%1 s: %2 patients, %3 visits opened, %4 consulted, %5 dispensed, "
+               "%6 discharged; %7 kills; %8 requests, %9 transient errors, %10 "
+               "resolved after a lost reply, %11 orphaned calls resumed, %12 repeats with the "
+               "same request id; %13 anomalies")
         .arg(static_cast<double>(elapsedMs) / 1000.0, 0, 'f', 1)
         .arg(patients.size())
         .arg(visits.size())
@@ -41,6 +44,7 @@ QString FaultRunResult::summary() const
         .arg(transientErrors)
         .arg(resolvedAfterLostReply)
         .arg(orphansResumed)
+        .arg(sameIdRepeats)
         .arg(anomalies.size());
 }
 
@@ -157,61 +161,81 @@ void FaultRun::receptionNext(int lane)
         ++m_receptionDone;
         return;
     }
-    createPatient(lane, m_nextIndex++);
+    createPatient(lane, m_nextIndex++, newRequestId());
 }
 
-void FaultRun::createPatient(int lane, int index)
+QByteArray FaultRun::newRequestId()
+{
+    return QUuid::createUuid().toByteArray(QUuid::Id128);
+}
+
+QByteArray FaultRun::repeatOf(const QByteArray& requestId)
+{
+    ++m_result.sameIdRepeats;
+    return requestId;
+}
+
+void FaultRun::createPatient(int lane, int index, const QByteArray& requestId)
 {
     CreatePatientRequest request;
     request.staff = reception(lane + 1);
     request.patient =
         flow::patientDetails(patientName(index), QDate(1950, 1, 1).addDays(index * 17),
                              nationalId(m_settings.seed, index), Sex::Male);
-    send(kCreatePatient, request, [this, lane, index, request](bus::Result<CreatePatientReply> r) {
-        if (!r) {
-            if (isTransient(r.error()))
-                return after(retryDelay(), [=, this] { createPatient(lane, index); });
-            anomaly(QStringLiteral("create patient %1: %2").arg(index).arg(r.error().toString()));
-            return receptionNext(lane);
-        }
-        QString id;
-        if (r->created && r->patient)
-            id = r->patient->id;
-        for (const Patient& duplicate : r->duplicates) // a retry: the first create committed
-            if (!r->created && duplicate.details.nationalId == request.patient.nationalId)
-                id = duplicate.id;
-        if (id.isEmpty()) {
-            anomaly(QStringLiteral("create patient %1: not created, no duplicate with our "
-                                   "national id")
-                        .arg(index));
-            return receptionNext(lane);
-        }
-        if (!r->created)
-            ++m_result.resolvedAfterLostReply;
-        m_result.patients.insert(index, id);
-        openVisit(lane, index, id);
-    });
+    send(
+        kCreatePatient, request,
+        [this, lane, index, request, requestId](bus::Result<CreatePatientReply> r) {
+            if (!r) {
+                if (isTransient(r.error()))
+                    return after(retryDelay(),
+                                 [=, this] { createPatient(lane, index, repeatOf(requestId)); });
+                anomaly(
+                    QStringLiteral("create patient %1: %2").arg(index).arg(r.error().toString()));
+                return receptionNext(lane);
+            }
+            QString id;
+            if (r->created && r->patient)
+                id = r->patient->id;
+            for (const Patient& duplicate : r->duplicates) // a retry: the first create committed
+                if (!r->created && duplicate.details.nationalId == request.patient.nationalId)
+                    id = duplicate.id;
+            if (id.isEmpty()) {
+                anomaly(QStringLiteral("create patient %1: not created, no duplicate with our "
+                                       "national id")
+                            .arg(index));
+                return receptionNext(lane);
+            }
+            if (!r->created)
+                ++m_result.resolvedAfterLostReply;
+            m_result.patients.insert(index, id);
+            openVisit(lane, index, id, newRequestId());
+        },
+        requestId);
 }
 
-void FaultRun::openVisit(int lane, int index, const QString& patientId)
+void FaultRun::openVisit(int lane, int index, const QString& patientId, const QByteArray& requestId)
 {
     OpenVisitRequest request;
     request.staff = reception(lane + 1);
     request.patientId = patientId;
     request.queue = m_settings.queues.at(index % m_settings.queues.size());
     request.complaint = QStringLiteral("Cough for a week");
-    send(kOpenVisit, request, [=, this](bus::Result<VisitReply> r) {
-        if (r) {
-            m_result.visits.insert(index, r->visit.id);
-            return receptionNext(lane);
-        }
-        if (isTransient(r.error()))
-            return after(retryDelay(), [=, this] { openVisit(lane, index, patientId); });
-        if (r.error().code == errors::kConflict) // a retry: the first open committed
-            return findOpenVisit(lane, index, patientId, 0);
-        anomaly(QStringLiteral("open visit %1: %2").arg(index).arg(r.error().toString()));
-        receptionNext(lane);
-    });
+    send(
+        kOpenVisit, request,
+        [=, this](bus::Result<VisitReply> r) {
+            if (r) {
+                m_result.visits.insert(index, r->visit.id);
+                return receptionNext(lane);
+            }
+            if (isTransient(r.error()))
+                return after(retryDelay(),
+                             [=, this] { openVisit(lane, index, patientId, repeatOf(requestId)); });
+            if (r.error().code == errors::kConflict) // a retry: the first open committed
+                return findOpenVisit(lane, index, patientId, 0);
+            anomaly(QStringLiteral("open visit %1: %2").arg(index).arg(r.error().toString()));
+            receptionNext(lane);
+        },
+        requestId);
 }
 
 void FaultRun::findOpenVisit(int lane, int index, const QString& patientId, int attempt)

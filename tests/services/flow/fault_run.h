@@ -10,7 +10,12 @@
 // visit in the waiting list, a lost call-next leaves a visit "called" by that doctor which the
 // doctor resumes from the queue, a retried save (409) is confirmed from the patient's history,
 // and a discharge whose reply was lost is confirmed by the visit leaving the pending list.
+// First of all, every command carries a request id and a transient failure (timeout, 5xx,
+// outcome unknown) repeats it with the same id: a service that committed the first attempt
+// answers the repeat from its request log instead of acting twice (docs/protocol.md). The
+// read-back paths above stay for what the ids cannot settle.
 
+#include "bus/request_id.h"
 #include "bus/typed.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
@@ -62,6 +67,7 @@ struct FaultRunResult
     int requests = 0;
     int transientErrors = 0; // timeouts, no responders, 5xx: retried
     int resolvedAfterLostReply = 0;
+    int sameIdRepeats = 0; // commands repeated with their first attempt's request id
     int orphansResumed = 0;
     bool finished = false;
     qint64 elapsedMs = 0;
@@ -111,8 +117,14 @@ public:
     static int indexFromName(const QString& name); // -1 when not one of ours
 
 private:
+    // requestId: sent as Openopd-Request-Id when not empty (a command).
     template <class Req, class Rep, class F>
-    void send(const bus::Endpoint<Req, Rep>& endpoint, const Req& request, F then);
+    void send(const bus::Endpoint<Req, Rep>& endpoint, const Req& request, F then,
+              const QByteArray& requestId = {});
+    // A fresh id for a new command; the same id is passed along to its repeats.
+    static QByteArray newRequestId();
+    // Counts a repeat under the same id and hands the id on.
+    QByteArray repeatOf(const QByteArray& requestId);
     void after(int ms, std::function<void()> f);
     int retryDelay();
     void anomaly(const QString& what);
@@ -120,20 +132,23 @@ private:
 
     // reception
     void receptionNext(int lane);
-    void createPatient(int lane, int index);
-    void openVisit(int lane, int index, const QString& patientId);
+    void createPatient(int lane, int index, const QByteArray& requestId);
+    void openVisit(int lane, int index, const QString& patientId, const QByteArray& requestId);
     void findOpenVisit(int lane, int index, const QString& patientId, int attempt);
     // doctors
-    void doctorNext(int lane);
+    void doctorNext(int lane, const QByteArray& repeatId = {});
     void checkOrphans(int lane, int queueIndex);
-    void startConsultation(int lane, const protocol::QueueEntry& entry);
-    void saveConsultation(int lane, const protocol::QueueEntry& entry);
+    void startConsultation(int lane, const protocol::QueueEntry& entry,
+                           const QByteArray& requestId);
+    void saveConsultation(int lane, const protocol::QueueEntry& entry, const QByteArray& requestId);
     void confirmConsulted(int lane, const protocol::QueueEntry& entry, int attempt);
     // pharmacy and discharge
     void pharmacyPoll();
-    void dispenseEach(QList<protocol::PendingPrescription> list, qsizetype k);
+    void dispenseEach(QList<protocol::PendingPrescription> list, qsizetype k,
+                      const QByteArray& requestId);
     void dischargePoll();
-    void dischargeEach(QList<protocol::PendingRelease> list, qsizetype k);
+    void dischargeEach(QList<protocol::PendingRelease> list, qsizetype k,
+                       const QByteArray& requestId);
     // chaos
     void scheduleKill();
     void killOne();
@@ -164,10 +179,13 @@ private:
 // A request whose reply (or error) goes to then(Result) on this object's thread; transient
 // errors (no reply, no responders, 5xx) are counted.
 template <class Req, class Rep, class F>
-void FaultRun::send(const bus::Endpoint<Req, Rep>& endpoint, const Req& request, F then)
+void FaultRun::send(const bus::Endpoint<Req, Rep>& endpoint, const Req& request, F then,
+                    const QByteArray& requestId)
 {
     bus::RequestOptions options;
     options.timeout = std::chrono::milliseconds(3000);
+    if (!requestId.isEmpty())
+        options.headers = {{bus::kRequestIdHeader, requestId}};
     ++m_result.requests;
     QString sender;
     if constexpr (requires { request.staff; })
