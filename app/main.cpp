@@ -1,0 +1,50 @@
+// openopd: the desktop app. Parses the command line, creates the session, shows the window;
+// everything else lives in app/core and app/ui.
+
+#include "core/connection_profile.h"
+#include "core/session.h"
+#include "ui/app_flow.h"
+#include "ui/workspace_registry.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QSettings>
+#include <QTranslator>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("OpenOPD"));
+    QApplication::setApplicationName(QStringLiteral("openopd"));
+    QApplication::setApplicationDisplayName(QStringLiteral("OpenOPD"));
+    QApplication::setApplicationVersion(QStringLiteral(OPENOPD_VERSION));
+    // The sign-in dialog closes before the main window opens (and again at sign out): the app
+    // quits only when asked (AppFlow::quitRequested), not when no window is visible.
+    QApplication::setQuitOnLastWindowClosed(false);
+
+    QTranslator qtTranslations;
+    if (qtTranslations.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                            QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslations);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate(
+        "main", "OpenOPD desktop app: reception, doctor, pharmacy, lab and discharge "
+                "workspaces for an outpatient department."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.process(app);
+
+    QSettings settings;
+    openopd::app::ProfileStore profiles(settings);
+    openopd::app::Session session;
+    // Workspaces plug in here (reception, doctor, pharmacy, lab, discharge, admin) as they
+    // are built; each declares the roles that may see it.
+    openopd::app::WorkspaceRegistry registry;
+    openopd::app::AppFlow flow(session, profiles, registry);
+    QObject::connect(&flow, &openopd::app::AppFlow::quitRequested, &app, &QApplication::quit);
+    flow.start();
+    return QApplication::exec();
+}

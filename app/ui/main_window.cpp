@@ -1,0 +1,134 @@
+#include "ui/main_window.h"
+
+#include "ui/connection_indicator.h"
+#include "ui/notification_banner.h"
+
+#include <QAction>
+#include <QCloseEvent>
+#include <QLabel>
+#include <QMenuBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace openopd::app {
+
+namespace {
+
+QString rolesText(const QList<protocol::StaffRole>& roles)
+{
+    QStringList names;
+    for (protocol::StaffRole role : roles)
+        names.append(protocol::toWire(role));
+    return names.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+MainWindow::MainWindow(Session& session, const WorkspaceRegistry& registry, QWidget* parent)
+    : QMainWindow(parent), m_session(session), m_registry(registry)
+{
+    setWindowTitle(tr("OpenOPD"));
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    m_banner = new NotificationBanner(central);
+    layout->addWidget(m_banner);
+    m_stack = new QStackedWidget(central);
+    m_tabs = new QTabWidget(m_stack);
+    m_tabs->setObjectName(QStringLiteral("workspaces"));
+    m_tabs->setDocumentMode(true);
+    m_empty = new QLabel(m_stack);
+    m_empty->setObjectName(QStringLiteral("noWorkspace"));
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_stack->addWidget(m_tabs);
+    m_stack->addWidget(m_empty);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    m_user = new QLabel(this);
+    m_user->setObjectName(QStringLiteral("signedInUser"));
+    m_user->setAccessibleName(tr("Signed-in user"));
+    m_indicator = new ConnectionIndicator(this);
+    statusBar()->addPermanentWidget(m_user);
+    statusBar()->addPermanentWidget(m_indicator);
+    buildMenus();
+
+    connect(&m_session, &Session::connectionStateChanged, m_indicator,
+            &ConnectionIndicator::setState);
+    connect(&m_session, &Session::requestsInFlightChanged, m_indicator,
+            &ConnectionIndicator::setRequestsInFlight);
+    connect(&m_session, &Session::notice, m_banner, &NotificationBanner::post);
+    resize(1100, 720);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* switchUser = file->addAction(tr("S&witch user…"));
+    switchUser->setShortcut(QKeySequence(tr("Ctrl+Shift+L", "Switch user")));
+    connect(switchUser, &QAction::triggered, this, &MainWindow::switchUserRequested);
+    QAction* signOut = file->addAction(tr("&Sign out"));
+    signOut->setShortcut(QKeySequence(tr("Ctrl+L", "Sign out")));
+    connect(signOut, &QAction::triggered, &m_session, &Session::signOut);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &MainWindow::quitRequested);
+}
+
+void MainWindow::populate()
+{
+    clearWorkspaces();
+    const access::StaffPrincipal& who = m_session.principal();
+    m_user->setText(
+        tr("Signed in as %1 (%2, %3)").arg(who.displayName, who.staffId, rolesText(who.roles)));
+    m_indicator->setState(m_session.connectionState());
+    for (const WorkspaceSpec& spec : m_registry.visibleFor(who)) {
+        QWidget* page = spec.create(m_session, m_tabs);
+        page->setObjectName(spec.id);
+        m_tabs->addTab(page, spec.title);
+    }
+    if (m_tabs->count() == 0) {
+        m_empty->setText(tr("Your roles (%1) have no workspace in this version of OpenOPD. "
+                            "Ask the administrator which roles you need, or sign out.")
+                             .arg(rolesText(who.roles)));
+        m_stack->setCurrentWidget(m_empty);
+    } else {
+        m_stack->setCurrentWidget(m_tabs);
+        m_tabs->currentWidget()->setFocus();
+    }
+}
+
+void MainWindow::clearWorkspaces()
+{
+    while (m_tabs->count() > 0) {
+        QWidget* page = m_tabs->widget(0);
+        m_tabs->removeTab(0);
+        delete page;
+    }
+    m_banner->dismiss();
+    m_user->clear();
+}
+
+QStringList MainWindow::workspaceIds() const
+{
+    QStringList ids;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        ids.append(m_tabs->widget(i)->objectName());
+    return ids;
+}
+
+QString MainWindow::signedInText() const
+{
+    return m_user->text();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    event->ignore();
+    Q_EMIT quitRequested();
+}
+
+} // namespace openopd::app
