@@ -96,8 +96,18 @@ void RegistrationService::updatePatient(const UpdatePatientRequest& request,
             patient.revision = current->revision + 1;
             patient.updatedAt = nowUtc();
             patient.updatedBy = request.staff;
-            if (!store.update(patient, error) ||
-                !enqueue(db, kPatientUpdated, patient, request.staff, patient.updatedAt, error))
+            bool lostRace = false;
+            if (!store.update(patient, &lostRace, error))
+                return false;
+            if (lostRace) {
+                failure = conflict(QStringLiteral("revision"),
+                                   Text::tr("The patient was changed by someone else meanwhile "
+                                            "(this edit is based on revision %1); reload and "
+                                            "edit again.")
+                                       .arg(request.revision));
+                return false;
+            }
+            if (!enqueue(db, kPatientUpdated, patient, request.staff, patient.updatedAt, error))
                 return false;
             reply.patient = std::move(patient);
             return true;

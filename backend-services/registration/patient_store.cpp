@@ -243,23 +243,25 @@ bool PatientStore::insert(const Patient& patient, QString* error)
     return writer.insert(patient, false, error);
 }
 
-bool PatientStore::update(const Patient& patient, QString* error)
+bool PatientStore::update(const Patient& patient, bool* lostRace, QString* error)
 {
+    *lostRace = false;
     const protocol::PatientDetails& d = patient.details;
     const QString key = nameKey(d.fullName);
+    // PostgreSQL re-checks the revision on the row a concurrent writer committed.
     auto query = m_db.run(
         QStringLiteral("UPDATE patients SET full_name = ?, name_key = ?, date_of_birth = ?,"
                        " national_id_key = ?, phone_key = ?, revision = ?, doc = ?,"
-                       " updated_at = ? WHERE id = ? RETURNING seq"),
+                       " updated_at = ? WHERE id = ? AND revision = ? RETURNING seq"),
         {d.fullName, key, date(d.dateOfBirth), textOrNull(nationalIdKey(d.nationalId)),
          textOrNull(phoneKey(d.phone)), patient.revision, patientDoc(patient),
-         host::SqlDialect::utcTimestamp(patient.updatedAt), patient.id},
+         host::SqlDialect::utcTimestamp(patient.updatedAt), patient.id, patient.revision - 1},
         error);
     if (!query)
         return false;
     if (!query->next()) {
-        *error = Text::tr("patient %1 vanished during the update").arg(patient.id);
-        return false;
+        *lostRace = true;
+        return true;
     }
     const qint64 seq = query->value(0).toLongLong();
     query->finish();

@@ -46,8 +46,11 @@ public:
     // Reserves `count` consecutive MRN numbers; *first is the first one.
     bool reserveMrnNumbers(qint64 count, qint64* first, QString* error);
     bool insert(const protocol::Patient& patient, QString* error);
-    // Rewrites the patient (details, revision, updated_*) and its search keys.
-    bool update(const protocol::Patient& patient, QString* error);
+    // Rewrites the patient (details, revision, updated_*) and its search keys, only if the
+    // stored revision is still patient.revision - 1: two instances on one PostgreSQL database
+    // may both have read that revision. *lostRace true: someone else updated it meanwhile,
+    // nothing was written.
+    bool update(const protocol::Patient& patient, bool* lostRace, QString* error);
     // Synthetic (--generate-patients) patients are counted in counters, not by a scan.
     bool countSynthetic(qint64* count, QString* error);
     bool addSynthetic(qint64 added, QString* error);

@@ -51,8 +51,12 @@ host::HandlerResult applyVisitEvent(const bus::JsMessage& message, host::Databas
             break;
         }
     }
-    if (changed && !visits.save(*visit, &error))
+    bool lostRace = false;
+    if (changed && !visits.save(*visit, &lostRace, &error))
         return host::HandlerResult::retry(error);
+    if (lostRace) // another instance changed the visit meanwhile: read it again
+        return host::HandlerResult::retry(
+            QStringLiteral("visit %1 was changed meanwhile").arg(event.visitId));
     return host::HandlerResult::done();
 }
 

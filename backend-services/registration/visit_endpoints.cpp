@@ -9,6 +9,17 @@ namespace openopd::registration {
 
 using namespace protocol;
 
+namespace {
+// Another instance changed the visit between this request's read and its write.
+RegistrationService::Failure changedMeanwhile(const QString& visitId)
+{
+    return conflict(QStringLiteral("visit_id"),
+                    Text::tr("Visit %1 was changed by someone else meanwhile; reload it and try "
+                             "again.")
+                        .arg(visitId));
+}
+} // namespace
+
 QDate RegistrationService::today()
 {
     return QDate::currentDate();
@@ -122,7 +133,14 @@ void RegistrationService::closeVisit(const StaffRef& staff, const QString& visit
                                      visit->day, visit->token,     to,
                                      now,        reason,           {}};
             const auto& event = to == VisitState::Cancelled ? kVisitCancelled : kVisitLeftUnseen;
-            if (!visits.save(*visit, error) || !enqueue(db, event, change, staff, now, error))
+            bool lostRace = false;
+            if (!visits.save(*visit, &lostRace, error))
+                return false;
+            if (lostRace) {
+                failure = changedMeanwhile(visitId);
+                return false;
+            }
+            if (!enqueue(db, event, change, staff, now, error))
                 return false;
             reply.visit = std::move(*visit);
             return true;

@@ -33,16 +33,21 @@ bool readVisits(QSqlQuery& query, QList<Visit>* visits, QString* error)
 }
 
 bool one(host::Database& db, const QString& sql, const QVariantList& values,
-         std::optional<Visit>* visit, QString* error)
+         std::optional<Visit>* visit, QString* error, QString* doc = nullptr)
 {
     auto query = db.run(sql, values, error);
-    QList<Visit> visits;
-    if (!query || !readVisits(*query, &visits, error))
+    if (!query)
         return false;
-    if (visits.isEmpty())
-        visit->reset();
-    else
-        *visit = visits.constFirst();
+    visit->reset();
+    if (!query->next())
+        return true;
+    const QString stored = query->value(0).toString();
+    Visit read;
+    if (!visitFromDoc(stored, &read, error))
+        return false;
+    *visit = std::move(read);
+    if (doc != nullptr)
+        *doc = stored;
     return true;
 }
 
@@ -66,7 +71,12 @@ bool visitFromDoc(const QString& doc, Visit* visit, QString* error)
 
 bool VisitStore::byId(const QString& id, std::optional<Visit>* visit, QString* error)
 {
-    return one(m_db, QStringLiteral("SELECT doc FROM visits WHERE id = ?"), {id}, visit, error);
+    QString doc;
+    if (!one(m_db, QStringLiteral("SELECT doc FROM visits WHERE id = ?"), {id}, visit, error, &doc))
+        return false;
+    if (visit->has_value())
+        m_readDocs.insert(id, doc);
+    return true;
 }
 
 bool VisitStore::openVisitOn(const QString& patientId, const QDate& day,
@@ -110,15 +120,29 @@ bool VisitStore::insert(const Visit& visit, QString* error)
         .has_value();
 }
 
-bool VisitStore::save(const Visit& visit, QString* error)
+bool VisitStore::save(const Visit& visit, bool* lostRace, QString* error)
 {
-    return m_db
-        .run(QStringLiteral("UPDATE visits SET state = ?, is_open = ?, doc = ?, updated_at = ?"
-                            " WHERE id = ?"),
-             {protocol::toWire(visit.state), protocol::isFinalState(visit.state) ? 0 : 1,
-              visitDoc(visit), lastChange(visit), visit.id},
-             error)
-        .has_value();
+    *lostRace = false;
+    QString sql = QStringLiteral("UPDATE visits SET state = ?, is_open = ?, doc = ?, updated_at = ?"
+                                 " WHERE id = ?");
+    const QString doc = visitDoc(visit);
+    QVariantList values{protocol::toWire(visit.state), protocol::isFinalState(visit.state) ? 0 : 1,
+                        doc, lastChange(visit), visit.id};
+    const auto read = m_readDocs.constFind(visit.id);
+    if (read != m_readDocs.cend()) {
+        // PostgreSQL re-checks the condition on the row a concurrent writer committed.
+        sql += QStringLiteral(" AND doc = ?");
+        values.append(*read);
+    }
+    auto query = m_db.run(sql, values, error);
+    if (!query)
+        return false;
+    if (query->numRowsAffected() != 1) {
+        *lostRace = true;
+        return true;
+    }
+    m_readDocs.insert(visit.id, doc);
+    return true;
 }
 
 bool VisitStore::list(const QString& queue, const QDate& day, bool includeClosed, int limit,

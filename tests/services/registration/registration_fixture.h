@@ -50,7 +50,7 @@ public:
         bus::request(
             *m_client, endpoint, request, &context,
             [&result](bus::Result<Rep> reply) { result = std::move(reply); },
-            bus::RequestOptions{std::chrono::milliseconds(timeoutMs), {}});
+            bus::RequestOptions{std::chrono::milliseconds(timeoutMs), {}, {}});
         if (!QTest::qWaitFor([&result] { return result.has_value(); }, timeoutMs + 5000))
             return bus::BusError::make(bus::BusError::Kind::Timeout, QStringLiteral("no reply"));
         return std::move(*result);
