@@ -4,7 +4,9 @@
 # Usage: run-clinic.sh [--demo] [--create-admin NAME]
 #   --demo               load demo data: patients, a drug formulary with stock, and demo staff
 #                        accounts (reception, dr.silva, pharma, lab, admin; password
-#                        "demo-password"). Never use it for a real clinic.
+#                        "demo-password"). Never use it for a real clinic. The data directory
+#                        is marked (DEMO-DATA in it): a later start without --demo refuses
+#                        to run on it, so a real clinic never inherits demo staff by mistake.
 #   --create-admin NAME  create (or re-enable) the administrator NAME first; asks for the
 #                        password on the terminal (or reads one line from standard input).
 #
@@ -57,6 +59,18 @@ while (($# > 0)); do
     esac
     shift
 done
+
+# ---------------------------------------------------------------------------------------------
+# Demo data is never carried into a real clinic: a --demo run marks the data directory, and a
+# start without --demo refuses to use a marked one (checked before anything is built).
+demo_marker="${data_dir}/DEMO-DATA"
+if ((!demo)) && [[ -e "${demo_marker}" ]]; then
+    log "${data_dir} holds demo data (demo staff with the password \"demo-password\", demo"
+    log "patients and stock) from a --demo run ($(head -n 1 "${demo_marker}" 2>/dev/null))."
+    log "For a real clinic move it away first, e.g.: mv \"${data_dir}\" \"${data_dir}.demo\""
+    log "(or pass --demo to run the demo again)."
+    exit 1
+fi
 
 # ---------------------------------------------------------------------------------------------
 # Install and build
@@ -173,6 +187,9 @@ require_executable() { # require_executable NAME: its path, or exit naming it
 nats_dir="${data_dir}/nats"
 mkdir -p "${nats_dir}"
 chmod 700 "${data_dir}" "${nats_dir}"
+if ((demo)) && [[ ! -e "${demo_marker}" ]]; then
+    echo "demo data loaded $(date -u +%Y-%m-%dT%H:%M:%SZ) by run-clinic.sh --demo" >"${demo_marker}"
+fi
 nats_auth="$(require_executable openopd-nats-auth)"
 identity="$(require_executable openopd-identity)"
 

@@ -178,11 +178,15 @@ Permissions servicePermissions(const QString& service)
             add(p.publishAllow, info.subject);
     if (service == QStringLiteral("identity"))
         add(p.publishAllow, QByteArray(kUsersChangedSubject));
-    // Every service creates / updates both streams at start (the first one up sets them up).
+    // Every service creates both streams when missing (the first one up sets them up) and
+    // reads their configuration; it never updates them (the settings are the operator's).
     for (const char* stream : {kEventsStream, kDeadLetterStream}) {
-        for (const char* verb : {"CREATE", "UPDATE", "INFO"})
+        for (const char* verb : {"CREATE", "INFO"})
             add(p.publishAllow, QByteArrayLiteral("$JS.API.STREAM.") + verb + '.' + stream);
     }
+    // After a reconnect the outbox relay looks its own sent events up by stream sequence, to
+    // republish what an unclean stop of nats-server lost.
+    add(p.publishAllow, QByteArrayLiteral("$JS.API.STREAM.MSG.GET.") + kEventsStream);
     for (const QString& durable : serviceDurables(service)) {
         const QByteArray tail = QByteArray(kEventsStream) + '.' + durable.toLatin1();
         add(p.publishAllow, "$JS.API.CONSUMER.DURABLE.CREATE." + tail);

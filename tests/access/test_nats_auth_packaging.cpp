@@ -1,15 +1,19 @@
 // The packaged nats-server configurations with what `openopd-nats-auth init` and
 // scripts/make-clinic-certs.sh write, the way a launcher uses them: the config copied next
 // to the generated accounts.conf, store dir and pid file (and the certificates) from the
-// environment. Only the fixed ports are replaced by free ones.
+// environment. Only the fixed ports are replaced by free ones. Also: run-clinic.sh refuses a
+// data directory a --demo run marked when started without --demo.
 
 #include "access_test_util.h"
 #include "bus/bus_test_util.h"
 #include "bus/nats_library.h"
 #include "support/nats_server.h"
 
+#include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QTemporaryDir>
 #include <QTest>
 #include <optional>
 
@@ -98,6 +102,31 @@ private Q_SLOTS:
     {
         testing::ignoreSigpipe();
         m_library.emplace();
+    }
+
+    // run-clinic.sh refuses to start a clinic without --demo on a data directory a --demo
+    // run marked: demo staff (known password) must never end up in a real clinic unnoticed.
+    void runClinicRefusesDemoDataWithoutDemo()
+    {
+        QTemporaryDir home;
+        QVERIFY(QDir(home.path()).mkpath(u"OpenOPD"_s));
+        QFile marker(home.filePath(u"OpenOPD/DEMO-DATA"_s));
+        QVERIFY(marker.open(QIODevice::WriteOnly));
+        marker.write("demo data loaded 2026-01-01T00:00:00Z by run-clinic.sh --demo\n");
+        marker.close();
+        QProcess script;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(u"XDG_DATA_HOME"_s, home.path());
+        environment.insert(u"OPENOPD_NO_BUILD"_s, u"1"_s);
+        script.setProcessEnvironment(environment);
+        script.setProcessChannelMode(QProcess::MergedChannels);
+        script.start(u"bash"_s, {QStringLiteral(OPENOPD_SOURCE_DIR "/scripts/run-clinic.sh")});
+        QVERIFY(script.waitForFinished(30000));
+        const QByteArray output = script.readAll();
+        QCOMPARE(script.exitCode(), 1);
+        QVERIFY2(output.contains("holds demo data"), output.constData());
+        QVERIFY2(output.contains("mv "), output.constData());
+        QVERIFY2(!output.contains("starting"), output.constData()); // nothing was started
     }
 
     void standaloneConfig()
