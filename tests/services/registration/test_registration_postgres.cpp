@@ -118,7 +118,7 @@ private Q_SLOTS:
                     else
                         errors.append(reply.error().toString());
                 },
-                bus::RequestOptions{std::chrono::seconds(30), {}});
+                bus::RequestOptions{std::chrono::seconds(30), {}, {}});
         QTRY_COMPARE_WITH_TIMEOUT(tokens.size() + errors.size(), kPatients, 40000);
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(u'\n')));
         std::sort(tokens.begin(), tokens.end());
