@@ -3,6 +3,8 @@
 #include "bus/typed.h"
 #include "protocol/endpoints.h"
 
+#include <QRegularExpression>
+
 namespace openopd::app {
 
 namespace {
@@ -213,9 +215,11 @@ SignInFailure SignInAttempt::classifyServiceError(const bus::BusError& error)
                     tr("This account is disabled. Ask the administrator to enable it.")};
         case 429: {
             SignInFailure failure{SignInFailure::Kind::Throttled, {}};
-            const qsizetype at = error.message.lastIndexOf(u"retry_after_s=");
-            if (at >= 0)
-                failure.retryAfterSeconds = error.message.mid(at + 14).toInt();
+            // The message carries "retry_after_s=<seconds>" (followed by ")" today).
+            static const QRegularExpression kRetryAfter(QStringLiteral("retry_after_s=(\\d+)"));
+            const QRegularExpressionMatch match = kRetryAfter.match(error.message);
+            if (match.hasMatch())
+                failure.retryAfterSeconds = match.captured(1).toInt();
             failure.message = tr("Too many failed attempts for this user name. Wait %n "
                                  "second(s), then try again.",
                                  nullptr, std::max(1, failure.retryAfterSeconds));

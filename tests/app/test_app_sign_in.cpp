@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -89,6 +90,7 @@ private Q_SLOTS:
     void aDoctorDoesNotSeeTheDesk();
     void wrongPasswordIsShownNextToTheForm();
     void aDisabledAccountHasItsOwnMessage();
+    void tooManyAttemptsSayHowLongToWait();
     void anUnreachableServerHasItsOwnMessageAndTheGuiStaysResponsive();
     void signOutAndSwitchUserReturnToTheSignInDialog();
     void theStatusBarShowsReconnectingThenOfflineWhenTheServerStops();
@@ -181,6 +183,31 @@ void TestAppSignIn::aDisabledAccountHasItsOwnMessage()
     QVERIFY2(app->dialog()->errorText().startsWith(u"This account is disabled"),
              qPrintable(app->dialog()->errorText()));
     QVERIFY(!app->window()->isVisible());
+}
+
+void TestAppSignIn::tooManyAttemptsSayHowLongToWait()
+{
+    // identity answers 429 after 5 consecutive failures for a user name (known or not).
+    auto app = makeApp();
+    const QString user = QStringLiteral("no.such.user");
+    for (int attempt = 1; attempt <= 5; ++attempt) {
+        app->typeSignIn(user, QStringLiteral("wrong-password-%1").arg(attempt));
+        QTRY_VERIFY_WITH_TIMEOUT(!app->dialog()->errorText().isEmpty() &&
+                                     app->session.phase() == Session::Phase::SignedOut,
+                                 30000);
+        QVERIFY2(app->dialog()->errorText().startsWith(u"Wrong user name or password"),
+                 qPrintable(app->dialog()->errorText()));
+        app->dialog()->prepare(); // clears the error, as a fresh attempt would
+    }
+    app->typeSignIn(user, QStringLiteral("wrong-password-6"));
+    QTRY_VERIFY_WITH_TIMEOUT(!app->dialog()->errorText().isEmpty(), 30000);
+    QVERIFY2(app->dialog()->errorText().startsWith(u"Too many failed attempts"),
+             qPrintable(app->dialog()->errorText()));
+    // The wait is the server's (back-off from 30 s), not a default.
+    const QRegularExpressionMatch wait =
+        QRegularExpression(QStringLiteral("Wait (\\d+) second")).match(app->dialog()->errorText());
+    QVERIFY2(wait.hasMatch(), qPrintable(app->dialog()->errorText()));
+    QVERIFY2(wait.captured(1).toInt() >= 2, qPrintable(app->dialog()->errorText()));
 }
 
 void TestAppSignIn::anUnreachableServerHasItsOwnMessageAndTheGuiStaysResponsive()
