@@ -17,6 +17,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <csignal>
+#include <memory>
+#include <memory>
 
 using namespace openopd;
 using namespace openopd::testing;
@@ -90,11 +92,11 @@ private Q_SLOTS:
         host::FaultPoints faults;
         host::OutboxRelay::Options relayOptions;
         relayOptions.pollInterval = std::chrono::milliseconds(200);
-        host::OutboxRelay relay(*relayDb, bus, faults, relayOptions);
+        auto relay = std::make_unique<host::OutboxRelay>(*relayDb, bus, faults, relayOptions);
         QStringList published;
-        connect(&relay, &host::OutboxRelay::published, this,
+        connect(relay.get(), &host::OutboxRelay::published, this,
                 [&published](const QString& id) { published << id; });
-        relay.start();
+        relay->start();
 
         QString error;
         QVERIFY2(writerA->beginGroup(&error), qPrintable(error));
@@ -110,7 +112,7 @@ private Q_SLOTS:
                      },
                      &error),
                  qPrintable(error));
-        relay.poke();
+        relay->poke();
         QTRY_COMPARE_WITH_TIMEOUT(published, QStringList{QStringLiteral("e-11")}, 10000);
         QTest::qWait(600); // a few polls pass the uncommitted row
         QCOMPARE(published.size(), 1);
@@ -121,6 +123,8 @@ private Q_SLOTS:
         QCOMPARE(streamCount(bus, QStringLiteral("OPD_EVENTS"), QString::fromUtf8(kSubject)), 2);
         qint64 unsent = -1;
         QTRY_VERIFY(host::countUnsent(*relayDb, &unsent, &error) && unsent == 0);
+        // The relay stops here: it would republish the rows the check below marks unsent.
+        relay.reset();
 
         // The check after a reconnect finds both events in the stream...
         host::OutboxReconciler reconciler(*relayDb, bus, {});
