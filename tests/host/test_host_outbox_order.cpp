@@ -18,7 +18,6 @@
 #include <QTest>
 #include <csignal>
 #include <memory>
-#include <memory>
 
 using namespace openopd;
 using namespace openopd::testing;
