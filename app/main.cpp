@@ -7,14 +7,50 @@
 #include "ui/workspace_registry.h"
 
 #include <QApplication>
+#include <QByteArrayView>
 #include <QCommandLineParser>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QSettings>
 #include <QTranslator>
 
+namespace {
+
+void describe(QCommandLineParser* parser)
+{
+    parser->setApplicationDescription(QCoreApplication::translate(
+        "main", "OpenOPD desktop app: reception, doctor, pharmacy, lab and discharge "
+                "workspaces for an outpatient department."));
+    parser->addHelpOption();
+    parser->addVersionOption();
+}
+
+// --help and --version print and exit; they must work without a display (a terminal on a
+// server, a packaging check), so they are answered before QApplication wants one.
+bool asksOnlyForText(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArrayView arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version" || arg == "-?")
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 int main(int argc, char* argv[])
 {
+    if (asksOnlyForText(argc, argv)) {
+        QCoreApplication text(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("openopd"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(OPENOPD_VERSION));
+        QCommandLineParser parser;
+        describe(&parser);
+        parser.process(text); // prints and exits
+        return 0;
+    }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("OpenOPD"));
     QApplication::setApplicationName(QStringLiteral("openopd"));
@@ -30,11 +66,7 @@ int main(int argc, char* argv[])
         QApplication::installTranslator(&qtTranslations);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate(
-        "main", "OpenOPD desktop app: reception, doctor, pharmacy, lab and discharge "
-                "workspaces for an outpatient department."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    describe(&parser);
     parser.process(app);
 
     QSettings settings;
