@@ -185,21 +185,25 @@ SignInFailure SignInAttempt::classifyConnectError(const bus::BusError& error)
     const QString detail = error.message;
     if (mentionsTls(detail))
         return {SignInFailure::Kind::Tls,
+                // The detail names the certificate file or the reason: whoever set the
+                // profile up needs it to fix it.
                 tr("The secure connection to the server failed: its certificate was not "
                    "accepted, or this computer's certificate or key could not be used. Check "
                    "the connection profile's certificate files. (%1)")
-                    .arg(detail)};
+                    .arg(detail),
+                detail};
     if (error.kind == Kind::ConfigurationError)
         return {SignInFailure::Kind::Tls,
-                tr("The connection profile cannot be used: %1").arg(detail)};
+                tr("The connection profile cannot be used: %1").arg(detail), detail};
     if (detail.contains(u"Authorization", Qt::CaseInsensitive))
         return {SignInFailure::Kind::Refused,
                 tr("The server refused the connection (authorization). Check that the "
-                   "connection profile points at this clinic's server.")};
+                   "connection profile points at this clinic's server."),
+                detail};
     return {SignInFailure::Kind::Unreachable,
             tr("The server cannot be reached. Check the network cable or Wi-Fi and that the "
-               "server is running, then try again. (%1)")
-                .arg(detail)};
+               "server is running, then try again."),
+            detail};
 }
 
 SignInFailure SignInAttempt::classifyServiceError(const bus::BusError& error)

@@ -34,7 +34,8 @@ struct SignInFailure
         Other,
     };
     Kind kind = Kind::Other;
-    QString message; // translated, for the user
+    QString message;  // translated, for the user
+    QString detail{}; // the bridge's technical text (server address, library reason): for IT
     int retryAfterSeconds = 0;
 };
 

@@ -18,6 +18,8 @@ SignInDialog::SignInDialog(Session& session, ProfileStore& profiles, QWidget* pa
     : QDialog(parent), m_session(session), m_profiles(profiles)
 {
     setWindowTitle(tr("Sign in to OpenOPD"));
+    // Wide enough for a two-line message without squeezing the fields.
+    setMinimumWidth(fontMetrics().averageCharWidth() * 64);
     auto* layout = new QVBoxLayout(this);
 
     m_notice = new QLabel(this);
@@ -101,7 +103,7 @@ SignInDialog::SignInDialog(Session& session, ProfileStore& profiles, QWidget* pa
     });
     connect(&m_session, &Session::signInFailed, this, [this](const SignInFailure& failure) {
         setBusy(false);
-        showError(failure.message);
+        showError(failure.message, failure.detail);
         m_password->selectAll();
         m_password->setFocus();
     });
@@ -211,10 +213,13 @@ void SignInDialog::setBusy(bool busy)
         widget->setEnabled(!busy);
 }
 
-void SignInDialog::showError(const QString& text)
+void SignInDialog::showError(const QString& text, const QString& detail)
 {
     m_error->setText(text);
+    // The technical reason is for whoever fixes it (IT), not the message staff read first.
+    m_error->setToolTip(detail.isEmpty() ? QString() : tr("Technical detail: %1").arg(detail));
     m_error->show();
+    adjustSize(); // grow with the message instead of squeezing the form
 }
 
 void SignInDialog::reject()

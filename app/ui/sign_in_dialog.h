@@ -38,7 +38,7 @@ private:
     void reloadProfiles(const QString& select);
     void onProfileChosen();
     void setBusy(bool busy);
-    void showError(const QString& text);
+    void showError(const QString& text, const QString& detail = {});
     ConnectionProfile currentProfile() const;
     void reject() override;
 
