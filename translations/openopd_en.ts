@@ -4,7 +4,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="+30"/>
+        <location filename="../app/main.cpp" line="+21"/>
         <source>OpenOPD desktop app: reception, doctor, pharmacy, lab and discharge workspaces for an outpatient department.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -242,7 +242,7 @@
 <context>
     <name>openopd::app::SignInAttempt</name>
     <message>
-        <location filename="../app/core/sign_in_attempt.cpp" line="+90"/>
+        <location filename="../app/core/sign_in_attempt.cpp" line="+92"/>
         <source>This computer cannot make the sign-in key (libsodium is not working).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -257,12 +257,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+24"/>
         <source>The secure connection to the server failed: its certificate was not accepted, or this computer&apos;s certificate or key could not be used. Check the connection profile&apos;s certificate files. (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The connection profile cannot be used: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -272,8 +272,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>The server cannot be reached. Check the network cable or Wi-Fi and that the server is running, then try again. (%1)</source>
+        <location line="+4"/>
+        <source>The server cannot be reached. Check the network cable or Wi-Fi and that the server is running, then try again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -287,7 +287,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Too many failed attempts for this user name. Wait %n second(s), then try again.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -318,7 +318,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Connection profile</source>
         <translation type="unfinished"></translation>
     </message>
@@ -400,6 +400,11 @@
     <message>
         <location line="+5"/>
         <source>Choose a connection profile with a server address.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Technical detail: %1</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
