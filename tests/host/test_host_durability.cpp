@@ -7,6 +7,7 @@
 #include "bus/nats_library.h"
 #include "service/jetstream_probe.h"
 #include "service/service_process.h"
+#include "service/test_service_rig.h"
 #include "support/nats_server.h"
 #include "support/postgres_server.h"
 
@@ -31,21 +32,18 @@ class TestHostDurability : public QObject
     PostgresServer m_postgres;
     int m_databases = 0;
     // Per test function:
-    std::unique_ptr<NatsServer> m_nats;
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<bus::Connection> m_client;
-    std::unique_ptr<ServiceProcess> m_service;
+    TestServiceRig m_rig;
 
     bool addNote(const QString& id, const QString& text = QStringLiteral("hello"))
     {
-        return !callJson(*m_client, "test.svc.note.add",
+        return !callJson(*m_rig.client, "test.svc.note.add",
                          {{QStringLiteral("id"), id}, {QStringLiteral("text"), text}})
                     .isEmpty();
     }
-    QJsonObject counts() { return callJson(*m_client, "test.svc.counts", {}); }
+    QJsonObject counts() { return callJson(*m_rig.client, "test.svc.counts", {}); }
     qint64 stored(const QString& subject)
     {
-        return streamCount(*m_client, QStringLiteral("OPD_EVENTS"), subject);
+        return streamCount(*m_rig.client, QStringLiteral("OPD_EVENTS"), subject);
     }
 
 private Q_SLOTS:
@@ -67,53 +65,27 @@ private Q_SLOTS:
     void init()
     {
         QFETCH_GLOBAL(QString, backend);
-        m_nats = std::make_unique<NatsServer>();
-        QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
-        m_dataDir = std::make_unique<QTemporaryDir>();
-        QStringList arguments{QStringLiteral("--insecure-no-auth"),
-                              QStringLiteral("--nats-url"),
-                              m_nats->url(),
-                              QStringLiteral("--data-dir"),
-                              m_dataDir->path(),
-                              QStringLiteral("--ack-wait-ms"),
-                              QStringLiteral("1000"),
-                              QStringLiteral("--max-deliver"),
-                              QStringLiteral("3"),
-                              QStringLiteral("--backoff-ms"),
-                              QStringLiteral("100")};
-        if (backend == QStringLiteral("postgres")) {
-            const QString name = QStringLiteral("durability_%1").arg(++m_databases);
-            QVERIFY2(m_postgres.createDatabase(name), qPrintable(m_postgres.errorString()));
-            arguments << QStringLiteral("--db") << m_postgres.connectionUrl(name);
-        }
-        m_service =
-            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), arguments);
-        bus::ConnectionOptions options;
-        options.servers = {m_nats->url()};
-        m_client = std::make_unique<bus::Connection>(options);
-        m_client->open();
-        QTRY_COMPARE(m_client->state(), bus::Connection::State::Connected);
+        const bool postgres = backend == QStringLiteral("postgres");
+        QString error;
+        QVERIFY2(m_rig.start({QStringLiteral("--ack-wait-ms"), QStringLiteral("1000"),
+                              QStringLiteral("--max-deliver"), QStringLiteral("3"),
+                              QStringLiteral("--backoff-ms"), QStringLiteral("100")},
+                             postgres ? &m_postgres : nullptr,
+                             QStringLiteral("durability_%1").arg(++m_databases), &error),
+                 qPrintable(error));
     }
 
-    void cleanup()
-    {
-        if (QTest::currentTestFailed() && m_service)
-            qWarning().noquote() << "service log:\n" << m_service->log();
-        m_service.reset();
-        m_client.reset();
-        m_dataDir.reset();
-        m_nats.reset();
-    }
+    void cleanup() { m_rig.reset(); }
 
     void crashAfterCommitPublishesOnceAfterRestart()
     {
-        QVERIFY(
-            m_service->start({QStringLiteral("--fault-point"), QStringLiteral("after-commit")}));
+        QVERIFY(m_rig.service->start(
+            {QStringLiteral("--fault-point"), QStringLiteral("after-commit")}));
         QVERIFY(!addNote(QStringLiteral("n1"))); // the service dies before it can answer
-        QVERIFY(m_service->waitForExit());
+        QVERIFY(m_rig.service->waitForExit());
         QCOMPARE(stored(kNoteAdded), 0); // committed, not published: it waits in the outbox
 
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         QTRY_COMPARE_WITH_TIMEOUT(stored(kNoteAdded), 1, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(), 0, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(), 1, 10000);
@@ -124,13 +96,13 @@ private Q_SLOTS:
 
     void crashAfterPublishDoesNotDuplicate()
     {
-        QVERIFY(
-            m_service->start({QStringLiteral("--fault-point"), QStringLiteral("after-publish")}));
+        QVERIFY(m_rig.service->start(
+            {QStringLiteral("--fault-point"), QStringLiteral("after-publish")}));
         addNote(QStringLiteral("n2")); // the reply may or may not make it out
-        QVERIFY(m_service->waitForExit());
+        QVERIFY(m_rig.service->waitForExit());
         QCOMPARE(stored(kNoteAdded), 1); // acked by the stream, never marked sent
 
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         // The relay republishes the row; the stream drops it by Nats-Msg-Id.
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(), 0, 10000);
         QCOMPARE(stored(kNoteAdded), 1);
@@ -139,32 +111,35 @@ private Q_SLOTS:
 
     void consumerCrashBeforeAckIsIdempotent()
     {
-        QVERIFY(m_service->start(
+        QVERIFY(m_rig.service->start(
             {QStringLiteral("--fault-point"), QStringLiteral("consumer-after-commit")}));
         QVERIFY(addNote(QStringLiteral("n3")));
-        QVERIFY(m_service->waitForExit()); // processed and committed, never acked
+        QVERIFY(m_rig.service->waitForExit()); // processed and committed, never acked
 
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         // Redelivered after the ack wait; the inbox recognises it.
-        QTRY_COMPARE_WITH_TIMEOUT(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
-                                      .value(QStringLiteral("num_ack_pending"))
-                                      .toInt(-1),
-                                  0, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            jetStreamQuery(*m_rig.client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+                .value(QStringLiteral("num_ack_pending"))
+                .toInt(-1),
+            0, 15000);
         const QJsonObject c = counts();
         QCOMPARE(c.value(QStringLiteral("seen")).toInt(), 1);
         QCOMPARE(c.value(QStringLiteral("seen_distinct")).toInt(), 1);
         // It really was redelivered, and skipped by the inbox rather than processed again.
-        QVERIFY(m_service->log().contains(QStringLiteral("event note-n3 was already processed")));
+        QVERIFY(
+            m_rig.service->log().contains(QStringLiteral("event note-n3 was already processed")));
     }
 
     void poisonEventGoesToDeadLetters()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         QVERIFY(addNote(QStringLiteral("bad"), QStringLiteral("poison")));
         QVERIFY(addNote(QStringLiteral("good")));
-        QTRY_COMPARE_WITH_TIMEOUT(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1,
-                                  15000);
-        const StoredMessage dead = lastMessage(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1, 15000);
+        const StoredMessage dead =
+            lastMessage(*m_rig.client, QStringLiteral("OPD_DLQ"), kDlqSubject);
         QVERIFY2(dead.headers.contains("OpenOPD-DLQ-Reason: poison note bad"),
                  dead.headers.constData());
         QVERIFY(dead.headers.contains("OpenOPD-DLQ-Subject: opd.events.test.note_added"));
@@ -172,12 +147,12 @@ private Q_SLOTS:
         QVERIFY(dead.data.contains("\"poison\""));
         // The good note went through; the poison one is settled (terminated), not pending.
         QTRY_COMPARE(counts().value(QStringLiteral("seen")).toInt(), 1);
-        QTRY_COMPARE(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+        QTRY_COMPARE(jetStreamQuery(*m_rig.client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
                          .value(QStringLiteral("num_ack_pending"))
                          .toInt(-1),
                      0);
         QTest::qWait(500);
-        QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1);
+        QCOMPARE(streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1);
     }
 
     // A backlog reaches the consumer in batches that share a transaction: a poison event in
@@ -185,8 +160,8 @@ private Q_SLOTS:
     // event around it is processed once.
     void backlogWithAPoisonEventInTheMiddle()
     {
-        QVERIFY(m_service->start()); // creates the streams and the durable consumer
-        QCOMPARE(m_service->terminate(), 0);
+        QVERIFY(m_rig.service->start()); // creates the streams and the durable consumer
+        QCOMPARE(m_rig.service->terminate(), 0);
         constexpr int kGood = 60;
         int acked = 0;
         QObject context;
@@ -197,37 +172,38 @@ private Q_SLOTS:
                                    {QStringLiteral("text"),
                                     poison ? QStringLiteral("poison") : QStringLiteral("hello")}};
             bus::publishDurable(
-                *m_client, kNoteAdded.toUtf8(), QJsonDocument(note).toJson(QJsonDocument::Compact),
-                "note-" + id.toUtf8(), &context,
+                *m_rig.client, kNoteAdded.toUtf8(),
+                QJsonDocument(note).toJson(QJsonDocument::Compact), "note-" + id.toUtf8(), &context,
                 [&acked](bus::Result<bus::PublishAck> ack) { acked += ack ? 1 : 0; });
         }
         QTRY_COMPARE(acked, kGood + 1);
 
-        QVERIFY(m_service->start());
-        QTRY_COMPARE_WITH_TIMEOUT(streamCount(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1,
-                                  15000);
+        QVERIFY(m_rig.service->start());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), kDlqSubject), 1, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(), kGood, 15000);
-        QTRY_COMPARE(jetStreamQuery(*m_client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
+        QTRY_COMPARE(jetStreamQuery(*m_rig.client, "CONSUMER.INFO.OPD_EVENTS.test-seen")
                          .value(QStringLiteral("num_ack_pending"))
                          .toInt(-1),
                      0);
         const QJsonObject c = counts();
         QCOMPARE(c.value(QStringLiteral("seen_distinct")).toInt(),
                  kGood); // the poison's row undone
-        const StoredMessage dead = lastMessage(*m_client, QStringLiteral("OPD_DLQ"), kDlqSubject);
+        const StoredMessage dead =
+            lastMessage(*m_rig.client, QStringLiteral("OPD_DLQ"), kDlqSubject);
         QVERIFY2(dead.headers.contains("OpenOPD-DLQ-Reason: poison note bad"),
                  dead.headers.constData());
     }
 
     void sigtermFlushesTheOutbox()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         constexpr int kNotes = 100;
         for (int i = 0; i < kNotes; ++i)
             QVERIFY(addNote(QStringLiteral("t%1").arg(i)));
-        QCOMPARE(m_service->terminate(), 0);
+        QCOMPARE(m_rig.service->terminate(), 0);
         QCOMPARE(stored(kNoteAdded), kNotes);
-        QVERIFY(m_service->log().contains(QStringLiteral("stopped with exit code 0")));
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("stopped with exit code 0")));
     }
 };
 

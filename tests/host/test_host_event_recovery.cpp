@@ -11,6 +11,7 @@
 #include "bus/nats_library.h"
 #include "service/jetstream_probe.h"
 #include "service/service_process.h"
+#include "service/test_service_rig.h"
 #include "support/nats_server.h"
 #include "support/postgres_server.h"
 
@@ -54,25 +55,22 @@ class TestHostEventRecovery : public QObject
     std::optional<bus::NatsLibrary> m_library;
     PostgresServer m_postgres;
     int m_databases = 0;
-    std::unique_ptr<NatsServer> m_nats;
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<bus::Connection> m_client;
-    std::unique_ptr<ServiceProcess> m_service;
+    TestServiceRig m_rig;
 
     bool addNote(const QString& id, const QString& text = QStringLiteral("hello"))
     {
-        return !callJson(*m_client, "test.svc.note.add",
+        return !callJson(*m_rig.client, "test.svc.note.add",
                          {{QStringLiteral("id"), id}, {QStringLiteral("text"), text}})
                     .isEmpty();
     }
-    QJsonObject counts() { return callJson(*m_client, "test.svc.counts", {}); }
+    QJsonObject counts() { return callJson(*m_rig.client, "test.svc.counts", {}); }
     qint64 stored(const QString& subject = kNoteAdded)
     {
-        return streamCount(*m_client, QStringLiteral("OPD_EVENTS"), subject);
+        return streamCount(*m_rig.client, QStringLiteral("OPD_EVENTS"), subject);
     }
     QJsonObject consumerStats()
     {
-        return callJson(*m_client, "$SRV.STATS.test-svc", {})
+        return callJson(*m_rig.client, "$SRV.STATS.test-svc", {})
             .value(QStringLiteral("data"))
             .toObject()
             .value(QStringLiteral("consumers"))
@@ -83,14 +81,14 @@ class TestHostEventRecovery : public QObject
     // The Nats-Msg-Id of every message on subject in OPD_EVENTS, in stream order.
     QList<QByteArray> storedIds(const QString& subject = kNoteAdded)
     {
-        const QJsonObject state = jetStreamQuery(*m_client, "STREAM.INFO.OPD_EVENTS")
+        const QJsonObject state = jetStreamQuery(*m_rig.client, "STREAM.INFO.OPD_EVENTS")
                                       .value(QStringLiteral("state"))
                                       .toObject();
         QList<QByteArray> ids;
         const qint64 last = state.value(QStringLiteral("last_seq")).toInteger();
         for (qint64 seq = state.value(QStringLiteral("first_seq")).toInteger(); seq <= last;
              ++seq) {
-            const QJsonObject message = jetStreamQuery(*m_client, "STREAM.MSG.GET.OPD_EVENTS",
+            const QJsonObject message = jetStreamQuery(*m_rig.client, "STREAM.MSG.GET.OPD_EVENTS",
                                                        {{QStringLiteral("seq"), seq}})
                                             .value(QStringLiteral("message"))
                                             .toObject();
@@ -111,24 +109,24 @@ class TestHostEventRecovery : public QObject
         QTRY_COMPARE_WITH_TIMEOUT(stored(), total, 15000);
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(-1), 0, 15000);
     }
-    QString backupDir() const { return m_dataDir->filePath(QStringLiteral("store-backup")); }
+    QString backupDir() const { return m_rig.dataDir->filePath(QStringLiteral("store-backup")); }
     int serviceConnects() const
     {
         return static_cast<int>(
-            m_service->log().count(QStringLiteral("\"msg\":\"NATS connection Connected\"")));
+            m_rig.service->log().count(QStringLiteral("\"msg\":\"NATS connection Connected\"")));
     }
     void stopServer()
     {
-        m_nats->stop();
-        QTRY_VERIFY_WITH_TIMEOUT(m_client->state() != bus::Connection::State::Connected, 10000);
+        m_rig.nats->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(m_rig.client->state() != bus::Connection::State::Connected, 10000);
     }
     // Starts nats-server again; waits until the client and (if it runs) the service are
     // connected again.
     void startServer()
     {
-        const int connects = m_service->isRunning() ? serviceConnects() : -1;
-        QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
-        QTRY_COMPARE_WITH_TIMEOUT(m_client->state(), bus::Connection::State::Connected, 20000);
+        const int connects = m_rig.service->isRunning() ? serviceConnects() : -1;
+        QVERIFY2(m_rig.nats->start(), qPrintable(m_rig.nats->errorString()));
+        QTRY_COMPARE_WITH_TIMEOUT(m_rig.client->state(), bus::Connection::State::Connected, 20000);
         if (connects >= 0)
             QTRY_VERIFY_WITH_TIMEOUT(serviceConnects() > connects, 20000);
     }
@@ -136,16 +134,16 @@ class TestHostEventRecovery : public QObject
     void backUpStore()
     {
         stopServer();
-        QVERIFY(
-            shell({QStringLiteral("cp"), QStringLiteral("-a"), m_nats->storeDir(), backupDir()}));
+        QVERIFY(shell(
+            {QStringLiteral("cp"), QStringLiteral("-a"), m_rig.nats->storeDir(), backupDir()}));
     }
     // The store as it was at the backup: what a power cut leaves of writes not yet synced.
     void restoreStore()
     {
         stopServer();
-        QVERIFY(QDir(m_nats->storeDir()).removeRecursively());
-        QVERIFY(
-            shell({QStringLiteral("cp"), QStringLiteral("-a"), backupDir(), m_nats->storeDir()}));
+        QVERIFY(QDir(m_rig.nats->storeDir()).removeRecursively());
+        QVERIFY(shell(
+            {QStringLiteral("cp"), QStringLiteral("-a"), backupDir(), m_rig.nats->storeDir()}));
         startServer();
     }
     void checkEachNoteOnce(const QList<std::pair<QString, int>>& notes)
@@ -177,48 +175,22 @@ private Q_SLOTS:
     void init()
     {
         QFETCH_GLOBAL(QString, backend);
-        m_nats = std::make_unique<NatsServer>();
-        QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
-        m_dataDir = std::make_unique<QTemporaryDir>();
-        QStringList arguments{QStringLiteral("--insecure-no-auth"),
-                              QStringLiteral("--nats-url"),
-                              m_nats->url(),
-                              QStringLiteral("--data-dir"),
-                              m_dataDir->path(),
-                              QStringLiteral("--ack-wait-ms"),
-                              QStringLiteral("1000"),
-                              QStringLiteral("--max-deliver"),
-                              QStringLiteral("3"),
-                              QStringLiteral("--backoff-ms"),
-                              QStringLiteral("100")};
-        if (backend == QStringLiteral("postgres")) {
-            const QString name = QStringLiteral("recovery_%1").arg(++m_databases);
-            QVERIFY2(m_postgres.createDatabase(name), qPrintable(m_postgres.errorString()));
-            arguments << QStringLiteral("--db") << m_postgres.connectionUrl(name);
-        }
-        m_service =
-            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), arguments);
-        bus::ConnectionOptions options;
-        options.servers = {m_nats->url()};
-        m_client = std::make_unique<bus::Connection>(options);
-        m_client->open();
-        QTRY_COMPARE(m_client->state(), bus::Connection::State::Connected);
+        const bool postgres = backend == QStringLiteral("postgres");
+        QString error;
+        QVERIFY2(m_rig.start({QStringLiteral("--ack-wait-ms"), QStringLiteral("1000"),
+                              QStringLiteral("--max-deliver"), QStringLiteral("3"),
+                              QStringLiteral("--backoff-ms"), QStringLiteral("100")},
+                             postgres ? &m_postgres : nullptr,
+                             QStringLiteral("recovery_%1").arg(++m_databases), &error),
+                 qPrintable(error));
     }
 
-    void cleanup()
-    {
-        if (QTest::currentTestFailed() && m_service)
-            qWarning().noquote() << "service log:\n" << m_service->log();
-        m_service.reset();
-        m_client.reset();
-        m_dataDir.reset();
-        m_nats.reset();
-    }
+    void cleanup() { m_rig.reset(); }
 
     // The service stays up across the server's restart: its reconnect triggers the check.
     void lostStreamTailIsRepublishedAfterReconnect()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         addNotes(QStringLiteral("a"), 20);
         waitSent(20);
         backUpStore();
@@ -230,7 +202,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(stored(), 35, 20000);
         checkEachNoteOnce({{QStringLiteral("a"), 20}, {QStringLiteral("b"), 15}});
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("unsent")).toInt(-1), 0, 15000);
-        QVERIFY(m_service->log().contains(QStringLiteral("events the stream no longer holds")));
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("events the stream no longer holds")));
         // The consumer saw each note (the inbox absorbed the redeliveries).
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen_distinct")).toInt(), 35,
                                   15000);
@@ -240,26 +212,26 @@ private Q_SLOTS:
     // sequences now hold other messages: only the event id tells them apart.
     void lostStreamTailIsRepublishedWhenSequencesWereReused()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         addNotes(QStringLiteral("a"), 10);
         waitSent(10);
         backUpStore();
         startServer();
         addNotes(QStringLiteral("b"), 10);
         waitSent(20);
-        QCOMPARE(m_service->terminate(), 0);
+        QCOMPARE(m_rig.service->terminate(), 0);
         restoreStore();
 
         int acked = 0;
         QObject context;
         for (int i = 0; i < 15; ++i)
             bus::publishDurable(
-                *m_client, "opd.events.other.thing", "{}", "other-" + QByteArray::number(i),
+                *m_rig.client, "opd.events.other.thing", "{}", "other-" + QByteArray::number(i),
                 &context, [&acked](bus::Result<bus::PublishAck> ack) { acked += ack ? 1 : 0; });
         QTRY_COMPARE(acked, 15);
         QCOMPARE(stored(), 10);
 
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         QTRY_COMPARE_WITH_TIMEOUT(stored(), 20, 20000);
         checkEachNoteOnce({{QStringLiteral("a"), 10}, {QStringLiteral("b"), 10}});
         QCOMPARE(stored(QStringLiteral("opd.events.other.thing")), 15);
@@ -271,39 +243,39 @@ private Q_SLOTS:
     // the platform needs and misses is only warned about.
     void operatorStreamSettingsSurviveAStart()
     {
-        QVERIFY(m_service->start()); // creates both streams
-        QJsonObject config = jetStreamQuery(*m_client, "STREAM.INFO.OPD_EVENTS")
+        QVERIFY(m_rig.service->start()); // creates both streams
+        QJsonObject config = jetStreamQuery(*m_rig.client, "STREAM.INFO.OPD_EVENTS")
                                  .value(QStringLiteral("config"))
                                  .toObject();
         QVERIFY(!config.isEmpty());
         config.insert(QStringLiteral("max_age"), 30 * kNsPerDay);
         config.insert(QStringLiteral("max_bytes"), qint64{100} * 1024 * 1024);
         config.insert(QStringLiteral("subjects"), QJsonArray{QStringLiteral("opd.events.test.>")});
-        QVERIFY(!jetStreamQuery(*m_client, "STREAM.UPDATE.OPD_EVENTS", config).isEmpty());
-        QJsonObject dlq = jetStreamQuery(*m_client, "STREAM.INFO.OPD_DLQ")
+        QVERIFY(!jetStreamQuery(*m_rig.client, "STREAM.UPDATE.OPD_EVENTS", config).isEmpty());
+        QJsonObject dlq = jetStreamQuery(*m_rig.client, "STREAM.INFO.OPD_DLQ")
                               .value(QStringLiteral("config"))
                               .toObject();
         dlq.insert(QStringLiteral("max_age"), 7 * kNsPerDay);
-        QVERIFY(!jetStreamQuery(*m_client, "STREAM.UPDATE.OPD_DLQ", dlq).isEmpty());
+        QVERIFY(!jetStreamQuery(*m_rig.client, "STREAM.UPDATE.OPD_DLQ", dlq).isEmpty());
 
-        QCOMPARE(m_service->terminate(), 0);
-        QVERIFY(m_service->start());
-        const QJsonObject after = jetStreamQuery(*m_client, "STREAM.INFO.OPD_EVENTS")
+        QCOMPARE(m_rig.service->terminate(), 0);
+        QVERIFY(m_rig.service->start());
+        const QJsonObject after = jetStreamQuery(*m_rig.client, "STREAM.INFO.OPD_EVENTS")
                                       .value(QStringLiteral("config"))
                                       .toObject();
         QCOMPARE(after.value(QStringLiteral("max_age")).toInteger(), 30 * kNsPerDay);
         QCOMPARE(after.value(QStringLiteral("max_bytes")).toInteger(), qint64{100} * 1024 * 1024);
         QCOMPARE(after.value(QStringLiteral("subjects")).toArray(),
                  QJsonArray{QStringLiteral("opd.events.test.>")});
-        QCOMPARE(jetStreamQuery(*m_client, "STREAM.INFO.OPD_DLQ")
+        QCOMPARE(jetStreamQuery(*m_rig.client, "STREAM.INFO.OPD_DLQ")
                      .value(QStringLiteral("config"))
                      .toObject()
                      .value(QStringLiteral("max_age"))
                      .toInteger(),
                  7 * kNsPerDay);
-        QVERIFY2(
-            m_service->log().contains(QStringLiteral("its subjects do not include opd.events.>")),
-            qPrintable(m_service->log()));
+        QVERIFY2(m_rig.service->log().contains(
+                     QStringLiteral("its subjects do not include opd.events.>")),
+                 qPrintable(m_rig.service->log()));
         QVERIFY(addNote(QStringLiteral("n"))); // still works: the test subjects are covered
         QTRY_COMPARE_WITH_TIMEOUT(stored(), 1, 10000);
     }
@@ -312,13 +284,13 @@ private Q_SLOTS:
     // event waits (nak with delay) for an instance that knows it; it is never dead-lettered.
     void newerEventVersionWaitsForANewerInstance()
     {
-        QVERIFY(m_service->start({QStringLiteral("--newer-delay-ms"), QStringLiteral("200")}));
+        QVERIFY(m_rig.service->start({QStringLiteral("--newer-delay-ms"), QStringLiteral("200")}));
         const QJsonObject note{{QStringLiteral("v"), 2},
                                {QStringLiteral("id"), QStringLiteral("future")},
                                {QStringLiteral("text"), QStringLiteral("hello")}};
         bool acked = false;
         QObject context;
-        bus::publishDurable(*m_client, kNoteAdded.toUtf8(),
+        bus::publishDurable(*m_rig.client, kNoteAdded.toUtf8(),
                             QJsonDocument(note).toJson(QJsonDocument::Compact), "note-future",
                             &context,
                             [&acked](bus::Result<bus::PublishAck> ack) { acked = ack.ok(); });
@@ -327,11 +299,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             consumerStats().value(QStringLiteral("deferred_newer")).toInteger() >= 5, 20000);
         QCOMPARE(counts().value(QStringLiteral("seen")).toInt(-1), 0);
-        QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")), 0);
-        QVERIFY(m_service->log().contains(QStringLiteral("has schema version 2")));
+        QCOMPARE(streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")),
+                 0);
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("has schema version 2")));
 
-        QCOMPARE(m_service->terminate(), 0);
-        QVERIFY(m_service->start({QStringLiteral("--event-version"), QStringLiteral("2")}));
+        QCOMPARE(m_rig.service->terminate(), 0);
+        QVERIFY(m_rig.service->start({QStringLiteral("--event-version"), QStringLiteral("2")}));
         QTRY_COMPARE_WITH_TIMEOUT(counts().value(QStringLiteral("seen")).toInt(-1), 1, 15000);
         QCOMPARE(consumerStats().value(QStringLiteral("processed")).toInteger(), 1);
     }
@@ -340,7 +313,7 @@ private Q_SLOTS:
     // errors past max-deliver, a counter), and never dead-lettered.
     void databaseFailureIsRetriedVisibly()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         QVERIFY(addNote(QStringLiteral("x"), QStringLiteral("dbfail")));
         QTRY_VERIFY_WITH_TIMEOUT(consumerStats().value(QStringLiteral("retried")).toInteger() >= 5,
                                  20000);
@@ -353,20 +326,22 @@ private Q_SLOTS:
                     .toString()
                     .contains(QStringLiteral("no_such_table")));
         QCOMPARE(stats.value(QStringLiteral("dead_lettered")).toInteger(), 0);
-        QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")), 0);
-        QVERIFY(m_service->log().contains(QStringLiteral("event note-x still fails after")));
+        QCOMPARE(streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")),
+                 0);
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("event note-x still fails after")));
     }
 
     void deadLettersAreLoggedAndCounted()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         QVERIFY(addNote(QStringLiteral("bad"), QStringLiteral("poison")));
         QTRY_COMPARE_WITH_TIMEOUT(
             consumerStats().value(QStringLiteral("dead_lettered")).toInteger(), 1, 15000);
         QCOMPARE(consumerStats().value(QStringLiteral("last_dead_letter")).toString(),
                  QStringLiteral("note-bad: poison note bad"));
-        QVERIFY(m_service->log().contains(QStringLiteral("dead-lettered to OPD_DLQ after 3")));
-        QCOMPARE(streamCount(*m_client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")), 1);
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("dead-lettered to OPD_DLQ after 3")));
+        QCOMPARE(streamCount(*m_rig.client, QStringLiteral("OPD_DLQ"), QStringLiteral("opd.dlq.>")),
+                 1);
     }
 };
 

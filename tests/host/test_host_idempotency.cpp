@@ -9,6 +9,7 @@
 #include "bus/request_id.h"
 #include "service/jetstream_probe.h"
 #include "service/service_process.h"
+#include "service/test_service_rig.h"
 #include "support/nats_server.h"
 #include "support/postgres_server.h"
 
@@ -43,12 +44,8 @@ class TestHostIdempotency : public QObject
     std::optional<bus::NatsLibrary> m_library;
     PostgresServer m_postgres;
     int m_databases = 0;
-    std::unique_ptr<NatsServer> m_nats;
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<bus::Connection> m_client;
-    QStringList m_arguments;
-    std::unique_ptr<ServiceProcess> m_service;
-    std::unique_ptr<ServiceProcess> m_second;
+    TestServiceRig m_rig;
+    std::unique_ptr<ServiceProcess> m_second; // a second instance on the same database
 
     // Sends without waiting; the reply (or a transport error's empty message) lands in *out.
     void send(const QByteArray& subject, const QJsonObject& body, const QByteArray& requestId,
@@ -58,10 +55,10 @@ class TestHostIdempotency : public QObject
         options.timeout = std::chrono::seconds(10);
         if (!requestId.isNull())
             options.headers.append({bus::kRequestIdHeader, requestId});
-        m_client->request(subject, QJsonDocument(body).toJson(QJsonDocument::Compact), options,
-                          this, [out](bus::Result<bus::Message> reply) {
-                              *out = reply.ok() ? reply.value() : bus::Message{};
-                          });
+        m_rig.client->request(subject, QJsonDocument(body).toJson(QJsonDocument::Compact), options,
+                              this, [out](bus::Result<bus::Message> reply) {
+                                  *out = reply.ok() ? reply.value() : bus::Message{};
+                              });
     }
     bus::Message call(const QByteArray& subject, const QJsonObject& body,
                       const QByteArray& requestId = {})
@@ -76,19 +73,21 @@ class TestHostIdempotency : public QObject
     bus::Message rawCall(const QByteArray& subject, const QJsonObject& body,
                          const QByteArray& requestId)
     {
-        const QByteArray inbox = m_client->newInbox();
+        const QByteArray inbox = m_rig.client->newInbox();
         std::optional<bus::Message> reply;
         QObject owner;
-        m_client->subscribe(inbox, &owner, [&reply](const bus::Message& m) { reply = m; });
-        m_client->publish(subject, QJsonDocument(body).toJson(QJsonDocument::Compact),
-                          {{bus::kRequestIdHeader, requestId}}, inbox);
+        m_rig.client->subscribe(inbox, &owner, [&reply](const bus::Message& m) { reply = m; });
+        m_rig.client->publish(subject, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                              {{bus::kRequestIdHeader, requestId}}, inbox);
         if (!QTest::qWaitFor([&] { return reply.has_value(); }, 10000))
             return {};
         return *reply;
     }
     int notes()
     {
-        return callJson(*m_client, "test.svc.counts", {}).value(QStringLiteral("notes")).toInt(-1);
+        return callJson(*m_rig.client, "test.svc.counts", {})
+            .value(QStringLiteral("notes"))
+            .toInt(-1);
     }
     bool isPostgres()
     {
@@ -113,42 +112,23 @@ private Q_SLOTS:
 
     void init()
     {
-        m_nats = std::make_unique<NatsServer>();
-        QVERIFY2(m_nats->start(), qPrintable(m_nats->errorString()));
-        m_dataDir = std::make_unique<QTemporaryDir>();
-        m_arguments =
-            QStringList{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
-                        m_nats->url(), QStringLiteral("--data-dir"), m_dataDir->path()};
-        if (isPostgres()) {
-            const QString name = QStringLiteral("idempotency_%1").arg(++m_databases);
-            QVERIFY2(m_postgres.createDatabase(name), qPrintable(m_postgres.errorString()));
-            m_arguments << QStringLiteral("--db") << m_postgres.connectionUrl(name);
-        }
-        m_service =
-            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), m_arguments);
-        bus::ConnectionOptions options;
-        options.servers = {m_nats->url()};
-        m_client = std::make_unique<bus::Connection>(options);
-        m_client->open();
-        QTRY_COMPARE(m_client->state(), bus::Connection::State::Connected);
+        QString error;
+        QVERIFY2(m_rig.start({}, isPostgres() ? &m_postgres : nullptr,
+                             QStringLiteral("idempotency_%1").arg(++m_databases), &error),
+                 qPrintable(error));
     }
 
     void cleanup()
     {
-        if (QTest::currentTestFailed() && m_service)
-            qWarning().noquote() << "service log:\n" << m_service->log();
         if (QTest::currentTestFailed() && m_second)
             qWarning().noquote() << "second service log:\n" << m_second->log();
         m_second.reset();
-        m_service.reset();
-        m_client.reset();
-        m_dataDir.reset();
-        m_nats.reset();
+        m_rig.reset();
     }
 
     void repeatIsAnsweredFromTheLog()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         const bus::Message first = call(kAddNote, note(QStringLiteral("n1")), "r-1");
         QCOMPARE(bodyOf(first).value(QStringLiteral("id")).toString(), QStringLiteral("n1"));
         QVERIFY(!first.hasHeader(bus::kReplayedHeader));
@@ -168,8 +148,8 @@ private Q_SLOTS:
         QCOMPARE(call(kAddNote, note(QStringLiteral("n1")), "r-2").data, refused.data);
 
         // Still there after a restart (it is in the database, not in memory).
-        QCOMPARE(m_service->terminate(), 0);
-        QVERIFY(m_service->start());
+        QCOMPARE(m_rig.service->terminate(), 0);
+        QVERIFY(m_rig.service->start());
         const bus::Message later = call(kAddNote, note(QStringLiteral("n1")), "r-1");
         QCOMPARE(later.data, first.data);
         QCOMPARE(later.header(bus::kReplayedHeader), QByteArray("true"));
@@ -178,7 +158,7 @@ private Q_SLOTS:
 
     void refusalsAndRequestsWithoutIdAreEvaluatedEachTime()
     {
-        QVERIFY(m_service->start());
+        QVERIFY(m_rig.service->start());
         for (int i = 0; i < 2; ++i) {
             const bus::Message failed = call("test.svc.fail", {}, "r-fail");
             QCOMPARE(failed.header(bus::kServiceErrorCodeHeader), QByteArray("409"));
@@ -204,9 +184,9 @@ private Q_SLOTS:
     {
         if (!isPostgres())
             QSKIP("two instances share one database on PostgreSQL only");
-        QVERIFY(m_service->start({QStringLiteral("--instance"), QStringLiteral("one")}));
+        QVERIFY(m_rig.service->start({QStringLiteral("--instance"), QStringLiteral("one")}));
         m_second =
-            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), m_arguments);
+            std::make_unique<ServiceProcess>(QStringLiteral(OPENOPD_TEST_SERVICE), m_rig.arguments);
         QVERIFY(m_second->start({QStringLiteral("--instance"), QStringLiteral("two")}));
         constexpr int kPairs = 60;
         // Each id sent twice at once; the queue group spreads them over both instances. A 503
@@ -243,7 +223,7 @@ private Q_SLOTS:
             QVERIFY(a.hasHeader(bus::kReplayedHeader) != b.hasHeader(bus::kReplayedHeader));
         }
         bothInstances =
-            static_cast<int>(m_service->log().count(QStringLiteral("claimed by another")) +
+            static_cast<int>(m_rig.service->log().count(QStringLiteral("claimed by another")) +
                              m_second->log().count(QStringLiteral("claimed by another")));
         qInfo() << "pairs" << kPairs << "| ids met on both instances at once:" << bothInstances
                 << "| repeated after 503:" << repeated;
@@ -254,7 +234,7 @@ private Q_SLOTS:
     {
         if (!isPostgres())
             QSKIP("SQLite cannot lose a connection: its failed COMMIT is certain");
-        QVERIFY(m_service->start(
+        QVERIFY(m_rig.service->start(
             {QStringLiteral("--fault-point"), QStringLiteral("db-lost-before-commit")}));
         const bus::Message unknown = call(kAddNote, note(QStringLiteral("n1")), "r-lost");
         QCOMPARE(unknown.header(bus::kServiceErrorCodeHeader), QByteArray("503"));
@@ -263,7 +243,7 @@ private Q_SLOTS:
         const QString message = bodyOf(unknown).value(QStringLiteral("error")).toString();
         QVERIFY2(message.contains(QStringLiteral("may have been saved")), qPrintable(message));
         QVERIFY2(!message.contains(QStringLiteral("Nothing was saved")), qPrintable(message));
-        QVERIFY(m_service->log().contains(QStringLiteral("reconnecting")));
+        QVERIFY(m_rig.service->log().contains(QStringLiteral("reconnecting")));
 
         // The client repeats with the same id: here the COMMIT had not happened, so the
         // service acts now, once; a further repeat is answered from the log.
