@@ -123,7 +123,8 @@ void TestAppSignIn::receptionSignsInAndSeesTheDesk()
     auto app = makeApp();
     QVERIFY(app->dialog()->isVisible());
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
     QVERIFY(!app->dialog()->isVisible());
     QVERIFY2(app->window()->signedInText().contains(u"reception"),
              qPrintable(app->window()->signedInText()));
@@ -143,7 +144,8 @@ void TestAppSignIn::aDoctorDoesNotSeeTheDesk()
 {
     auto app = makeApp();
     app->typeSignIn(QStringLiteral("dr.silva"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
     QVERIFY(app->window()->workspaceIds().isEmpty());
     auto* empty = app->window()->findChild<QLabel*>(QStringLiteral("noWorkspace"));
     QVERIFY(empty && empty->isVisible());
@@ -162,7 +164,8 @@ void TestAppSignIn::wrongPasswordIsShownNextToTheForm()
     QCOMPARE(app->session.phase(), Session::Phase::SignedOut);
     // The form is usable again at once: the right password now signs in.
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
 }
 
 void TestAppSignIn::aDisabledAccountHasItsOwnMessage()
@@ -247,7 +250,8 @@ void TestAppSignIn::signOutAndSwitchUserReturnToTheSignInDialog()
 {
     auto app = makeApp();
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
     QAction* signOut = app->fileAction(QStringLiteral("Sign out"));
     QVERIFY(signOut);
     signOut->trigger();
@@ -261,7 +265,8 @@ void TestAppSignIn::signOutAndSwitchUserReturnToTheSignInDialog()
     QVERIFY(passwordEdit->text().isEmpty());
 
     app->typeSignIn(QStringLiteral("pharma"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
     QVERIFY(app->window()->signedInText().contains(u"pharma"));
     QAction* switchUser = app->fileAction(QStringLiteral("Switch user…"));
     QVERIFY(switchUser);
@@ -274,7 +279,8 @@ void TestAppSignIn::theStatusBarShowsReconnectingThenOfflineWhenTheServerStops()
 {
     auto app = makeApp();
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
-    QTRY_VERIFY_WITH_TIMEOUT(app->window()->isVisible(), 30000);
+    QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
+                              30000);
     ConnectionIndicator* indicator = app->window()->connectionIndicator();
     QCOMPARE(indicator->text(), QStringLiteral("Connected"));
     m_cluster.nats().stop();
