@@ -1,5 +1,7 @@
 #include "host/micro_json.h"
 
+#include "bus/micro_names.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
@@ -13,23 +15,8 @@ QString tr(const char* text)
     return QCoreApplication::translate("openopd::host::MicroService", text);
 }
 
-// nats.go/micro: nameRegexp = `^[A-Za-z0-9\-_]+$`.
-const QRegularExpression& nameRegex()
-{
-    static const QRegularExpression regex(QStringLiteral("^[A-Za-z0-9_-]+$"));
-    return regex;
-}
-
-// The regular expression suggested by semver.org, as used by nats.go/micro (semVerRegexp) and
-// the jsm.go schemas.
-const QRegularExpression& semVerRegex()
-{
-    static const QRegularExpression regex(QStringLiteral(
-        R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
-        R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
-        R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)"));
-    return regex;
-}
+using bus::micro::nameRegex;
+using bus::micro::semVerRegex;
 
 QJsonObject identityObject(const ServiceIdentity& identity, const char* type)
 {

@@ -1,6 +1,7 @@
 #include "bus/service_discovery.h"
 
 #include "bus/json_reader.h"
+#include "bus/micro_names.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -22,21 +23,8 @@ QString tr(const char* text)
     return QCoreApplication::translate("openopd::bus::ServiceDiscovery", text);
 }
 
-// nats.go/micro nameRegexp and the semver.org expression it uses (as micro_json.cpp).
-const QRegularExpression& nameRegex()
-{
-    static const QRegularExpression regex(QStringLiteral("^[A-Za-z0-9_-]+$"));
-    return regex;
-}
-
-const QRegularExpression& semVerRegex()
-{
-    static const QRegularExpression regex(QStringLiteral(
-        R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
-        R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
-        R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)"));
-    return regex;
-}
+using bus::micro::nameRegex;
+using bus::micro::semVerRegex;
 
 // Go's time.Time JSON: RFC 3339 with 0 to 9 fraction digits.
 const QRegularExpression& rfc3339Regex()
