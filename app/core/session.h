@@ -45,6 +45,9 @@ public:
     // The session's connection while signed in, else nullptr.
     bus::Connection* connection() const { return m_connection.get(); }
     bus::Connection::State connectionState() const;
+    // Posts a message for the main window's notification banner (workspaces report
+    // errors this way, without a modal dialog). message is translated.
+    void notify(const QString& message) { Q_EMIT notice(message); }
 
 Q_SIGNALS:
     void phaseChanged(openopd::app::Session::Phase phase);
