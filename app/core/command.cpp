@@ -26,7 +26,7 @@ void Command::start()
     setPhase(Phase::Sending);
     // The handle sends at once and keeps the request id for repeat().
     m_handle = new bus::RequestHandle(
-        *m_connection, m_subject, m_body, {},
+        *m_connection, m_subject, m_body, m_options,
         [this](bus::Result<bus::Message> reply) { onReply(std::move(reply)); }, this);
 }
 

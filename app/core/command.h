@@ -55,6 +55,8 @@ public:
     ~Command() override;
     Q_DISABLE_COPY_MOVE(Command)
 
+    // How long to wait for the answer (default 5 s); set before start().
+    void setTimeout(std::chrono::milliseconds timeout) { m_options.timeout = timeout; }
     // Sends the command (once; later calls are ignored).
     void start();
     // The user's choice after a read found it NotDone (or after Failed with a transient
@@ -90,6 +92,7 @@ private:
     QByteArray m_subject;
     QByteArray m_body;
     OutcomeReader m_reader;
+    bus::RequestOptions m_options;
     bus::RequestHandle* m_handle = nullptr;
     QObject* m_readContext = nullptr; // parent of the read's requests; replaced per read
     Phase m_phase = Phase::Idle;
