@@ -1,0 +1,132 @@
+#include "core/reception/patient_commands.h"
+
+#include "bus/typed.h"
+#include "protocol/endpoints.h"
+#include "protocol/limits.h"
+
+namespace openopd::app {
+namespace {
+
+using Verdict = OutcomeCheck::Verdict;
+
+// Clocks of the desk and the service may differ by this much.
+constexpr qint64 kClockSlackSecs = 10 * 60;
+
+QByteArray patientBody(const protocol::Patient& patient)
+{
+    return bus::Codec<protocol::PatientReply>::encode(protocol::PatientReply{patient});
+}
+
+} // namespace
+
+Command* PatientCommands::create(bus::Connection& connection,
+                                 const protocol::CreatePatientRequest& request, QObject* parent)
+{
+    return new Command(connection, protocol::kCreatePatient.subjectBytes(),
+                       bus::Codec<protocol::CreatePatientRequest>::encode(request),
+                       createReader(request, QDateTime::currentDateTimeUtc()), parent);
+}
+
+Command* PatientCommands::update(bus::Connection& connection,
+                                 const protocol::UpdatePatientRequest& request, QObject* parent)
+{
+    return new Command(connection, protocol::kUpdatePatient.subjectBytes(),
+                       bus::Codec<protocol::UpdatePatientRequest>::encode(request),
+                       updateReader(request), parent);
+}
+
+OutcomeReader PatientCommands::createReader(const protocol::CreatePatientRequest& request,
+                                            const QDateTime& started)
+{
+    return [request, started](bus::Connection& connection, QObject* context,
+                              std::function<void(OutcomeCheck)> done) {
+        protocol::SearchPatientsRequest search;
+        if (!request.patient.nationalId.isEmpty()) {
+            search.query = request.patient.nationalId;
+            search.by = protocol::PatientSearchField::NationalId;
+        } else {
+            search.query = request.patient.fullName.left(protocol::limits::kQuery);
+            search.by = protocol::PatientSearchField::Name;
+        }
+        search.limit = 50;
+        const QDateTime since = started.addSecs(-kClockSlackSecs);
+        bus::request(connection, protocol::kSearchPatients, search, context,
+                     [request, since, done](bus::Result<protocol::SearchPatientsReply> reply) {
+                         if (!reply) {
+                             done({Verdict::Unknown,
+                                   tr("Could not check whether the patient was registered: %1")
+                                       .arg(reply.error().message),
+                                   {}});
+                             return;
+                         }
+                         for (const protocol::Patient& patient : reply.value().patients) {
+                             if (patient.details == request.patient &&
+                                 patient.registeredBy.id == request.staff.id &&
+                                 patient.registeredAt >= since) {
+                                 done({Verdict::Done,
+                                       tr("%1 was registered (MRN %2).")
+                                           .arg(patient.details.fullName, patient.mrn),
+                                       patientBody(patient)});
+                                 return;
+                             }
+                         }
+                         done({Verdict::NotDone,
+                               tr("%1 was not registered.").arg(request.patient.fullName),
+                               {}});
+                     });
+    };
+}
+
+OutcomeReader PatientCommands::updateReader(const protocol::UpdatePatientRequest& request)
+{
+    return [request](bus::Connection& connection, QObject* context,
+                     std::function<void(OutcomeCheck)> done) {
+        protocol::GetPatientRequest get;
+        get.patientId = request.patientId;
+        bus::request(
+            connection, protocol::kGetPatient, get, context,
+            [request, done](bus::Result<protocol::PatientReply> reply) {
+                if (!reply) {
+                    done({Verdict::Unknown,
+                          tr("Could not check whether the changes were saved: %1")
+                              .arg(reply.error().message),
+                          {}});
+                    return;
+                }
+                const protocol::Patient& patient = reply.value().patient;
+                if (patient.revision == request.revision + 1 &&
+                    patient.details == request.patient) {
+                    done({Verdict::Done,
+                          tr("The changes to %1 were saved.").arg(patient.details.fullName),
+                          patientBody(patient)});
+                    return;
+                }
+                if (patient.revision == request.revision) {
+                    done({Verdict::NotDone,
+                          tr("The changes to %1 were not saved.").arg(patient.details.fullName),
+                          {}});
+                    return;
+                }
+                // Someone else's change came in between: a repeat (same request id) gets the
+                // service's answer, the stored one if ours was saved after all.
+                done({Verdict::NotDone,
+                      tr("%1 was changed meanwhile by %2; these changes are not the current "
+                         "details.")
+                          .arg(patient.details.fullName, patient.updatedBy.name),
+                      {}});
+            });
+    };
+}
+
+std::optional<protocol::Patient> PatientCommands::foundPatient(const OutcomeCheck& check)
+{
+    if (check.verdict != Verdict::Done || check.readBody.isEmpty())
+        return std::nullopt;
+    bus::Result<protocol::PatientReply> reply =
+        bus::Codec<protocol::PatientReply>::decode(check.readBody);
+    if (!reply)
+        return std::nullopt;
+    return reply.value().patient;
+}
+
+} // namespace openopd::app

@@ -1,0 +1,347 @@
+#include "ui/reception/patient_form_dialog.h"
+
+#include "bus/reply_decoding.h"
+#include "core/reception/patient_commands.h"
+#include "core/reception/patient_form_rules.h"
+#include "core/reception/patient_text.h"
+#include "protocol/catalog.h"
+#include "protocol/endpoints.h"
+#include "ui/reception/patient_form_fields.h"
+
+#include <QDialogButtonBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace openopd::app {
+namespace {
+
+// A decoder's message is "<field>: <rule>"; next to the field, the rule is enough.
+QString withoutFieldPrefix(const bus::BusError& error)
+{
+    const QString prefix = error.field + QStringLiteral(": ");
+    return !error.field.isEmpty() && error.message.startsWith(prefix)
+               ? error.message.mid(prefix.size())
+               : error.message;
+}
+
+QString describe(const protocol::Patient& patient)
+{
+    QStringList parts{
+        patient.details.fullName, PatientFormDialog::tr("MRN %1").arg(patient.mrn),
+        PatientFormDialog::tr("born %1").arg(PatientText::dateOfBirth(patient.details))};
+    if (!patient.details.nationalId.isEmpty())
+        parts.append(PatientFormDialog::tr("national id %1").arg(patient.details.nationalId));
+    if (!patient.details.phone.isEmpty())
+        parts.append(patient.details.phone);
+    return parts.join(QStringLiteral(" · "));
+}
+
+} // namespace
+
+PatientFormDialog::PatientFormDialog(Session& session, QWidget* parent, const QString& name)
+    : QDialog(parent), m_session(session)
+{
+    build();
+    m_fields->setFullName(name);
+    setWindowTitle(tr("Register a patient"));
+}
+
+PatientFormDialog::PatientFormDialog(Session& session, const protocol::Patient& patient,
+                                     QWidget* parent)
+    : QDialog(parent), m_session(session), m_editing(patient)
+{
+    build();
+    m_fields->setPatient(patient);
+    setWindowTitle(tr("Edit %1 (MRN %2)").arg(patient.details.fullName, patient.mrn));
+}
+
+void PatientFormDialog::build()
+{
+    setObjectName(QStringLiteral("patientFormDialog"));
+    setMinimumWidth(520);
+    m_fields = new PatientFormFields(this);
+
+    m_duplicateBox = new QGroupBox(tr("Already registered?"), this);
+    m_duplicateBox->setObjectName(QStringLiteral("duplicates"));
+    m_duplicateText = new QLabel(m_duplicateBox);
+    m_duplicateText->setWordWrap(true);
+    m_duplicateList = new QListWidget(m_duplicateBox);
+    m_duplicateList->setObjectName(QStringLiteral("duplicateList"));
+    m_duplicateList->setAccessibleName(tr("Patients already registered"));
+    m_duplicateText->setBuddy(m_duplicateList);
+    m_openExisting = new QPushButton(tr("&Open existing"), m_duplicateBox);
+    m_openExisting->setObjectName(QStringLiteral("openExisting"));
+    m_registerAnyway = new QPushButton(tr("Register &anyway"), m_duplicateBox);
+    m_registerAnyway->setObjectName(QStringLiteral("registerAnyway"));
+    auto* duplicateButtons = new QHBoxLayout;
+    duplicateButtons->addWidget(m_openExisting);
+    duplicateButtons->addWidget(m_registerAnyway);
+    duplicateButtons->addStretch(1);
+    auto* duplicateLayout = new QVBoxLayout(m_duplicateBox);
+    duplicateLayout->addWidget(m_duplicateText);
+    duplicateLayout->addWidget(m_duplicateList);
+    duplicateLayout->addLayout(duplicateButtons);
+    m_duplicateBox->hide();
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("formStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextFormat(Qt::PlainText);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->hide();
+
+    m_tryAgain = new QPushButton(tr("&Try again"), this);
+    m_tryAgain->setObjectName(QStringLiteral("tryAgain"));
+    m_tryAgain->hide();
+    m_checkAgain = new QPushButton(tr("&Check again"), this);
+    m_checkAgain->setObjectName(QStringLiteral("checkAgain"));
+    m_checkAgain->hide();
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_save = m_buttons->addButton(tr("&Save"), QDialogButtonBox::ActionRole);
+    m_save->setObjectName(QStringLiteral("save"));
+    m_save->setDefault(true); // Enter in a field saves
+    m_buttons->addButton(m_tryAgain, QDialogButtonBox::ActionRole);
+    m_buttons->addButton(m_checkAgain, QDialogButtonBox::ActionRole);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(m_fields);
+    layout->addWidget(m_duplicateBox);
+    layout->addWidget(m_status);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+
+    connect(m_save, &QPushButton::clicked, this, [this] { save(); });
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &PatientFormDialog::reject);
+    connect(m_tryAgain, &QPushButton::clicked, this, [this] {
+        if (m_command)
+            m_command->repeat();
+    });
+    connect(m_checkAgain, &QPushButton::clicked, this, [this] {
+        if (m_command)
+            m_command->checkAgain();
+    });
+    connect(m_openExisting, &QPushButton::clicked, this, [this] {
+        const int row = m_duplicateList->currentRow();
+        if (row < 0 || row >= m_duplicates.size())
+            return;
+        Q_EMIT openExistingRequested(m_duplicates.at(row));
+        accept();
+    });
+    connect(m_registerAnyway, &QPushButton::clicked, this, [this] { save(true); });
+    connect(m_duplicateList, &QListWidget::itemActivated, m_openExisting, &QPushButton::click);
+    // An edited draft is another question: the duplicates found for the old one go.
+    connect(m_fields, &PatientFormFields::edited, this, [this] {
+        if (!busy())
+            m_duplicateBox->hide();
+    });
+}
+
+QString PatientFormDialog::fieldError(const QString& key) const
+{
+    return m_fields->error(key);
+}
+
+QString PatientFormDialog::statusText() const
+{
+    return m_status->isHidden() ? QString() : m_status->text();
+}
+
+bool PatientFormDialog::busy() const
+{
+    return m_command && (m_command->phase() == Command::Phase::Sending ||
+                         m_command->phase() == Command::Phase::Checking);
+}
+
+void PatientFormDialog::setStatus(const QString& text)
+{
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+}
+
+void PatientFormDialog::save(bool confirmDuplicate)
+{
+    if (busy() || !m_save->isEnabled())
+        return;
+    m_fields->clearErrors();
+    setStatus({});
+    const PatientFormCheck check = PatientFormRules::check(m_fields->input(), QDate::currentDate());
+    if (!check.ok()) {
+        for (auto it = check.errors.cbegin(); it != check.errors.cend(); ++it)
+            m_fields->showError(it.key(), it.value());
+        m_fields->focusFirstError();
+        setStatus(tr("Nothing was sent: correct the fields marked in red."));
+        return;
+    }
+    // The same draft again after a failure that was certainly not done, or a read that found
+    // it not done: the same request id, so a late first attempt is never done twice.
+    if (m_command && m_command->canRepeat() && check.details == m_sentDetails &&
+        confirmDuplicate == m_sentConfirm) {
+        m_command->repeat();
+        return;
+    }
+    send(check.details, confirmDuplicate);
+}
+
+void PatientFormDialog::send(const protocol::PatientDetails& details, bool confirmDuplicate)
+{
+    bus::Connection* connection = m_session.connection();
+    if (!connection) {
+        setStatus(tr("Not signed in: nothing was sent."));
+        return;
+    }
+    if (m_command)
+        m_command->deleteLater(); // its outcome is known (busy and Unknown never get here)
+    m_duplicateBox->hide();
+    m_sentDetails = details;
+    m_sentConfirm = confirmDuplicate;
+    const QByteArray subject = m_editing ? protocol::kUpdatePatient.subjectBytes()
+                                         : protocol::kCreatePatient.subjectBytes();
+    const protocol::EndpointInfo* endpoint = protocol::findEndpoint(subject);
+    const protocol::StaffRef staff =
+        m_session.principal().actingAs(endpoint ? endpoint->roles : QList<protocol::StaffRole>{});
+    if (m_editing) {
+        protocol::UpdatePatientRequest request{staff, m_editing->id, m_editing->revision, details};
+        m_command = PatientCommands::update(*connection, request, this);
+    } else {
+        protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate};
+        m_command = PatientCommands::create(*connection, request, this);
+    }
+    connect(m_command, &Command::phaseChanged, this, &PatientFormDialog::onPhase);
+    connect(m_command, &Command::succeeded, this, &PatientFormDialog::onSucceeded);
+    connect(m_command, &Command::failed, this, &PatientFormDialog::onFailed);
+    connect(m_command, &Command::checked, this, &PatientFormDialog::onChecked);
+    m_command->start();
+}
+
+void PatientFormDialog::onPhase(Command::Phase phase)
+{
+    using Phase = Command::Phase;
+    const bool inFlight = phase == Phase::Sending || phase == Phase::Checking;
+    const bool unknown =
+        phase == Phase::Checked && m_command->lastCheck().verdict == OutcomeCheck::Verdict::Unknown;
+    // Nothing new is sent while the last command may still have happened.
+    m_save->setEnabled(!inFlight && !unknown);
+    m_fields->setEnabled(!inFlight);
+    m_duplicateBox->setEnabled(!inFlight);
+    m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(!inFlight);
+    m_tryAgain->hide();
+    m_checkAgain->hide();
+    if (phase == Phase::Sending)
+        setStatus(m_editing ? tr("Saving the changes…") : tr("Registering the patient…"));
+    else if (phase == Phase::Checking)
+        setStatus(tr("No answer came; checking whether it was saved before doing anything "
+                     "else…"));
+}
+
+void PatientFormDialog::onSucceeded(const bus::Message& reply)
+{
+    setStatus({});
+    if (m_editing) {
+        bus::Result<protocol::PatientReply> decoded =
+            bus::Codec<protocol::PatientReply>::decode(reply.data);
+        if (!decoded)
+            return setStatus(
+                tr("Saved, but the answer could not be read: %1").arg(decoded.error().message));
+        return finish(decoded.value().patient);
+    }
+    bus::Result<protocol::CreatePatientReply> decoded =
+        bus::Codec<protocol::CreatePatientReply>::decode(reply.data);
+    if (!decoded)
+        return setStatus(tr("The answer could not be read: %1").arg(decoded.error().message));
+    if (decoded.value().created && decoded.value().patient)
+        return finish(*decoded.value().patient);
+    showDuplicates(decoded.value().duplicates);
+}
+
+void PatientFormDialog::onFailed(const bus::BusError& error)
+{
+    const QString key = PatientFormRules::fieldKeyOf(error.field);
+    if (!key.isEmpty() && m_fields->showError(key, withoutFieldPrefix(error))) {
+        m_fields->focusFirstError();
+        setStatus(tr("Not saved: correct the field marked in red."));
+        return;
+    }
+    if (m_command && m_command->canRepeat()) {
+        setStatus(tr("Not saved: %1 Nothing was changed; you can try again.").arg(error.message));
+        m_tryAgain->show();
+        return;
+    }
+    setStatus(tr("Not saved: %1").arg(error.message));
+}
+
+void PatientFormDialog::onChecked(const OutcomeCheck& check)
+{
+    switch (check.verdict) {
+    case OutcomeCheck::Verdict::Done:
+        if (const std::optional<protocol::Patient> found = PatientCommands::foundPatient(check)) {
+            m_session.notify(check.detail);
+            finish(*found);
+            return;
+        }
+        setStatus(check.detail);
+        return;
+    case OutcomeCheck::Verdict::NotDone:
+        setStatus(tr("%1 You can try again.").arg(check.detail));
+        m_tryAgain->show();
+        m_tryAgain->setFocus(Qt::OtherFocusReason);
+        return;
+    case OutcomeCheck::Verdict::Unknown:
+        setStatus(
+            tr("%1 Check again before registering or saving anything else.").arg(check.detail));
+        m_checkAgain->show();
+        m_checkAgain->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+}
+
+void PatientFormDialog::showDuplicates(const QList<protocol::Patient>& duplicates)
+{
+    m_duplicates = duplicates;
+    m_duplicateList->clear();
+    bool sameNationalId = false;
+    for (const protocol::Patient& patient : duplicates) {
+        m_duplicateList->addItem(describe(patient));
+        sameNationalId =
+            sameNationalId || (!m_sentDetails.nationalId.isEmpty() &&
+                               patient.details.nationalId.compare(m_sentDetails.nationalId,
+                                                                  Qt::CaseInsensitive) == 0);
+    }
+    m_duplicateList->setCurrentRow(0);
+    // A national id match is never bypassed by the service.
+    m_registerAnyway->setEnabled(!sameNationalId);
+    m_duplicateText->setText(
+        sameNationalId
+            ? tr("A patient with the national id %1 is already registered. Open the existing "
+                 "record, or correct the national id.")
+                  .arg(m_sentDetails.nationalId)
+            : tr("A patient with the same name and date of birth is already registered. Open "
+                 "the existing record, or register a new patient anyway if this is someone "
+                 "else."));
+    m_duplicateBox->show();
+    m_duplicateList->setFocus(Qt::OtherFocusReason);
+}
+
+void PatientFormDialog::finish(const protocol::Patient& patient)
+{
+    Q_EMIT patientSaved(patient);
+    accept();
+}
+
+void PatientFormDialog::reject()
+{
+    if (busy())
+        return; // the answer (or the read) is on its way; the status says so
+    if (m_command && m_command->phase() == Command::Phase::Checked &&
+        m_command->lastCheck().verdict == OutcomeCheck::Verdict::Unknown)
+        m_session.notify(tr("It is not known whether %1 was saved: find the patient before "
+                            "registering or editing them again.")
+                             .arg(m_sentDetails.fullName));
+    QDialog::reject();
+}
+
+} // namespace openopd::app
