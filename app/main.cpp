@@ -1,9 +1,13 @@
 // openopd: the desktop app. Parses the command line, creates the session, shows the window;
-// everything else lives in app/core and app/ui.
+// everything else lives in app/core and app/ui. With --standalone it first runs the clinic on
+// this PC (ui/standalone/standalone_flow.h) and stops it again when the app quits.
 
 #include "core/connection_profile.h"
 #include "core/session.h"
+#include "core/standalone/clinic_command_line.h"
+#include "host/signal_watcher.h"
 #include "ui/app_flow.h"
+#include "ui/standalone/standalone_flow.h"
 #include "ui/workspace_registry.h"
 
 #include <QApplication>
@@ -13,16 +17,20 @@
 #include <QLocale>
 #include <QSettings>
 #include <QTranslator>
+#include <csignal>
+#include <cstdio>
+#include <memory>
 
 namespace {
 
-void describe(QCommandLineParser* parser)
+void describe(QCommandLineParser* parser, const openopd::app::ClinicCommandLine& clinic)
 {
     parser->setApplicationDescription(QCoreApplication::translate(
         "main", "OpenOPD desktop app: reception, doctor, pharmacy, lab and discharge "
                 "workspaces for an outpatient department."));
     parser->addHelpOption();
     parser->addVersionOption();
+    clinic.addTo(parser);
 }
 
 // --help and --version print and exit; they must work without a display (a terminal on a
@@ -42,12 +50,13 @@ bool asksOnlyForText(int argc, char* argv[])
 
 int main(int argc, char* argv[])
 {
+    const openopd::app::ClinicCommandLine clinicOptions;
     if (asksOnlyForText(argc, argv)) {
         QCoreApplication text(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("openopd"));
         QCoreApplication::setApplicationVersion(QStringLiteral(OPENOPD_VERSION));
         QCommandLineParser parser;
-        describe(&parser);
+        describe(&parser, clinicOptions);
         parser.process(text); // prints and exits
         return 0;
     }
@@ -66,8 +75,15 @@ int main(int argc, char* argv[])
         QApplication::installTranslator(&qtTranslations);
 
     QCommandLineParser parser;
-    describe(&parser);
+    describe(&parser, clinicOptions);
     parser.process(app);
+    QString error;
+    const auto clinic =
+        clinicOptions.options(parser, QCoreApplication::applicationDirPath(), &error);
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "openopd: %s\n", qPrintable(error));
+        return 2;
+    }
 
     QSettings settings;
     openopd::app::ProfileStore profiles(settings);
@@ -76,7 +92,24 @@ int main(int argc, char* argv[])
     // are built; each declares the roles that may see it.
     openopd::app::WorkspaceRegistry registry;
     openopd::app::AppFlow flow(session, profiles, registry);
-    QObject::connect(&flow, &openopd::app::AppFlow::quitRequested, &app, &QApplication::quit);
-    flow.start();
+    // SIGTERM and SIGINT (Ctrl-C, logout) quit as the menu does: a standalone clinic stops.
+    openopd::host::SignalWatcher signals({SIGTERM, SIGINT});
+    if (!clinic) {
+        QObject::connect(&flow, &openopd::app::AppFlow::quitRequested, &app, &QApplication::quit);
+        QObject::connect(&signals, &openopd::host::SignalWatcher::terminationRequested, &app,
+                         &QApplication::quit);
+        flow.start();
+        return QApplication::exec();
+    }
+    openopd::app::StandaloneFlow standalone(*clinic, profiles, session);
+    QObject::connect(&standalone, &openopd::app::StandaloneFlow::ready, &flow,
+                     &openopd::app::AppFlow::start);
+    QObject::connect(&flow, &openopd::app::AppFlow::quitRequested, &standalone,
+                     &openopd::app::StandaloneFlow::quit);
+    QObject::connect(&signals, &openopd::host::SignalWatcher::terminationRequested, &standalone,
+                     &openopd::app::StandaloneFlow::quit);
+    QObject::connect(&standalone, &openopd::app::StandaloneFlow::finished, &app,
+                     &QApplication::exit);
+    standalone.start();
     return QApplication::exec();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-clinic.sh — install, build and start an all-in-one OpenOPD clinic on this PC.
 #
-# Usage: run-clinic.sh [--demo] [--create-admin NAME]
+# Usage: run-clinic.sh [--demo] [--create-admin NAME] [--headless]
 #   --demo               load demo data: patients, a drug formulary with stock, and demo staff
 #                        accounts (reception, dr.silva, pharma, lab, admin; password
 #                        "demo-password"). Never use it for a real clinic. The data directory
@@ -9,15 +9,21 @@
 #                        to run on it, so a real clinic never inherits demo staff by mistake.
 #   --create-admin NAME  create (or re-enable) the administrator NAME first; asks for the
 #                        password on the terminal (or reads one line from standard input).
+#                        Without it, the desktop app asks for the first administrator on the
+#                        first start of a real (non-demo) clinic.
+#   --headless           run the clinic here without opening the desktop app.
 #
-# Runs in the foreground: a local nats-server with JetStream and accounts
-# (packaging/nats/standalone.conf, client port 127.0.0.1:4222, monitoring
-# http://127.0.0.1:8222), the identity service, the nats-server auth agent, the backend
-# services and, once it exists in the build, the desktop app. Every start makes new random
-# service passwords (openopd-nats-auth init): nats-server's configuration holds only their
-# hashes, and each service gets its own through a pipe on standard input, never on a command
-# line or in a file. Ctrl-C (or SIGTERM) stops everything cleanly: the app and services
-# first, then nats-server.
+# Installs and builds, then ends by opening the desktop app, which runs the whole clinic on
+# this PC (openopd --standalone [--demo-data]: a local nats-server with JetStream and accounts,
+# the identity service, the nats-server auth agent and the backend services, as its children)
+# and stops it when the app quits. Without a display ($DISPLAY and $WAYLAND_DISPLAY empty),
+# with --headless, or before the app is built, this script runs the same clinic itself in the
+# foreground, headless: nats-server (packaging/nats/standalone.conf, client port
+# 127.0.0.1:4222, monitoring http://127.0.0.1:8222), then the services. Every start makes new
+# random service passwords (openopd-nats-auth init): nats-server's configuration holds only
+# their hashes, and each service gets its own through a pipe on standard input, never on a
+# command line or in a file. Ctrl-C (or SIGTERM) stops everything cleanly: the services first,
+# then nats-server.
 #
 # Data lives under ${XDG_DATA_HOME:-$HOME/.local/share}/OpenOPD/ (JetStream: nats/jetstream).
 # Environment:
@@ -36,10 +42,12 @@ nats_url="nats://127.0.0.1:4222"
 log() { printf '[run-clinic] %s\n' "$*"; }
 
 demo=0
+headless=0
 create_admin=""
 while (($# > 0)); do
     case "$1" in
     --demo) demo=1 ;;
+    --headless) headless=1 ;;
     --create-admin)
         if (($# < 2)) || [[ -z "$2" ]]; then
             log "--create-admin needs a user name"
@@ -198,6 +206,27 @@ if [[ -n "${create_admin}" ]]; then
     OPENOPD_DATA_DIR="${data_dir}" "${identity}" --create-admin "${create_admin}"
 fi
 
+# ---------------------------------------------------------------------------------------------
+# With a display, the desktop app runs the clinic (and stops it when it quits).
+desktop_app="$(find_executable openopd)"
+if ((headless)); then
+    log "--headless: the clinic runs here without the desktop app"
+elif [[ -z "${desktop_app}" ]]; then
+    log "openopd (desktop app) is not built: the clinic runs here headless"
+elif [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
+    log "no display (\$DISPLAY and \$WAYLAND_DISPLAY are empty): the desktop app cannot open;"
+    log "the clinic runs here headless"
+else
+    app_args=(--standalone --data-dir "${data_dir}")
+    if ((demo)); then
+        app_args+=(--demo-data)
+    fi
+    log "opening the desktop app, which runs the clinic: ${desktop_app} ${app_args[*]}"
+    log "(quit the app to stop the clinic; its logs: ${data_dir}/logs)"
+    trap - EXIT INT TERM
+    exec "${desktop_app}" "${app_args[@]}"
+fi
+
 # Fresh service passwords for this run, kept only in this shell's memory.
 declare -A service_password=()
 while read -r user password; do
@@ -207,7 +236,7 @@ if ((${#service_password[@]} == 0)); then
     log "openopd-nats-auth init made no service users"
     exit 1
 fi
-cp "${repo_root}/packaging/nats/standalone.conf" "${nats_dir}/nats-server.conf"
+cp "${nats_conf}" "${nats_dir}/nats-server.conf"
 # nats-server parses these variables' values as config: pass them as quoted strings.
 export OPENOPD_NATS_STORE_DIR="\"${nats_dir}\""
 export OPENOPD_NATS_PID_FILE="\"${nats_dir}/nats-server.pid\""
@@ -268,23 +297,7 @@ start_services() {
     done
 }
 
-start_desktop_app() {
-    local executable
-    executable="$(find_executable openopd)"
-    if [[ -z "${executable}" ]]; then
-        log "openopd (desktop app): not built yet, skipped"
-        return 0
-    fi
-    if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
-        log "openopd (desktop app): no display, skipped"
-        return 0
-    fi
-    log "starting the desktop app"
-    OPENOPD_NATS_URL="${nats_url}" start_child openopd "${executable}"
-}
-
 start_services
-start_desktop_app
 
 if ((demo)); then
     log "demo staff: reception, dr.silva, pharma, lab, admin (password: demo-password)"
