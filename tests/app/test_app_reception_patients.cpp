@@ -88,8 +88,10 @@ void chooseSex(PatientFormDialog* dialog, const QString& letter)
 void snapshot(QWidget* widget, const QString& name)
 {
     const QString dir = qEnvironmentVariable("OPENOPD_SCREENSHOTS");
-    if (!dir.isEmpty())
-        widget->grab().save(dir + u'/' + name + QStringLiteral(".png"));
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(50); // let pending layout requests run, as the event loop would before painting
+    widget->grab().save(dir + u'/' + name + QStringLiteral(".png"));
 }
 
 QPushButton* button(QWidget* parent, const char* name)
@@ -262,6 +264,7 @@ void TestAppReceptionPatients::registerThroughTheFormThenFindByTypingPartOfTheNa
     QCOMPARE(m_card->detailText(QStringLiteral("name")), name);
     QCOMPARE(m_card->detailText(QStringLiteral("mrn")), saved->mrn);
     QCOMPARE(m_card->detailText(QStringLiteral("phone")), QStringLiteral("+27 82 555 0199"));
+    snapshot(m_desk.get(), QStringLiteral("reception-patient-card"));
     // Escape goes back to the field, ready for the next patient.
     QTest::keyClick(m_panel->results(), Qt::Key_Escape);
     QVERIFY(m_panel->searchField()->hasFocus());

@@ -71,6 +71,7 @@ void PatientFormDialog::build()
     m_duplicateText->setWordWrap(true);
     m_duplicateList = new QListWidget(m_duplicateBox);
     m_duplicateList->setObjectName(QStringLiteral("duplicateList"));
+    m_duplicateList->setMaximumHeight(fontMetrics().lineSpacing() * 7);
     m_duplicateList->setAccessibleName(tr("Patients already registered"));
     m_duplicateText->setBuddy(m_duplicateList);
     m_openExisting = new QPushButton(tr("&Open existing"), m_duplicateBox);
@@ -96,10 +97,8 @@ void PatientFormDialog::build()
 
     m_tryAgain = new QPushButton(tr("&Try again"), this);
     m_tryAgain->setObjectName(QStringLiteral("tryAgain"));
-    m_tryAgain->hide();
     m_checkAgain = new QPushButton(tr("&Check again"), this);
     m_checkAgain->setObjectName(QStringLiteral("checkAgain"));
-    m_checkAgain->hide();
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_save = m_buttons->addButton(tr("&Save"), QDialogButtonBox::ActionRole);
@@ -107,6 +106,8 @@ void PatientFormDialog::build()
     m_save->setDefault(true); // Enter in a field saves
     m_buttons->addButton(m_tryAgain, QDialogButtonBox::ActionRole);
     m_buttons->addButton(m_checkAgain, QDialogButtonBox::ActionRole);
+    m_tryAgain->hide(); // the button box shows what it is given; these wait for their moment
+    m_checkAgain->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_fields);
@@ -161,6 +162,20 @@ void PatientFormDialog::setStatus(const QString& text)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
+    growToFit();
+}
+
+void PatientFormDialog::growToFit()
+{
+    // Grow (never shrink) with error lines and the duplicates instead of squeezing the
+    // fields; wrapped lines need the height for the current width.
+    layout()->activate();
+    const int needed =
+        std::max(layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                               : sizeHint().height(),
+                 minimumSizeHint().height());
+    if (needed > height())
+        resize(width(), needed);
 }
 
 void PatientFormDialog::save(bool confirmDuplicate)
@@ -324,6 +339,7 @@ void PatientFormDialog::showDuplicates(const QList<protocol::Patient>& duplicate
                  "else."));
     m_duplicateBox->show();
     m_duplicateList->setFocus(Qt::OtherFocusReason);
+    growToFit();
 }
 
 void PatientFormDialog::finish(const protocol::Patient& patient)

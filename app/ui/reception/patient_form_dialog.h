@@ -65,6 +65,7 @@ private:
     void showDuplicates(const QList<protocol::Patient>& duplicates);
     void finish(const protocol::Patient& patient);
     void setStatus(const QString& text);
+    void growToFit();
     bool busy() const;
 
     Session& m_session;
