@@ -9,6 +9,7 @@
 #include "ui/app_flow.h"
 #include "ui/standalone/standalone_flow.h"
 #include "ui/workspace_registry.h"
+#include "ui/workspaces.h"
 
 #include <QApplication>
 #include <QByteArrayView>
@@ -88,9 +89,10 @@ int main(int argc, char* argv[])
     QSettings settings;
     openopd::app::ProfileStore profiles(settings);
     openopd::app::Session session;
-    // Workspaces plug in here (reception, doctor, pharmacy, lab, discharge, admin) as they
-    // are built; each declares the roles that may see it.
+    // The workspaces (reception; doctor, pharmacy, lab, discharge and admin as they are
+    // built), each with the roles that may see it.
     openopd::app::WorkspaceRegistry registry;
+    openopd::app::registerStandardWorkspaces(registry);
     openopd::app::AppFlow flow(session, profiles, registry);
     // SIGTERM and SIGINT (Ctrl-C, logout) quit as the menu does: a standalone clinic stops.
     openopd::host::SignalWatcher signals({SIGTERM, SIGINT});

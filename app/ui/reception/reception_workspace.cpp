@@ -1,6 +1,14 @@
 #include "ui/reception/reception_workspace.h"
 
-#include <QLabel>
+#include "ui/reception/open_visit_dialog.h"
+#include "ui/reception/patient_card.h"
+#include "ui/reception/patient_form_dialog.h"
+#include "ui/reception/patient_search_panel.h"
+#include "ui/reception/waiting_list_view.h"
+
+#include <QAction>
+#include <QPushButton>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 namespace openopd::app {
@@ -9,7 +17,104 @@ ReceptionWorkspace::ReceptionWorkspace(Session& session, QWidget* parent)
     : QWidget(parent), m_session(session)
 {
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("The reception desk is being assembled."), this));
+
+    // Top: the search (left) and the chosen patient (right), with "Register" above the card:
+    // the way out when the search finds nobody.
+    m_search = new PatientSearchPanel(session, this);
+    auto* patientSide = new QWidget(this);
+    auto* patientLayout = new QVBoxLayout(patientSide);
+    patientLayout->setContentsMargins(0, 0, 0, 0);
+    auto* registerButton = new QPushButton(tr("&Register new patient…"), patientSide);
+    registerButton->setObjectName(QStringLiteral("registerPatient"));
+    registerButton->setToolTip(tr("Register a patient the search does not find (Ctrl+N)"));
+    patientLayout->addWidget(registerButton, 0, Qt::AlignLeading);
+    m_card = new PatientCard(session, patientSide);
+    patientLayout->addWidget(m_card, 1);
+    auto* top = new QSplitter(Qt::Horizontal, this);
+    top->setChildrenCollapsible(false);
+    top->addWidget(m_search);
+    top->addWidget(patientSide);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+
+    // Bottom: today's waiting list (it has its own heading and buttons).
+    m_waiting = new WaitingListView(session, this);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->setChildrenCollapsible(false);
+    split->addWidget(top);
+    split->addWidget(m_waiting);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    layout->addWidget(split, 1);
+
+    connect(registerButton, &QPushButton::clicked, this, &ReceptionWorkspace::registerPatient);
+    connect(m_search, &PatientSearchPanel::patientChosen, this, &ReceptionWorkspace::choose);
+    connect(m_card, &PatientCard::openVisitRequested, this, &ReceptionWorkspace::openVisit);
+    connect(m_card, &PatientCard::editRequested, this, &ReceptionWorkspace::editPatient);
+    addShortcuts();
+    setFocusProxy(m_search);
+}
+
+void ReceptionWorkspace::addShortcuts()
+{
+    const auto add = [this](const QKeySequence& keys, const QString& text, auto slot) {
+        auto* action = new QAction(text, this);
+        action->setShortcut(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        connect(action, &QAction::triggered, this, slot);
+        addAction(action);
+    };
+    add(QKeySequence::Find, tr("Find a patient"), [this] { m_search->focusSearch(); });
+    add(QKeySequence::New, tr("Register new patient"), [this] { registerPatient(); });
+    add(QKeySequence(Qt::CTRL | Qt::Key_O), tr("Open a visit"), [this] {
+        if (m_chosen)
+            openVisit(*m_chosen);
+    });
+    add(QKeySequence(Qt::CTRL | Qt::Key_E), tr("Edit patient details"), [this] {
+        if (m_chosen)
+            editPatient(*m_chosen);
+    });
+    add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the waiting list"),
+        [this] { m_waiting->setFocus(); });
+}
+
+void ReceptionWorkspace::choose(const protocol::Patient& patient)
+{
+    m_chosen = patient;
+    m_card->showPatient(patient);
+    m_card->setFocus();
+}
+
+void ReceptionWorkspace::registerPatient()
+{
+    auto* dialog = new PatientFormDialog(m_session, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::choose);
+    connect(dialog, &PatientFormDialog::openExistingRequested, this, &ReceptionWorkspace::choose);
+    dialog->open();
+    dialog->activateWindow(); // the keyboard goes to the dialog at once
+    Q_EMIT dialogOpened(dialog);
+}
+
+void ReceptionWorkspace::editPatient(const protocol::Patient& patient)
+{
+    auto* dialog = new PatientFormDialog(m_session, patient, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::choose);
+    dialog->open();
+    dialog->activateWindow(); // the keyboard goes to the dialog at once
+    Q_EMIT dialogOpened(dialog);
+}
+
+void ReceptionWorkspace::openVisit(const protocol::Patient& patient)
+{
+    auto* dialog = new OpenVisitDialog(m_session, patient, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &OpenVisitDialog::visitOpened, this,
+            [this](const protocol::Visit& visit) { m_waiting->selectVisit(visit.id); });
+    dialog->open();
+    dialog->activateWindow(); // the keyboard goes to the dialog at once
+    Q_EMIT dialogOpened(dialog);
 }
 
 } // namespace openopd::app

@@ -1,13 +1,25 @@
 #pragma once
 
 // The reception desk (issue 10): find or register a patient, open a visit and hand out its
-// token, and keep the day's waiting list. Composes the panels of app/ui/reception.
+// token, and keep the day's waiting list. It composes the panels of app/ui/reception:
+//
+//   [ search field + results ]  [ Register new patient… / the chosen patient: Open visit…, Edit
+//   details… ] [ today's waiting list (live): Cancel visit, Left unseen                      ]
+//
+// Keyboard: Ctrl+F search, Ctrl+N register, Ctrl+O open a visit for the chosen patient,
+// Ctrl+E edit them, Ctrl+W the waiting list. Dialogs are non-modal (never exec()).
 
 #include "core/session.h"
+#include "protocol/patient.h"
 
 #include <QWidget>
+#include <optional>
 
 namespace openopd::app {
+
+class PatientCard;
+class PatientSearchPanel;
+class WaitingListView;
 
 class ReceptionWorkspace final : public QWidget
 {
@@ -15,8 +27,27 @@ class ReceptionWorkspace final : public QWidget
 public:
     ReceptionWorkspace(Session& session, QWidget* parent = nullptr);
 
+    PatientSearchPanel* searchPanel() const { return m_search; }
+    PatientCard* patientCard() const { return m_card; }
+    WaitingListView* waitingList() const { return m_waiting; }
+
+    void registerPatient();
+    void editPatient(const protocol::Patient& patient);
+    void openVisit(const protocol::Patient& patient);
+
+Q_SIGNALS:
+    // A dialog this desk opened (register, edit, open visit), for tests and screenshots.
+    void dialogOpened(QWidget* dialog);
+
 private:
+    void choose(const protocol::Patient& patient);
+    void addShortcuts();
+
     Session& m_session;
+    PatientSearchPanel* m_search = nullptr;
+    PatientCard* m_card = nullptr;
+    WaitingListView* m_waiting = nullptr;
+    std::optional<protocol::Patient> m_chosen;
 };
 
 } // namespace openopd::app

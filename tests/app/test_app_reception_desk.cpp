@@ -1,0 +1,217 @@
+// The whole reception desk as main.cpp builds it (the standard workspaces) against the clinic
+// as shipped (OpdCluster, secured), signed in through the real sign-in dialog:
+// - a receptionist walks it with the keyboard alone: find a patient, open a visit, read the
+//   token, see the visit in the waiting list;
+// - a visit opened while the registration service is stopped times out, is read (not
+//   repeated), and after the service is back exactly one visit exists;
+// - a doctor does not see the desk.
+
+#include "app_harness.h"
+#include "core/command.h"
+#include "flow_support.h"
+#include "opd_cluster.h"
+#include "protocol/endpoints.h"
+#include "ui/reception/open_visit_dialog.h"
+#include "ui/reception/patient_card.h"
+#include "ui/reception/patient_search_panel.h"
+#include "ui/reception/reception_workspace.h"
+#include "ui/reception/token_view.h"
+#include "ui/reception/waiting_list_view.h"
+
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+using namespace openopd;
+using namespace openopd::app;
+using testing::flow::call;
+
+namespace {
+bool modelContains(const QAbstractItemModel& model, QStringView text)
+{
+    for (int row = 0; row < model.rowCount(); ++row)
+        for (int column = 0; column < model.columnCount(); ++column)
+            if (model.index(row, column).data().toString().contains(text))
+                return true;
+    return false;
+}
+} // namespace
+
+class TestAppReceptionDesk : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void aReceptionistWalksTheDeskWithTheKeyboard();
+    void aVisitTimedOutByAStoppedServiceIsReadNotRepeated();
+    void aDoctorDoesNotSeeTheDesk();
+
+private:
+    std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
+    protocol::Patient createPatient(const QString& name);
+    QList<protocol::Visit> openVisitsOf(const QString& patientId);
+
+    testing::OpdCluster m_cluster;
+    QTemporaryDir m_dir;
+    std::unique_ptr<bus::Connection> m_other; // a second reception workstation
+    int m_apps = 0;
+};
+
+std::unique_ptr<testing::AppHarness> TestAppReceptionDesk::makeApp(const QString& user)
+{
+    auto app = std::make_unique<testing::AppHarness>(
+        QStringList{m_cluster.nats().url()},
+        m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_apps)));
+    QString why;
+    if (!app->signIn(user, testing::OpdCluster::demoPassword(), &why))
+        qWarning("sign-in as %s failed: %s", qPrintable(user), qPrintable(why));
+    return app;
+}
+
+protocol::Patient TestAppReceptionDesk::createPatient(const QString& name)
+{
+    protocol::CreatePatientRequest request;
+    request.staff = {QStringLiteral("reception"), QStringLiteral("Reception"),
+                     protocol::StaffRole::Reception};
+    request.patient.fullName = name;
+    request.patient.dateOfBirth = QDate(1984, 2, 29);
+    request.patient.sex = protocol::Sex::Male;
+    request.confirmDuplicate = true;
+    auto reply = call(*m_other, protocol::kCreatePatient, request);
+    if (!reply || !reply->patient)
+        qFatal("patient.create failed: %s", qPrintable(reply.error().toString()));
+    return *reply->patient;
+}
+
+QList<protocol::Visit> TestAppReceptionDesk::openVisitsOf(const QString& patientId)
+{
+    auto reply = call(*m_other, protocol::kWaitingList, protocol::WaitingListRequest{});
+    if (!reply)
+        qFatal("visit.waiting failed: %s", qPrintable(reply.error().toString()));
+    QList<protocol::Visit> visits;
+    for (const protocol::Visit& visit : reply->visits)
+        if (visit.patientId == patientId)
+            visits.append(visit);
+    return visits;
+}
+
+void TestAppReceptionDesk::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    m_cluster.setSecured(true);
+    QVERIFY2(m_cluster.startAll(true), qPrintable(m_cluster.errorString()));
+    m_other = m_cluster.signIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
+    QVERIFY2(m_other, qPrintable(m_cluster.errorString()));
+}
+
+void TestAppReceptionDesk::aReceptionistWalksTheDeskWithTheKeyboard()
+{
+    const protocol::Patient patient = createPatient(QStringLiteral("Bartholomew Quillfeather"));
+    auto app = makeApp(QStringLiteral("reception"));
+    QVERIFY(app->window()->isVisible());
+    auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
+    QVERIFY(desk);
+    QVERIFY(QTest::qWaitForWindowActive(app->window()));
+    QSignalSpy dialogs(desk, &ReceptionWorkspace::dialogOpened);
+
+    // Ctrl+F, part of the name, Down into the results, Enter: the card shows the patient.
+    QTest::keyClick(app->window(), Qt::Key_F, Qt::ControlModifier);
+    auto* search = desk->findChild<QLineEdit*>(QStringLiteral("patientSearch"));
+    QVERIFY(search);
+    QTRY_VERIFY(search->hasFocus());
+    QTest::keyClicks(QApplication::focusWidget(), QStringLiteral("quillfeath"));
+    auto* results = desk->findChild<QTableView*>(QStringLiteral("patientResults"));
+    QVERIFY(results);
+    QTRY_VERIFY_WITH_TIMEOUT(results->model()->rowCount() >= 1, 10000);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Down);
+    QTRY_VERIFY(results->hasFocus());
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    auto* name = desk->findChild<QLabel*>(QStringLiteral("patient_name"));
+    QVERIFY(name);
+    QTRY_VERIFY2(name->text().contains(u"Quillfeather"), qPrintable(name->text()));
+
+    // Ctrl+O opens the visit dialog for them; Enter opens the visit; the token is shown.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_O, Qt::ControlModifier);
+    QTRY_COMPARE(dialogs.count(), 1);
+    auto* dialog = qobject_cast<OpenVisitDialog*>(dialogs.first().first().value<QWidget*>());
+    QVERIFY(dialog);
+    QCOMPARE(dialog->patient().id, patient.id);
+    QTRY_COMPARE(QApplication::focusWidget()->window(), dialog);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    auto* token = dialog->findChild<QLabel*>(QStringLiteral("token"));
+    QVERIFY(token);
+    QTRY_VERIFY_WITH_TIMEOUT(!token->text().isEmpty() && token->isVisible(), 15000);
+    const QList<protocol::Visit> visits = openVisitsOf(patient.id);
+    QCOMPARE(visits.size(), 1);
+    QVERIFY2(token->text().contains(QString::number(visits.first().token)),
+             qPrintable(token->text()));
+
+    // Escape closes the dialog; the waiting list shows the visit.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+    QTRY_VERIFY(!dialog || !dialog->isVisible());
+    auto* waiting = desk->findChild<QTableView*>(QStringLiteral("waitingList"));
+    QVERIFY(waiting);
+    QTRY_VERIFY_WITH_TIMEOUT(modelContains(*waiting->model(), u"Quillfeather"), 10000);
+}
+
+void TestAppReceptionDesk::aVisitTimedOutByAStoppedServiceIsReadNotRepeated()
+{
+    const protocol::Patient patient = createPatient(QStringLiteral("Søren Øvergaard-Mbeki"));
+    auto app = makeApp(QStringLiteral("reception"));
+    auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
+    QVERIFY(desk);
+    QSignalSpy dialogs(desk, &ReceptionWorkspace::dialogOpened);
+    desk->openVisit(patient);
+    QTRY_COMPARE(dialogs.count(), 1);
+    auto* dialog = qobject_cast<OpenVisitDialog*>(dialogs.first().first().value<QWidget*>());
+    QVERIFY(dialog);
+
+    // The service receives the request but cannot answer: the app times out.
+    const qint64 pid = m_cluster.processId(QStringLiteral("registration"));
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    auto* open = dialog->findChild<QPushButton*>(QStringLiteral("open"));
+    QVERIFY(open);
+    QTest::mouseClick(open, Qt::LeftButton);
+    QTRY_VERIFY(dialog->command());
+    Command* command = dialog->command();
+    // The answer times out, the read times out too: "not known", nothing repeated.
+    QTRY_VERIFY_WITH_TIMEOUT(command->phase() == Command::Phase::Checked, 30000);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
+    QVERIFY(!command->canRepeat());
+    QCOMPARE(command->attempts(), 1);
+    auto* repeat = dialog->findChild<QPushButton*>(QStringLiteral("repeat"));
+    QVERIFY(!repeat || !repeat->isVisible());
+
+    // The service comes back and handles the one request it received.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(openVisitsOf(patient.id).size(), 1, 15000);
+    // Checking again finds the visit: done, with its token; still one send, one visit.
+    auto* checkAgain = dialog->findChild<QPushButton*>(QStringLiteral("checkAgain"));
+    QVERIFY(checkAgain && checkAgain->isVisible());
+    QTest::mouseClick(checkAgain, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(command->lastCheck().verdict, OutcomeCheck::Verdict::Done, 15000);
+    QCOMPARE(command->attempts(), 1);
+    QTest::qWait(500);
+    QCOMPARE(openVisitsOf(patient.id).size(), 1);
+}
+
+void TestAppReceptionDesk::aDoctorDoesNotSeeTheDesk()
+{
+    auto app = makeApp(QStringLiteral("dr.silva"));
+    QVERIFY(app->window()->isVisible());
+    QVERIFY(!app->window()->workspaceIds().contains(QStringLiteral("reception")));
+    QVERIFY(!app->window()->findChild<ReceptionWorkspace*>());
+    auto reception = makeApp(QStringLiteral("reception"));
+    QVERIFY(reception->window()->workspaceIds().contains(QStringLiteral("reception")));
+}
+
+QTEST_MAIN(TestAppReceptionDesk)
+#include "test_app_reception_desk.moc"
