@@ -18,7 +18,7 @@ CommandOutcomeBar::CommandOutcomeBar(QWidget* parent) : QFrame(parent)
     m_text->setObjectName(QStringLiteral("commandOutcomeText"));
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_text->setAccessibleName(tr("Action status"));
+    m_text->setAccessibleDescription(tr("Action status"));
     layout->addWidget(m_text, 1);
     m_repeat = new QPushButton(tr("Try again"), this);
     m_repeat->setObjectName(QStringLiteral("commandRepeat"));

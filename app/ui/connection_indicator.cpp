@@ -20,7 +20,7 @@ ConnectionIndicator::ConnectionIndicator(QWidget* parent) : QWidget(parent)
     m_busy->hide();
     m_label = new QLabel(this);
     m_label->setObjectName(QStringLiteral("connectionState"));
-    m_label->setAccessibleName(tr("Connection state"));
+    m_label->setAccessibleDescription(tr("Connection state"));
     layout->addWidget(m_busy);
     layout->addWidget(m_label);
     m_offline.setSingleShot(true);

@@ -49,7 +49,7 @@ MainWindow::MainWindow(Session& session, const WorkspaceRegistry& registry, QWid
 
     m_user = new QLabel(this);
     m_user->setObjectName(QStringLiteral("signedInUser"));
-    m_user->setAccessibleName(tr("Signed-in user"));
+    m_user->setAccessibleDescription(tr("Signed-in user"));
     m_indicator = new ConnectionIndicator(this);
     statusBar()->addPermanentWidget(m_user);
     statusBar()->addPermanentWidget(m_indicator);

@@ -20,7 +20,7 @@ NotificationBanner::NotificationBanner(QWidget* parent) : QFrame(parent)
     auto* layout = new QHBoxLayout(this);
     m_label = new QLabel(this);
     m_label->setWordWrap(true);
-    m_label->setAccessibleName(tr("Notification"));
+    m_label->setAccessibleDescription(tr("Notification"));
     m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_close = new QToolButton(this);
     m_close->setText(tr("Dismiss"));

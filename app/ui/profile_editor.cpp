@@ -51,7 +51,7 @@ ProfileEditor::ProfileEditor(const ConnectionProfile& profile, QWidget* parent)
 
     m_error = new QLabel(this);
     m_error->setWordWrap(true);
-    m_error->setAccessibleName(tr("Profile error"));
+    m_error->setAccessibleDescription(tr("Profile error"));
     m_error->hide();
     layout->addWidget(m_error);
 

@@ -63,7 +63,7 @@ SignInDialog::SignInDialog(Session& session, ProfileStore& profiles, QWidget* pa
     // The error sits right under the fields it is about.
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("error"));
-    m_error->setAccessibleName(tr("Sign-in error"));
+    m_error->setAccessibleDescription(tr("Sign-in error"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b00020; "

@@ -18,8 +18,12 @@
 #include "ui/reception/token_view.h"
 #include "ui/reception/waiting_list_view.h"
 
+#include <QAbstractButton>
 #include <QAbstractItemModel>
+#include <QAbstractItemView>
+#include <QAccessible>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -27,6 +31,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTextDocument>
 #include <csignal>
 
 using namespace openopd;
@@ -34,6 +39,22 @@ using namespace openopd::app;
 using testing::flow::call;
 
 namespace {
+// What a screen reader announces for a widget: Qt's accessible name and description.
+QString spoken(QWidget* widget)
+{
+    QAccessibleInterface* accessible = QAccessible::queryAccessibleInterface(widget);
+    if (!accessible)
+        return {};
+    return accessible->text(QAccessible::Name) + u' ' + accessible->text(QAccessible::Description);
+}
+
+QString plain(const QString& richOrPlain)
+{
+    QTextDocument document;
+    document.setHtml(richOrPlain);
+    return document.toPlainText();
+}
+
 bool modelContains(const QAbstractItemModel& model, QStringView text)
 {
     for (int row = 0; row < model.rowCount(); ++row)
@@ -52,6 +73,7 @@ private Q_SLOTS:
     void aReceptionistWalksTheDeskWithTheKeyboard();
     void aVisitTimedOutByAStoppedServiceIsReadNotRepeated();
     void aDoctorDoesNotSeeTheDesk();
+    void aScreenReaderHearsEveryControlAndEveryValue();
 
 private:
     std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
@@ -211,6 +233,43 @@ void TestAppReceptionDesk::aDoctorDoesNotSeeTheDesk()
     QVERIFY(!app->window()->findChild<ReceptionWorkspace*>());
     auto reception = makeApp(QStringLiteral("reception"));
     QVERIFY(reception->window()->workspaceIds().contains(QStringLiteral("reception")));
+}
+
+void TestAppReceptionDesk::aScreenReaderHearsEveryControlAndEveryValue()
+{
+    auto app = makeApp(QStringLiteral("reception"));
+    auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
+    QVERIFY(desk);
+    // A chosen patient and a status line, so that value labels have something to say.
+    auto* search = desk->findChild<QLineEdit*>(QStringLiteral("patientSearch"));
+    QVERIFY(search);
+    QTest::keyClicks(search, QStringLiteral("ana"));
+    auto* results = desk->findChild<QTableView*>(QStringLiteral("patientResults"));
+    QTRY_VERIFY_WITH_TIMEOUT(results->model()->rowCount() >= 1, 10000);
+    QTest::keyClick(search, Qt::Key_Down);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    auto* name = desk->findChild<QLabel*>(QStringLiteral("patient_name"));
+    QTRY_VERIFY(name && !name->text().isEmpty());
+
+    QStringList problems;
+    for (QWidget* widget : app->window()->findChildren<QWidget*>()) {
+        if (!widget->isVisible())
+            continue;
+        const QString what =
+            QString::fromLatin1(widget->metaObject()->className()) + u' ' + widget->objectName();
+        if (auto* label = qobject_cast<QLabel*>(widget)) {
+            // A label is heard by its text: a fixed accessible name must not hide the value.
+            const QString text = plain(label->text()).simplified().remove(u'&');
+            if (!text.isEmpty() && !spoken(label).simplified().contains(text))
+                problems << what + QStringLiteral(": shows \"%1\" but says \"%2\"")
+                                       .arg(text, spoken(label).simplified());
+        } else if (qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
+                   qobject_cast<QComboBox*>(widget) || qobject_cast<QAbstractItemView*>(widget)) {
+            if (widget->focusPolicy() != Qt::NoFocus && spoken(widget).trimmed().isEmpty())
+                problems << what + QStringLiteral(": no accessible name");
+        }
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
 }
 
 QTEST_MAIN(TestAppReceptionDesk)

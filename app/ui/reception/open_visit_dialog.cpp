@@ -78,7 +78,7 @@ OpenVisitDialog::OpenVisitDialog(Session& session, const protocol::Patient& pati
 
     m_status = new QLabel(formPage);
     m_status->setObjectName(QStringLiteral("status"));
-    m_status->setAccessibleName(tr("Open visit status"));
+    m_status->setAccessibleDescription(tr("Open visit status"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->hide();

@@ -78,7 +78,7 @@ QLabel* PatientCard::addDetail(QFormLayout* form, const QString& key, const QStr
     value->setTextFormat(Qt::PlainText);
     // Selectable (and reachable with Tab) so a screen reader and the keyboard get the text.
     value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    value->setAccessibleName(QString(label).remove(u':'));
+    value->setAccessibleDescription(QString(label).remove(u':'));
     auto* caption = new QLabel(label, this);
     caption->setBuddy(value);
     form->addRow(caption, value);

@@ -64,7 +64,7 @@ TokenView::TokenView(QWidget* parent) : QWidget(parent)
 
     m_message = new QLabel(this);
     m_message->setObjectName(QStringLiteral("slipMessage"));
-    m_message->setAccessibleName(tr("Token slip status"));
+    m_message->setAccessibleDescription(tr("Token slip status"));
     m_message->setAlignment(Qt::AlignHCenter);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);

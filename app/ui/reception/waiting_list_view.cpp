@@ -47,7 +47,7 @@ void WaitingListView::build()
     header->addStretch();
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("status"));
-    m_status->setAccessibleName(tr("Waiting list status"));
+    m_status->setAccessibleDescription(tr("Waiting list status"));
     header->addWidget(m_status);
     layout->addLayout(header);
 
@@ -122,7 +122,7 @@ void WaitingListView::build()
     auto* outcomeRow = new QHBoxLayout;
     m_outcome = new QLabel(this);
     m_outcome->setObjectName(QStringLiteral("outcome"));
-    m_outcome->setAccessibleName(tr("Result of the last action"));
+    m_outcome->setAccessibleDescription(tr("Result of the last action"));
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_repeat = new QPushButton(tr("&Try again"), this);

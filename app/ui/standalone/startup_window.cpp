@@ -32,7 +32,7 @@ StartupWindow::StartupWindow(const QString& logDir, QWidget* parent)
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("error"));
-    m_error->setAccessibleName(tr("Why the clinic did not start"));
+    m_error->setAccessibleDescription(tr("Why the clinic did not start"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b00020; "
