@@ -154,11 +154,14 @@ class TestAppStandalone : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void cleanup();
     void demoClinicStartsAndAClientSignsIn();
     void quitStopsEveryChildCleanly();
     void aKilledAppLeavesNoChild();
     void aRealStartOnDemoDataIsRefused();
     void aBusyPortIsSaidClearly();
+    void aMissingProgramIsNamed();
+    void aComponentThatFailsIsNamedWithItsLog();
     void firstRunCreatesTheAdministratorWhoSignsIn();
 
 private:
@@ -178,6 +181,16 @@ void TestAppStandalone::initTestCase()
     QVERIFY(QFileInfo(QStringLiteral(OPENOPD_APP_BIN)).isExecutable());
     QCOMPARE(::prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
     m_demoDir = m_dir.filePath(QStringLiteral("demo-clinic"));
+}
+
+void TestAppStandalone::cleanup()
+{
+    // A failed check must not leave a clinic running behind the test.
+    if (QTest::currentTestFailed()) {
+        for (const qint64 pid : std::as_const(m_children))
+            if (!isGone(pid))
+                ::kill(pid_t(pid), SIGKILL);
+    }
 }
 
 bool TestAppStandalone::signInTo(quint16 port, const QString& user, const QString& password,
@@ -311,6 +324,52 @@ void TestAppStandalone::aBusyPortIsSaidClearly()
     QVERIFY2(
         message.contains(QStringLiteral("127.0.0.1:%1 is already in use").arg(busy.serverPort())),
         qPrintable(message));
+}
+
+void TestAppStandalone::aMissingProgramIsNamed()
+{
+    QTemporaryDir elsewhere; // an "installation" without the OpenOPD programs
+    ClinicOptions options;
+    options.dataDir = m_dir.filePath(QStringLiteral("missing-program"));
+    options.demo = true;
+    options.natsPort = freePort();
+    options.appDir = elsewhere.path();
+    ClinicSupervisor clinic(options);
+    QSignalSpy failed(&clinic, &ClinicSupervisor::failed);
+    clinic.start();
+    QCOMPARE(failed.size(), 1);
+    const QString message = failed.first().first().toString();
+    qInfo().noquote() << message;
+    QVERIFY2(message.startsWith(QStringLiteral("openopd-nats-auth was not found")) &&
+                 message.contains(elsewhere.path()),
+             qPrintable(message));
+}
+
+void TestAppStandalone::aComponentThatFailsIsNamedWithItsLog()
+{
+    // identity cannot open its database (a directory stands where the file goes): the start
+    // fails naming it and its log, and what had started is stopped again.
+    ClinicOptions options;
+    options.dataDir = m_dir.filePath(QStringLiteral("broken-identity"));
+    options.demo = true;
+    options.natsPort = freePort();
+    options.appDir = appDir();
+    QVERIFY(QDir().mkpath(options.dataDir + QStringLiteral("/identity.sqlite")));
+    ClinicSupervisor clinic(options);
+    QSignalSpy failed(&clinic, &ClinicSupervisor::failed);
+    QSignalSpy stopped(&clinic, &ClinicSupervisor::stopped);
+    clinic.start();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 120000);
+    const QString message = failed.first().first().toString();
+    qInfo().noquote() << message;
+    const QString log = options.dataDir + QStringLiteral("/logs/openopd-identity.log");
+    QVERIFY2(message.startsWith(
+                 QStringLiteral("openopd-identity stopped while the clinic was starting")) &&
+                 message.contains(log),
+             qPrintable(message));
+    QTRY_COMPARE_WITH_TIMEOUT(stopped.size(), 1, 60000);
+    QVERIFY(clinic.childPids().isEmpty());
+    QCOMPARE(clinic.state(), ClinicSupervisor::State::Failed);
 }
 
 void TestAppStandalone::firstRunCreatesTheAdministratorWhoSignsIn()

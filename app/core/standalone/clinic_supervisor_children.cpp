@@ -254,9 +254,10 @@ void ClinicSupervisor::stop()
     m_portPoll.stop();
     if (m_stopPhase != StopPhase::None)
         return; // stopped() follows
-    if (m_state != State::Failed)
+    if (m_state != State::Failed) {
         m_state = State::Stopping;
-    Q_EMIT progress(tr("Stopping the clinic…"));
+        Q_EMIT progress(tr("Stopping the clinic…"));
+    }
     stopServices();
 }
 

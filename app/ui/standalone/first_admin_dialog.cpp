@@ -108,11 +108,13 @@ void FirstAdminDialog::showError(const QString& text)
     setBusy(false);
     m_error->setText(text);
     m_error->show();
+    adjustSize(); // grow with the message instead of squeezing the form
 }
 
 void FirstAdminDialog::setBusy(bool busy)
 {
     m_progress->setVisible(busy);
+    adjustSize();
     m_name->setEnabled(!busy);
     m_password->setEnabled(!busy);
     m_repeat->setEnabled(!busy);

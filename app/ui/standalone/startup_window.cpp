@@ -16,7 +16,7 @@ StartupWindow::StartupWindow(const QString& logDir, QWidget* parent)
 {
     setObjectName(QStringLiteral("startupWindow"));
     setWindowTitle(tr("OpenOPD clinic on this PC"));
-    setMinimumWidth(fontMetrics().averageCharWidth() * 64);
+    setMinimumWidth(fontMetrics().averageCharWidth() * 80);
     auto* layout = new QVBoxLayout(this);
 
     m_status = new QLabel(tr("Starting the clinic…"), this);
@@ -69,6 +69,7 @@ void StartupWindow::showFailure(const QString& text)
     m_logs->show();
     m_quit->setText(tr("&Close"));
     m_quit->setFocus();
+    adjustSize();
 }
 
 QString StartupWindow::statusText() const
