@@ -28,6 +28,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace openopd;
 using namespace openopd::app;
@@ -35,11 +36,17 @@ using testing::flow::call;
 
 namespace {
 
+// Left-to-right and right-to-left.
 void screenshot(QWidget* widget, const QString& name)
 {
     const QString dir = qEnvironmentVariable("OPENOPD_SCREENSHOT_DIR");
-    if (!dir.isEmpty())
-        widget->grab().save(dir + u'/' + name + QStringLiteral(".png"));
+    if (dir.isEmpty())
+        return;
+    widget->grab().save(dir + u'/' + name + QStringLiteral(".png"));
+    widget->setLayoutDirection(Qt::RightToLeft);
+    QTest::qWait(50);
+    widget->grab().save(dir + u'/' + name + QStringLiteral("-rtl.png"));
+    widget->setLayoutDirection(Qt::LeftToRight);
 }
 
 } // namespace
@@ -55,6 +62,8 @@ private Q_SLOTS:
     void cancelThroughTheListsConfirmationBar();
     void leftUnseenByKeyboard();
     void theTokenSlipSavesAsAPdfWithTokenAndName();
+    void aCancelWhoseAnswerIsLostIsReadNotRepeated();
+    void theListSaysReconnectingThenFetchesAgain();
     void cleanupTestCase();
 
 private:
@@ -134,6 +143,8 @@ void TestAppReceptionVisits::openAVisitByKeyboardAndReadItsToken()
     QSignalSpy opened(m_dialog.get(), &OpenVisitDialog::visitOpened);
     m_dialog->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_dialog.get()));
+    m_dialog->activateWindow(); // keys go to the active window
+    QVERIFY(QTest::qWaitForWindowActive(m_dialog.get()));
     auto* priority = m_dialog->findChild<QComboBox*>(QStringLiteral("priority"));
     auto* complaint = m_dialog->findChild<QPlainTextEdit*>(QStringLiteral("complaint"));
     QVERIFY(priority && complaint);
@@ -280,6 +291,64 @@ void TestAppReceptionVisits::theTokenSlipSavesAsAPdfWithTokenAndName()
     QVERIFY2(text.contains(QStringLiteral("general")), qPrintable(text));
     if (const QString dir = qEnvironmentVariable("OPENOPD_SCREENSHOT_DIR"); !dir.isEmpty())
         QFile::copy(path, dir + QStringLiteral("/token-slip.pdf"));
+}
+
+void TestAppReceptionVisits::aCancelWhoseAnswerIsLostIsReadNotRepeated()
+{
+    const protocol::Visit visit = openByBus(createPatient(QStringLiteral("Eve Lindqvist")));
+    WaitingListModel* model = m_list->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(visit.id) >= 0, 5000);
+    QVERIFY(m_list->selectVisit(visit.id));
+    m_list->table()->setFocus();
+
+    // The service receives the cancel but cannot answer: the app times out, and so does
+    // the read that follows. Nothing is sent again; "Check again" is offered, not a repeat.
+    const qint64 pid = m_cluster.processId(QStringLiteral("registration"));
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    QTest::keyClick(m_list->table(), Qt::Key_Delete);
+    auto* reason = m_list->findChild<QLineEdit*>(QStringLiteral("reason"));
+    QTest::keyClicks(reason, QStringLiteral("Wrong patient"));
+    QTest::keyClick(reason, Qt::Key_Return);
+    QVERIFY(m_list->command());
+    Command* command = m_list->command();
+    QTRY_VERIFY_WITH_TIMEOUT(command->phase() == Command::Phase::Checked, 30000);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
+    auto* repeat = m_list->findChild<QPushButton*>(QStringLiteral("repeat"));
+    auto* checkAgain = m_list->findChild<QPushButton*>(QStringLiteral("checkAgain"));
+    QVERIFY(!repeat->isVisible());
+    QVERIFY(checkAgain->isVisible());
+    QCOMPARE(command->attempts(), 1);
+
+    // The service comes back and handles the one cancel it received; checking again says so.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(visitOnServer(visit.id).state == protocol::VisitState::Cancelled,
+                             15000);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(visit.id) < 0, 10000); // the event
+    QTest::mouseClick(checkAgain, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(command->lastCheck().verdict, OutcomeCheck::Verdict::Done, 15000);
+    QVERIFY2(m_list->outcomeText().contains(QStringLiteral("done")),
+             qPrintable(m_list->outcomeText()));
+    QCOMPARE(command->attempts(), 1);
+    QVERIFY(!repeat->isVisible());
+}
+
+void TestAppReceptionVisits::theListSaysReconnectingThenFetchesAgain()
+{
+    WaitingListModel* model = m_list->model();
+    QSignalSpy resets(model, &QAbstractItemModel::modelReset);
+    const int rows = model->rowCount();
+    m_cluster.nats().stop();
+    QTRY_VERIFY_WITH_TIMEOUT(m_list->statusText().startsWith(QStringLiteral("Reconnecting")),
+                             15000);
+    QVERIFY(!model->isCurrent());
+    screenshot(m_list.get(), QStringLiteral("waiting-list-reconnecting"));
+    QVERIFY2(m_cluster.nats().start(), qPrintable(m_cluster.nats().errorString()));
+    // Events sent while the link was down are lost: the list is fetched again.
+    QTRY_VERIFY_WITH_TIMEOUT(m_list->statusText().startsWith(QStringLiteral("Live")), 60000);
+    QVERIFY(model->isCurrent());
+    QVERIFY(resets.size() >= 1);
+    QCOMPARE(model->rowCount(), rows);
 }
 
 void TestAppReceptionVisits::cleanupTestCase()

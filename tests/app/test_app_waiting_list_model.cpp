@@ -80,9 +80,10 @@ void TestAppWaitingListModel::rowsFollowThePriorityOrderAndEventsChangeSingleRow
 
     Visit closed = makeVisit(9, Priority::Normal, 1, QStringLiteral("Gone"));
     closed.state = VisitState::Cancelled;
-    model.resetVisits({makeVisit(1, Priority::Normal, 30, QStringLiteral("Ana")),
-                       makeVisit(2, Priority::Normal, 20, QStringLiteral("Ben")),
-                       makeVisit(3, Priority::Urgent, 10, QStringLiteral("Cleo")), closed});
+    const Visit ana = makeVisit(1, Priority::Normal, 30, QStringLiteral("Ana"));
+    const Visit cleo = makeVisit(3, Priority::Urgent, 10, QStringLiteral("Cleo"));
+    model.resetVisits(
+        {ana, makeVisit(2, Priority::Normal, 20, QStringLiteral("Ben")), cleo, closed});
     QCOMPARE(resets.size(), 1);
     QCOMPARE(tokens(model), QStringLiteral("3,1,2")); // urgent first; closed left out
     verifyIndex(model);
@@ -101,7 +102,7 @@ void TestAppWaitingListModel::rowsFollowThePriorityOrderAndEventsChangeSingleRow
     verifyIndex(model);
 
     // Ana is called: one row changes, in place.
-    Visit called = makeVisit(1, Priority::Normal, 30, QStringLiteral("Ana"));
+    Visit called = ana;
     called.state = VisitState::Called;
     changes.clear();
     model.upsertVisit(called);
@@ -113,7 +114,7 @@ void TestAppWaitingListModel::rowsFollowThePriorityOrderAndEventsChangeSingleRow
     QCOMPARE(inserts.size(), 1);
 
     // Cleo's consultation starts: she leaves the waiting list (one removal).
-    Visit started = makeVisit(3, Priority::Urgent, 10, QStringLiteral("Cleo"));
+    Visit started = cleo;
     started.state = VisitState::InConsultation;
     model.upsertVisit(started);
     QCOMPARE(removals.size(), 1);
@@ -153,7 +154,7 @@ void TestAppWaitingListModel::theSlipSaysTokenNameAndQueue()
     QCOMPARE(lines.first(), QStringLiteral("Hillside Clinic"));
     QVERIFY(lines.contains(QStringLiteral("17")));
     QVERIFY(lines.contains(QStringLiteral("Zoë Ångström")));
-    QVERIFY(lines.contains(QStringLiteral("MRN MRN-1")));
+    QVERIFY(lines.contains(QStringLiteral("MRN: MRN-1")));
     QVERIFY(lines.contains(QStringLiteral("Queue: general · Urgent")));
     QCOMPARE(lines.last(), slip.standardNote());
 }

@@ -64,7 +64,7 @@ QStringList TokenSlip::lines() const
         lines << clinicName;
     lines << tr("Token") << QString::number(token) << patientName;
     if (!mrn.isEmpty())
-        lines << tr("MRN %1").arg(mrn);
+        lines << tr("MRN: %1").arg(mrn);
     lines << tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority));
     if (openedAt.isValid())
         lines << QLocale().toString(openedAt.toLocalTime(), QLocale::ShortFormat);
@@ -82,7 +82,7 @@ void TokenSlip::paint(QPainter& painter, const QRectF& area) const
     content.append({QString::number(token), 0.26, true});
     content.append({patientName, 0.06, true});
     if (!mrn.isEmpty())
-        content.append({tr("MRN %1").arg(mrn), 0.04, false});
+        content.append({tr("MRN: %1").arg(mrn), 0.04, false});
     content.append(
         {tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority)), 0.04, false});
     if (openedAt.isValid())

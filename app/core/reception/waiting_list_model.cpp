@@ -4,6 +4,7 @@
 #include "protocol/endpoints.h"
 #include "protocol/events.h"
 
+#include <QFont>
 #include <QTimerEvent>
 #include <algorithm>
 
@@ -283,6 +284,14 @@ QVariant WaitingListModel::data(const QModelIndex& index, int role) const
         return int(visit.state);
     case RegisteredAtRole:
         return visit.registeredAt();
+    case Qt::FontRole:
+        // Emergencies and urgent visits stand out in the priority column.
+        if (index.column() == PriorityColumn && visit.priority != protocol::Priority::Normal) {
+            QFont font;
+            font.setBold(true);
+            return font;
+        }
+        return {};
     case Qt::TextAlignmentRole:
         if (index.column() == TokenColumn || index.column() == WaitingColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
