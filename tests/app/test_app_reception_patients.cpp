@@ -8,6 +8,7 @@
 #include "core/reception/patient_search_model.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
+#include "ui/command_outcome_bar.h"
 #include "ui/reception/patient_card.h"
 #include "ui/reception/patient_form_dialog.h"
 #include "ui/reception/patient_form_fields.h"
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway();
     void editAPatientsPhone();
     void aLostAnswerIsReadBeforeAnythingIsRepeated();
+    void aSaveTheReadFoundNotDoneIsTriedAgainWithTheSameId();
 
 private:
     PatientFormDialog* openForm(const std::optional<protocol::Patient>& patient = {});
@@ -221,7 +223,8 @@ void TestAppReceptionPatients::registerThroughTheFormThenFindByTypingPartOfTheNa
     typeInto(dialog, "allergies", QStringLiteral("penicillin, latex"));
     // Enter in a field presses Save (the default button).
     QTest::keyClick(field(dialog, "phone"), Qt::Key_Return);
-    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QVERIFY(!dialog->command()->requestId().isEmpty());
     QCOMPARE(dialog->command()->attempts(), 1);
     QTRY_VERIFY(!dialog->isVisible());
@@ -347,7 +350,8 @@ void TestAppReceptionPatients::clientSideErrorsAreShownNextToTheirFieldAndNothin
     typeInto(dialog, "full_name", QStringLiteral("Tumelo Vexaldine"));
     typeInto(dialog, "phone", QStringLiteral("082 555 0100"));
     QTest::keyClick(field(dialog, "phone"), Qt::Key_Return);
-    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QCOMPARE(saved->details.phone, QStringLiteral("082 555 0100"));
 }
 
@@ -365,7 +369,7 @@ void TestAppReceptionPatients::aFieldErrorFromTheServiceIsShownNextToItsField()
     typeInto(dialog, "national_id", QStringLiteral("QX-4711-01"));
     QTest::mouseClick(button(dialog, "save"), Qt::LeftButton);
     QTRY_VERIFY2_WITH_TIMEOUT(!dialog->fieldError(QStringLiteral("national_id")).isEmpty(),
-                              qPrintable(dialog->statusText()), kWait);
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QCOMPARE(dialog->command()->lastError().code, 409);
     QCOMPARE(dialog->command()->lastError().field, QStringLiteral("patient.national_id"));
     // The service's own message (it names the holder's MRN), under the national id field.
@@ -402,7 +406,8 @@ void TestAppReceptionPatients::aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway()
             [&](const protocol::Patient& patient) { opened = patient; });
     fill(dialog);
     auto* box = dialog->findChild<QGroupBox*>(QStringLiteral("duplicates"));
-    QTRY_VERIFY2_WITH_TIMEOUT(box->isVisible(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(box->isVisible(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QCOMPARE(dialog->duplicates().size(), 1);
     QCOMPARE(dialog->duplicates().first().id, first.id);
     QVERIFY(button(dialog, "registerAnyway")->isEnabled());
@@ -419,10 +424,12 @@ void TestAppReceptionPatients::aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway()
             [&](const protocol::Patient& patient) { saved = patient; });
     fill(dialog);
     box = dialog->findChild<QGroupBox*>(QStringLiteral("duplicates"));
-    QTRY_VERIFY2_WITH_TIMEOUT(box->isVisible(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(box->isVisible(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     snapshot(dialog, QStringLiteral("reception-patient-duplicate"));
     QTest::mouseClick(button(dialog, "registerAnyway"), Qt::LeftButton);
-    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QVERIFY(saved->id != first.id);
     QCOMPARE(searchByName(name).size(), 2);
 }
@@ -450,7 +457,8 @@ void TestAppReceptionPatients::editAPatientsPhone()
             [&](const protocol::Patient& p) { saved = p; });
     typeInto(dialog, "phone", QStringLiteral("+27 11 555 0002"));
     QTest::keyClick(field(dialog, "phone"), Qt::Key_Return);
-    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->statusText()), kWait);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QCOMPARE(saved->revision, 2);
 
     auto stored =
@@ -480,23 +488,75 @@ void TestAppReceptionPatients::aLostAnswerIsReadBeforeAnythingIsRepeated()
     auto thaw = qScopeGuard([pid] { ::kill(pid_t(pid), SIGCONT); });
     QTest::mouseClick(button(dialog, "save"), Qt::LeftButton);
     QVERIFY(!button(dialog, "save")->isEnabled());
-    QVERIFY2(dialog->statusText().contains(u"Registering"), qPrintable(dialog->statusText()));
+    QVERIFY2(dialog->outcomeText().startsWith(QStringLiteral("Registering ") + name),
+             qPrintable(dialog->outcomeText()));
 
-    QTRY_VERIFY_WITH_TIMEOUT(button(dialog, "checkAgain")->isVisible(), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->outcomeBar()->checkButton()->isVisible(), 30000);
     QCOMPARE(dialog->command()->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
     QVERIFY(!button(dialog, "save")->isEnabled()); // nothing new while it may have happened
-    QVERIFY(!button(dialog, "tryAgain")->isVisible());
+    QVERIFY(!dialog->outcomeBar()->repeatButton()->isVisible());
+    QVERIFY2(dialog->outcomeText().contains(u"not known"), qPrintable(dialog->outcomeText()));
+    snapshot(dialog, QStringLiteral("reception-patient-outcome-unknown"));
     QCOMPARE(dialog->command()->attempts(), 1);
 
     // The service wakes up and does the create it was sent; checking again finds it.
     thaw.dismiss();
     QCOMPARE(::kill(pid_t(pid), SIGCONT), 0);
     QTRY_COMPARE_WITH_TIMEOUT(searchByName(name).size(), 1, kWait);
-    QTest::mouseClick(button(dialog, "checkAgain"), Qt::LeftButton);
-    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->statusText()), kWait);
+    QTest::mouseClick(dialog->outcomeBar()->checkButton(), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
     QCOMPARE(saved->details.fullName, name);
     QVERIFY(saved->details.dateOfBirthEstimated);
     QCOMPARE(dialog->command()->attempts(), 1); // never sent twice
+    QCOMPARE(searchByName(name).size(), 1);
+}
+
+void TestAppReceptionPatients::aSaveTheReadFoundNotDoneIsTriedAgainWithTheSameId()
+{
+    // The registration service is down (killed). Across the clinic's accounts a request to a
+    // stopped service is not refused, it goes unanswered: the outcome is unknown, and the
+    // read cannot tell either. Only once a read (after the restart) finds the patient not
+    // registered is Try again offered, and it sends the same request id.
+    const QString name = QStringLiteral("Kagiso Retrymore");
+    PatientFormDialog* dialog = openForm();
+    std::optional<protocol::Patient> saved;
+    int attemptsWhenSaved = 0;
+    QByteArray idWhenSaved;
+    connect(dialog, &PatientFormDialog::patientSaved, this, [&](const protocol::Patient& p) {
+        saved = p;
+        attemptsWhenSaved = dialog->command()->attempts();
+        idWhenSaved = dialog->command()->requestId();
+    });
+    typeInto(dialog, "full_name", name);
+    typeInto(dialog, "date_of_birth", QStringLiteral("2001-09-30"));
+    chooseSex(dialog, QStringLiteral("M"));
+    m_cluster.kill(QStringLiteral("registration"));
+    auto restart = qScopeGuard([this] { m_cluster.restart(QStringLiteral("registration")); });
+    QTest::mouseClick(button(dialog, "save"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(dialog->outcomeBar()->checkButton()->isVisible(),
+                              qPrintable(dialog->outcomeText()), 30000);
+    QVERIFY(!dialog->outcomeBar()->repeatButton()->isVisible());
+    QVERIFY(!button(dialog, "save")->isEnabled());
+    const QByteArray requestId = dialog->command()->requestId();
+    QVERIFY(!requestId.isEmpty());
+
+    restart.dismiss();
+    QVERIFY2(m_cluster.restart(QStringLiteral("registration")),
+             qPrintable(m_cluster.errorString()));
+    QTest::mouseClick(dialog->outcomeBar()->checkButton(), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(dialog->outcomeBar()->repeatButton()->isVisible(),
+                              qPrintable(dialog->outcomeText()), kWait);
+    QCOMPARE(dialog->command()->lastCheck().verdict, OutcomeCheck::Verdict::NotDone);
+    QVERIFY2(dialog->outcomeText().contains(u"was not registered"),
+             qPrintable(dialog->outcomeText()));
+    QCOMPARE(dialog->command()->attempts(), 1); // nothing was repeated by itself
+    QCOMPARE(searchByName(name).size(), 0);
+
+    QTest::mouseClick(dialog->outcomeBar()->repeatButton(), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(), qPrintable(dialog->outcomeText()), kWait);
+    QCOMPARE(attemptsWhenSaved, 2);
+    QCOMPARE(idWhenSaved, requestId);
     QCOMPARE(searchByName(name).size(), 1);
 }
 

@@ -1,6 +1,7 @@
 #include "core/reception/patient_commands.h"
 
 #include "bus/typed.h"
+#include "core/error_text.h"
 #include "protocol/endpoints.h"
 #include "protocol/limits.h"
 
@@ -55,7 +56,7 @@ OutcomeReader PatientCommands::createReader(const protocol::CreatePatientRequest
                          if (!reply) {
                              done({Verdict::Unknown,
                                    tr("Could not check whether the patient was registered: %1")
-                                       .arg(reply.error().message),
+                                       .arg(userText(reply.error())),
                                    {}});
                              return;
                          }
@@ -89,7 +90,7 @@ OutcomeReader PatientCommands::updateReader(const protocol::UpdatePatientRequest
                 if (!reply) {
                     done({Verdict::Unknown,
                           tr("Could not check whether the changes were saved: %1")
-                              .arg(reply.error().message),
+                              .arg(userText(reply.error())),
                           {}});
                     return;
                 }

@@ -1,5 +1,6 @@
 #include "core/reception/patient_search_model.h"
 
+#include "core/error_text.h"
 #include "core/reception/patient_text.h"
 #include "protocol/endpoints.h"
 #include "protocol/limits.h"
@@ -55,7 +56,7 @@ void PatientSearchModel::send()
     bus::sendLatest(m_latest, protocol::kSearchPatients, request,
                     [this, asked](bus::Result<protocol::SearchPatientsReply> reply) {
                         if (!reply) {
-                            m_error = reply.error().message;
+                            m_error = userText(reply.error());
                             setState(State::Failed);
                             return;
                         }

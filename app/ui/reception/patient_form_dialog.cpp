@@ -6,6 +6,7 @@
 #include "core/reception/patient_text.h"
 #include "protocol/catalog.h"
 #include "protocol/endpoints.h"
+#include "ui/command_outcome_bar.h"
 #include "ui/reception/patient_form_fields.h"
 
 #include <QDialogButtonBox>
@@ -95,37 +96,24 @@ void PatientFormDialog::build()
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->hide();
 
-    m_tryAgain = new QPushButton(tr("&Try again"), this);
-    m_tryAgain->setObjectName(QStringLiteral("tryAgain"));
-    m_checkAgain = new QPushButton(tr("&Check again"), this);
-    m_checkAgain->setObjectName(QStringLiteral("checkAgain"));
+    // Where the last Save stands; "Try again" (same request id) only when that is safe.
+    m_outcome = new CommandOutcomeBar(this);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     m_save = m_buttons->addButton(tr("&Save"), QDialogButtonBox::ActionRole);
     m_save->setObjectName(QStringLiteral("save"));
     m_save->setDefault(true); // Enter in a field saves
-    m_buttons->addButton(m_tryAgain, QDialogButtonBox::ActionRole);
-    m_buttons->addButton(m_checkAgain, QDialogButtonBox::ActionRole);
-    m_tryAgain->hide(); // the button box shows what it is given; these wait for their moment
-    m_checkAgain->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_fields);
     layout->addWidget(m_duplicateBox);
     layout->addWidget(m_status);
+    layout->addWidget(m_outcome);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
     connect(m_save, &QPushButton::clicked, this, [this] { save(); });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &PatientFormDialog::reject);
-    connect(m_tryAgain, &QPushButton::clicked, this, [this] {
-        if (m_command)
-            m_command->repeat();
-    });
-    connect(m_checkAgain, &QPushButton::clicked, this, [this] {
-        if (m_command)
-            m_command->checkAgain();
-    });
     connect(m_openExisting, &QPushButton::clicked, this, [this] {
         const int row = m_duplicateList->currentRow();
         if (row < 0 || row >= m_duplicates.size())
@@ -150,6 +138,11 @@ QString PatientFormDialog::fieldError(const QString& key) const
 QString PatientFormDialog::statusText() const
 {
     return m_status->isHidden() ? QString() : m_status->text();
+}
+
+QString PatientFormDialog::outcomeText() const
+{
+    return m_outcome->text();
 }
 
 bool PatientFormDialog::busy() const
@@ -226,6 +219,9 @@ void PatientFormDialog::send(const protocol::PatientDetails& details, bool confi
         protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate};
         m_command = PatientCommands::create(*connection, request, this);
     }
+    // The bar first, so it has its new text when onPhase sizes the dialog.
+    m_outcome->follow(m_command, m_editing ? tr("Saving the changes to %1").arg(details.fullName)
+                                           : tr("Registering %1").arg(details.fullName));
     connect(m_command, &Command::phaseChanged, this, &PatientFormDialog::onPhase);
     connect(m_command, &Command::succeeded, this, &PatientFormDialog::onSucceeded);
     connect(m_command, &Command::failed, this, &PatientFormDialog::onFailed);
@@ -244,13 +240,7 @@ void PatientFormDialog::onPhase(Command::Phase phase)
     m_fields->setEnabled(!inFlight);
     m_duplicateBox->setEnabled(!inFlight);
     m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(!inFlight);
-    m_tryAgain->hide();
-    m_checkAgain->hide();
-    if (phase == Phase::Sending)
-        setStatus(m_editing ? tr("Saving the changes…") : tr("Registering the patient…"));
-    else if (phase == Phase::Checking)
-        setStatus(tr("No answer came; checking whether it was saved before doing anything "
-                     "else…"));
+    growToFit();
 }
 
 void PatientFormDialog::onSucceeded(const bus::Message& reply)
@@ -278,15 +268,10 @@ void PatientFormDialog::onFailed(const bus::BusError& error)
     const QString key = PatientFormRules::fieldKeyOf(error.field);
     if (!key.isEmpty() && m_fields->showError(key, withoutFieldPrefix(error))) {
         m_fields->focusFirstError();
+        m_outcome->clear(); // the message is under its field
         setStatus(tr("Not saved: correct the field marked in red."));
-        return;
     }
-    if (m_command && m_command->canRepeat()) {
-        setStatus(tr("Not saved: %1 Nothing was changed; you can try again.").arg(error.message));
-        m_tryAgain->show();
-        return;
-    }
-    setStatus(tr("Not saved: %1").arg(error.message));
+    // Otherwise the outcome bar says why (and offers Try again when nothing was done).
 }
 
 void PatientFormDialog::onChecked(const OutcomeCheck& check)
@@ -298,18 +283,12 @@ void PatientFormDialog::onChecked(const OutcomeCheck& check)
             finish(*found);
             return;
         }
-        setStatus(check.detail);
         return;
     case OutcomeCheck::Verdict::NotDone:
-        setStatus(tr("%1 You can try again.").arg(check.detail));
-        m_tryAgain->show();
-        m_tryAgain->setFocus(Qt::OtherFocusReason);
+        m_outcome->repeatButton()->setFocus(Qt::OtherFocusReason);
         return;
     case OutcomeCheck::Verdict::Unknown:
-        setStatus(
-            tr("%1 Check again before registering or saving anything else.").arg(check.detail));
-        m_checkAgain->show();
-        m_checkAgain->setFocus(Qt::OtherFocusReason);
+        m_outcome->checkButton()->setFocus(Qt::OtherFocusReason);
         return;
     }
 }

@@ -25,6 +25,7 @@ class QPushButton;
 
 namespace openopd::app {
 
+class CommandOutcomeBar;
 class PatientFormFields;
 
 class PatientFormDialog final : public QDialog
@@ -40,9 +41,12 @@ public:
 
     bool isEditing() const { return m_editing.has_value(); }
     PatientFormFields* fields() const { return m_fields; }
-    // The message under a field ("" when none), the status line, the duplicates listed.
+    // The message under a field ("" when none); the form's own status line; where the last
+    // Save stands (the outcome bar's text); the duplicates listed.
     QString fieldError(const QString& key) const;
     QString statusText() const;
+    QString outcomeText() const;
+    CommandOutcomeBar* outcomeBar() const { return m_outcome; }
     QList<protocol::Patient> duplicates() const { return m_duplicates; }
     // The command of the last Save (null before), e.g. to see its request id.
     Command* command() const { return m_command; }
@@ -77,8 +81,7 @@ private:
     QListWidget* m_duplicateList = nullptr;
     QPushButton* m_openExisting = nullptr;
     QPushButton* m_registerAnyway = nullptr;
-    QPushButton* m_tryAgain = nullptr;
-    QPushButton* m_checkAgain = nullptr;
+    CommandOutcomeBar* m_outcome = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
     QPushButton* m_save = nullptr;
     QPointer<Command> m_command;
