@@ -161,27 +161,12 @@ bool benchFlow(const Settings& s)
 }
 
 // Name search over s.patients generated patients: the registration service alone on its own
-// nats-server, its database generated once into the cache directory and reused.
+// nats-server (startSearchRegistration).
 bool benchSearch(const Settings& s)
 {
-    const QString dir = QDir(s.cache).filePath(QStringLiteral("registration-%1").arg(s.patients));
-    const bool cached =
-        QFileInfo::exists(QDir(dir).filePath(QStringLiteral("registration.sqlite")));
-    std::fprintf(stderr, "# search: %lld patients in %s%s\n", s.patients, qPrintable(dir),
-                 cached ? " (cached)" : " (generating once; this takes a while)");
     testing::OpdCluster cluster;
-    cluster.setDataDir(QStringLiteral("registration"), dir);
-    QElapsedTimer startup;
-    startup.start();
-    if (!cluster.startNats() ||
-        !cluster.start(QStringLiteral("registration"),
-                       {QStringLiteral("--generate-patients"), QString::number(s.patients)},
-                       4 * 3600 * 1000)) {
-        std::fprintf(stderr, "opd-bench: %s\n", qPrintable(cluster.errorString()));
+    if (!startSearchRegistration(cluster, s.patients, s.cache))
         return false;
-    }
-    std::fprintf(stderr, "# registration ready in %.1f s\n",
-                 static_cast<double>(startup.elapsed()) / 1000);
     const auto client = cluster.connectClient(QStringLiteral("opd-bench-search"));
     if (!client)
         return false;
@@ -200,6 +185,28 @@ bool benchSearch(const Settings& s)
 }
 
 } // namespace
+
+bool startSearchRegistration(testing::OpdCluster& cluster, qint64 patients, const QString& cache)
+{
+    const QString dir = QDir(cache).filePath(QStringLiteral("registration-%1").arg(patients));
+    const bool cached =
+        QFileInfo::exists(QDir(dir).filePath(QStringLiteral("registration.sqlite")));
+    std::fprintf(stderr, "# search: %lld patients in %s%s\n", patients, qPrintable(dir),
+                 cached ? " (cached)" : " (generating once; this takes a while)");
+    cluster.setDataDir(QStringLiteral("registration"), dir);
+    QElapsedTimer startup;
+    startup.start();
+    if (!cluster.startNats() ||
+        !cluster.start(QStringLiteral("registration"),
+                       {QStringLiteral("--generate-patients"), QString::number(patients)},
+                       4 * 3600 * 1000)) {
+        std::fprintf(stderr, "opd-bench: %s\n", qPrintable(cluster.errorString()));
+        return false;
+    }
+    std::fprintf(stderr, "# registration ready in %.1f s\n",
+                 static_cast<double>(startup.elapsed()) / 1000);
+    return true;
+}
 
 int runFlowBench(const QStringList& args)
 {

@@ -9,7 +9,16 @@
 #include <QStringList>
 #include <vector>
 
+namespace openopd::testing {
+class OpdCluster;
+}
+
 namespace openopd::bench {
+
+// The registration service alone on the cluster's nats-server (started here, unsecured), over
+// patients generated patients (its --generate-patients): the database is generated once into
+// cache/registration-<patients>/ and reused by later runs. Progress on stderr.
+bool startSearchRegistration(testing::OpdCluster& cluster, qint64 patients, const QString& cache);
 
 // Sequential samples: a new patient, then open-visit sent at t0 (queue "lat-<n>", so the
 // doctor's queue holds just that visit) and, at the same moment, opd.consultation.queue.list

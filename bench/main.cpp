@@ -2,15 +2,22 @@
 // JSON lines on stdout (see README.md) and diagnostics on stderr.
 
 #include "bridge_bench.h"
+#if defined(OPENOPD_APP_START_BENCH) || defined(OPENOPD_APP_BENCH)
+#include "app_bench.h"
+#endif
 #ifdef OPENOPD_FLOW_BENCH
 #include "flow_bench.h"
 #endif
 #include "bus/nats_library.h"
 
+#ifdef OPENOPD_APP_BENCH
+#include <QApplication>
+#endif
 #include <QCoreApplication>
 #include <QStringList>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 
 namespace {
 
@@ -19,20 +26,41 @@ struct Subcommand
     const char* name;
     const char* synopsis;
     int (*run)(const QStringList& args);
+    // Needs a QApplication (widgets): offscreen unless QT_QPA_PLATFORM says otherwise.
+    bool gui;
 };
 
-// Add a subcommand here: its name, its synopsis for the usage text, and its entry point.
+// Add a subcommand here: its name, its synopsis for the usage text, its entry point, and
+// whether it needs widgets.
 constexpr Subcommand kSubcommands[] = {
     {"bridge",
      "bridge [--quick] [--rounds N] [--only reqrep|events]\n"
      "      the bus bridge vs raw nats.c: request/reply latency, event throughput",
-     &openopd::bench::runBridgeBench},
+     &openopd::bench::runBridgeBench, false},
 #ifdef OPENOPD_FLOW_BENCH
     {"flow",
      "flow [--quick] [--seconds N] [--clients N] [--samples N] [--patients N] [--queries N]\n"
      "     [--cache DIR] [--only load|latency|search]\n"
      "      the OPD services: registrations/s, open-visit -> queue latency, search at 1M",
-     &openopd::bench::runFlowBench},
+     &openopd::bench::runFlowBench, false},
+#endif
+#ifdef OPENOPD_APP_START_BENCH
+    {"app-start",
+     "app-start [--runs N] [--app PATH]\n"
+     "      the desktop app: process start to the sign-in window mapped (on its own Xvfb)",
+     &openopd::bench::runAppStartBench, false},
+#endif
+#ifdef OPENOPD_APP_BENCH
+    {"app-waiting-list",
+     "app-waiting-list [--rows N]\n"
+     "      the desktop app: resident memory with a 10,000-row waiting list shown",
+     &openopd::bench::runAppWaitingListBench, true},
+#endif
+#if defined(OPENOPD_APP_BENCH) && defined(OPENOPD_FLOW_BENCH)
+    {"app-search",
+     "app-search [--patients N] [--queries N] [--cache DIR]\n"
+     "      the desktop app: keystroke to search results shown over 1M patients",
+     &openopd::bench::runAppSearchBench, true},
 #endif
 };
 
@@ -66,7 +94,16 @@ int main(int argc, char* argv[])
         printUsage(stderr);
         return 2;
     }
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+#ifdef OPENOPD_APP_BENCH
+    if (subcommand->gui) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QApplication>(argc, argv);
+    }
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
     const openopd::bus::NatsLibrary nats; // before any connection, after them all
     return subcommand->run(QCoreApplication::arguments().mid(2));
 }
