@@ -135,6 +135,15 @@ public:
             process.waitForFinished(5000);
         }
     }
+    // What it printed, and how it ended if it did: for failure messages.
+    QByteArray describe() const
+    {
+        QByteArray text = output;
+        if (process.state() == QProcess::NotRunning)
+            text += "\n[openopd ended: " + process.errorString().toUtf8() + ", exit code " +
+                    QByteArray::number(process.exitCode()) + "]";
+        return text;
+    }
     bool waitForOutput(const QByteArray& text, int ms)
     {
         return QTest::qWaitFor(
@@ -223,7 +232,7 @@ void TestAppStandalone::demoClinicStartsAndAClientSignsIn()
         QStringList{QStringLiteral("--standalone"), QStringLiteral("--data-dir"), m_demoDir,
                     QStringLiteral("--demo-data"), QStringLiteral("--nats-port"),
                     QString::number(m_port)});
-    QVERIFY2(m_app->waitForOutput("the clinic is ready at", 180000), m_app->output.constData());
+    QVERIFY2(m_app->waitForOutput("the clinic is ready at", 180000), m_app->describe().constData());
     qInfo("start to ready: %lld ms", clock.elapsed());
     QVERIFY(m_app->output.contains(QStringLiteral("nats://127.0.0.1:%1").arg(m_port).toUtf8()));
 
@@ -272,7 +281,7 @@ void TestAppStandalone::aKilledAppLeavesNoChild()
         QStringList{QStringLiteral("--standalone"), QStringLiteral("--data-dir"), m_demoDir,
                     QStringLiteral("--demo-data"), QStringLiteral("--nats-port"),
                     QString::number(m_port)});
-    QVERIFY2(m_app->waitForOutput("the clinic is ready at", 180000), m_app->output.constData());
+    QVERIFY2(m_app->waitForOutput("the clinic is ready at", 180000), m_app->describe().constData());
     m_children = childrenOf(m_app->process.processId());
     QCOMPARE(m_children.size(), 8);
     QString why;
