@@ -76,8 +76,9 @@ QLabel* PatientCard::addDetail(QFormLayout* form, const QString& key, const QStr
     value->setObjectName(QStringLiteral("patient_") + key);
     value->setWordWrap(true);
     value->setTextFormat(Qt::PlainText);
-    // Selectable (and reachable with Tab) so a screen reader and the keyboard get the text.
-    value->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    // Selectable for copying; not a Tab stop, so Tab goes straight to the card's buttons
+    // (screen readers read the labels from the accessibility tree).
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     value->setAccessibleDescription(QString(label).remove(u':'));
     auto* caption = new QLabel(label, this);
     caption->setBuddy(value);
