@@ -47,6 +47,14 @@ bool asksOnlyForText(int argc, char* argv[])
     return false;
 }
 
+// Without one, QApplication aborts with Qt's plugin message: say plainly what is wrong.
+bool hasDisplay()
+{
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -60,6 +68,14 @@ int main(int argc, char* argv[])
         describe(&parser, clinicOptions);
         parser.process(text); // prints and exits
         return 0;
+    }
+    if (!hasDisplay()) {
+        std::fprintf(stderr, "openopd: %s\n",
+                     qPrintable(QCoreApplication::translate(
+                         "main", "no display ($DISPLAY and $WAYLAND_DISPLAY are empty). To run "
+                                 "the clinic on this PC without the app: bash "
+                                 "scripts/run-clinic.sh --headless")));
+        return 1;
     }
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("OpenOPD"));

@@ -6,7 +6,8 @@
 #                        accounts (reception, dr.silva, pharma, lab, admin; password
 #                        "demo-password"). Never use it for a real clinic. The data directory
 #                        is marked (DEMO-DATA in it): a later start without --demo refuses
-#                        to run on it, so a real clinic never inherits demo staff by mistake.
+#                        to run on it, so a real clinic never inherits demo staff by mistake;
+#                        nor does --demo load demo data into a real clinic's directory.
 #   --create-admin NAME  create (or re-enable) the administrator NAME first; asks for the
 #                        password on the terminal (or reads one line from standard input).
 #                        Without it, the desktop app asks for the first administrator on the
@@ -70,8 +71,14 @@ done
 
 # ---------------------------------------------------------------------------------------------
 # Demo data is never carried into a real clinic: a --demo run marks the data directory, and a
-# start without --demo refuses to use a marked one (checked before anything is built).
+# start without --demo refuses to use a marked one (checked before anything is built); nor is
+# it loaded into a real clinic's directory (accounts but no mark).
 demo_marker="${data_dir}/DEMO-DATA"
+if ((demo)) && [[ ! -e "${demo_marker}" && -e "${data_dir}/identity.sqlite" ]]; then
+    log "${data_dir} holds a real clinic's data: demo data (demo staff with the password"
+    log "\"demo-password\") is never loaded into it. Start without --demo, or move it away first."
+    exit 1
+fi
 if ((!demo)) && [[ -e "${demo_marker}" ]]; then
     log "${data_dir} holds demo data (demo staff with the password \"demo-password\", demo"
     log "patients and stock) from a --demo run ($(head -n 1 "${demo_marker}" 2>/dev/null))."

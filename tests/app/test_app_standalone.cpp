@@ -168,7 +168,9 @@ private Q_SLOTS:
     void quitStopsEveryChildCleanly();
     void aKilledAppLeavesNoChild();
     void aRealStartOnDemoDataIsRefused();
+    void demoDataIsNeverLoadedIntoARealClinic();
     void aBusyPortIsSaidClearly();
+    void withoutADisplayTheAppSaysSo();
     void aMissingProgramIsNamed();
     void aComponentThatFailsIsNamedWithItsLog();
     void firstRunCreatesTheAdministratorWhoSignsIn();
@@ -316,6 +318,27 @@ void TestAppStandalone::aRealStartOnDemoDataIsRefused()
     QVERIFY(clinic.childPids().isEmpty());
 }
 
+void TestAppStandalone::demoDataIsNeverLoadedIntoARealClinic()
+{
+    // A real clinic's directory: accounts (identity.sqlite) and no demo mark.
+    ClinicOptions options;
+    options.dataDir = m_dir.filePath(QStringLiteral("real-clinic"));
+    options.demo = true;
+    options.natsPort = freePort();
+    options.appDir = appDir();
+    QVERIFY(QDir().mkpath(options.dataDir));
+    QFile accounts(options.dataDir + QStringLiteral("/identity.sqlite"));
+    QVERIFY(accounts.open(QIODevice::WriteOnly));
+    accounts.close();
+    ClinicSupervisor clinic(options);
+    QSignalSpy failed(&clinic, &ClinicSupervisor::failed);
+    clinic.start();
+    QCOMPARE(failed.size(), 1);
+    const QString message = failed.first().first().toString();
+    QVERIFY2(message.contains(QStringLiteral("holds a real clinic's data")), qPrintable(message));
+    QVERIFY(!QFileInfo::exists(options.dataDir + QStringLiteral("/DEMO-DATA")));
+}
+
 void TestAppStandalone::aBusyPortIsSaidClearly()
 {
     QTcpServer busy;
@@ -333,6 +356,26 @@ void TestAppStandalone::aBusyPortIsSaidClearly()
     QVERIFY2(
         message.contains(QStringLiteral("127.0.0.1:%1 is already in use").arg(busy.serverPort())),
         qPrintable(message));
+}
+
+void TestAppStandalone::withoutADisplayTheAppSaysSo()
+{
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+        env.remove(QString::fromLatin1(name));
+    app.setProcessEnvironment(env);
+    app.setProcessChannelMode(QProcess::MergedChannels);
+    app.start(QStringLiteral(OPENOPD_APP_BIN),
+              {QStringLiteral("--standalone"), QStringLiteral("--data-dir"),
+               m_dir.filePath(QStringLiteral("no-display"))});
+    QVERIFY(app.waitForFinished(30000));
+    const QByteArray output = app.readAll();
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(app.exitCode(), 1);
+    QVERIFY2(output.contains("no display") && output.contains("run-clinic.sh --headless"),
+             output.constData());
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("no-display"))));
 }
 
 void TestAppStandalone::aMissingProgramIsNamed()
@@ -364,6 +407,9 @@ void TestAppStandalone::aComponentThatFailsIsNamedWithItsLog()
     options.natsPort = freePort();
     options.appDir = appDir();
     QVERIFY(QDir().mkpath(options.dataDir + QStringLiteral("/identity.sqlite")));
+    QFile demoMark(options.dataDir + QStringLiteral("/DEMO-DATA"));
+    QVERIFY(demoMark.open(QIODevice::WriteOnly)); // a demo clinic's directory
+    demoMark.close();
     ClinicSupervisor clinic(options);
     QSignalSpy failed(&clinic, &ClinicSupervisor::failed);
     QSignalSpy stopped(&clinic, &ClinicSupervisor::stopped);

@@ -15,7 +15,8 @@ ClinicCommandLine::ClinicCommandLine()
       m_demo(QStringLiteral("demo-data"),
              tr("With --standalone: load demo patients, stock and staff (password "
                 "\"demo-password\"). Never for a real clinic: the data directory is marked and "
-                "a later start without --demo-data refuses it.")),
+                "a later start without --demo-data refuses it; a real clinic's directory is "
+                "refused.")),
       m_port(QStringLiteral("nats-port"),
              tr("With --standalone: the clinic's NATS port on 127.0.0.1 (default 4222; 0 picks "
                 "a free one; monitoring on 8222 only with 4222)."),

@@ -97,6 +97,16 @@ bool ClinicSupervisor::checkBeforeStart()
                  .arg(dir, clinic::demoMarkerText(dir)));
         return false;
     }
+    // The other way round too: demo staff (with a published password) never join a real
+    // clinic's accounts.
+    if (m_options.demo && !QFileInfo::exists(clinic::demoMarkerPath(dir)) &&
+        QFileInfo::exists(QDir(dir).filePath(QStringLiteral("identity.sqlite")))) {
+        fail(tr("%1 holds a real clinic's data: demo data (demo staff with the password "
+                "\"demo-password\") is never loaded into it. Start without --demo-data, or "
+                "choose another --data-dir for the demo.")
+                 .arg(dir));
+        return false;
+    }
     return true;
 }
 
