@@ -1,6 +1,7 @@
 #include "core/reception/visit_commands.h"
 
 #include "bus/request_handle.h"
+#include "core/error_text.h"
 #include "core/reception/waiting_list_model.h"
 #include "protocol/endpoints.h"
 #include "protocol/limits.h"
@@ -122,28 +123,7 @@ std::optional<protocol::Visit> visitFromReply(const QByteArray& body)
 
 QString visitErrorText(const bus::BusError& error)
 {
-    using Kind = bus::BusError::Kind;
-    switch (error.kind) {
-    case Kind::None:
-        return {};
-    case Kind::Timeout:
-        return tr("The server did not answer in time.");
-    case Kind::ConnectionClosed:
-    case Kind::NotConnected:
-        return tr("Not connected to the clinic server.");
-    case Kind::NoResponders:
-        return tr("The registration service is not running. Nothing was done.");
-    case Kind::PermissionDenied:
-        return tr("Your account may not do this.");
-    case Kind::ServiceError:
-        // The services' messages are written for the user (docs/protocol.md, "Errors").
-        if (!error.message.isEmpty())
-            return error.message;
-        return tr("The service refused the request (code %1).").arg(error.code);
-    default:
-        break;
-    }
-    return tr("Something went wrong talking to the server: %1").arg(error.message);
+    return userText(error);
 }
 
 } // namespace openopd::app

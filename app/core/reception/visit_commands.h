@@ -28,7 +28,7 @@ Command* leftUnseenCommand(bus::Connection& connection, const protocol::LeftUnse
 // The visit in a command's answer or in a Done check's readBody.
 std::optional<protocol::Visit> visitFromReply(const QByteArray& body);
 
-// One translated sentence for the person at the desk.
+// One translated sentence for the person at the desk (core/error_text.h).
 QString visitErrorText(const bus::BusError& error);
 
 } // namespace openopd::app
