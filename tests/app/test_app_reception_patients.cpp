@@ -20,6 +20,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void aFieldErrorFromTheServiceIsShownNextToItsField();
     void aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway();
     void editAPatientsPhone();
+    void everyControlHasALabelAndAnAccessibleName();
     void aLostAnswerIsReadBeforeAnythingIsRepeated();
     void aSaveTheReadFoundNotDoneIsTriedAgainWithTheSameId();
 
@@ -449,6 +451,14 @@ void TestAppReceptionPatients::editAPatientsPhone()
     QTest::mouseClick(button(m_card, "editPatient"), Qt::LeftButton);
     disconnect(connection);
     QVERIFY(toEdit.has_value());
+    QCOMPARE(toEdit->id, patient.id);
+    std::optional<protocol::Patient> toOpen;
+    connection = connect(m_card, &PatientCard::openVisitRequested, this,
+                         [&](const protocol::Patient& p) { toOpen = p; });
+    QTest::mouseClick(button(m_card, "openVisit"), Qt::LeftButton);
+    disconnect(connection);
+    QVERIFY(toOpen.has_value());
+    QCOMPARE(toOpen->id, patient.id);
 
     PatientFormDialog* dialog = openForm(*toEdit);
     QCOMPARE(qobject_cast<QLineEdit*>(field(dialog, "phone"))->text(), d.phone);
@@ -468,6 +478,34 @@ void TestAppReceptionPatients::editAPatientsPhone()
     QCOMPARE(stored.value().patient.revision, 2);
     QCOMPARE(stored.value().patient.details.fullName, d.fullName);
     QCOMPARE(stored.value().patient.details.dateOfBirth, d.dateOfBirth);
+}
+
+void TestAppReceptionPatients::everyControlHasALabelAndAnAccessibleName()
+{
+    // Each input of the form and the search field is the buddy of a label (Alt+letter
+    // reaches it) and has an accessible name; every button has text.
+    PatientFormDialog* dialog = openForm();
+    for (QWidget* root : {static_cast<QWidget*>(dialog), static_cast<QWidget*>(m_desk.get())}) {
+        QSet<QWidget*> buddies;
+        for (QLabel* label : root->findChildren<QLabel*>())
+            if (label->buddy())
+                buddies.insert(label->buddy());
+        QList<QWidget*> inputs;
+        for (QWidget* widget : root->findChildren<QWidget*>())
+            if (qobject_cast<QLineEdit*>(widget) || qobject_cast<QComboBox*>(widget) ||
+                qobject_cast<QPlainTextEdit*>(widget))
+                inputs.append(widget);
+        QVERIFY(inputs.size() >= (root == dialog ? 9 : 1));
+        for (QWidget* input : inputs) {
+            QVERIFY2(buddies.contains(input), qPrintable(input->objectName()));
+            QVERIFY2(!input->accessibleName().isEmpty(), qPrintable(input->objectName()));
+        }
+        for (QPushButton* push : root->findChildren<QPushButton*>())
+            QVERIFY2(!push->text().isEmpty() || !push->accessibleName().isEmpty(),
+                     qPrintable(push->objectName()));
+    }
+    QVERIFY(!m_panel->results()->accessibleName().isEmpty());
+    dialog->reject();
 }
 
 void TestAppReceptionPatients::aLostAnswerIsReadBeforeAnythingIsRepeated()
@@ -490,6 +528,8 @@ void TestAppReceptionPatients::aLostAnswerIsReadBeforeAnythingIsRepeated()
     QVERIFY(!button(dialog, "save")->isEnabled());
     QVERIFY2(dialog->outcomeText().startsWith(QStringLiteral("Registering ") + name),
              qPrintable(dialog->outcomeText()));
+    QTest::keyClick(dialog, Qt::Key_Escape); // no closing while the answer is awaited
+    QVERIFY(dialog->isVisible());
 
     QTRY_VERIFY_WITH_TIMEOUT(dialog->outcomeBar()->checkButton()->isVisible(), 30000);
     QCOMPARE(dialog->command()->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
