@@ -115,6 +115,7 @@ private Q_SLOTS:
     void aFieldErrorFromTheServiceIsShownNextToItsField();
     void aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway();
     void editAPatientsPhone();
+    void anEditOfAnOldRevisionIsRefusedThenReloaded();
     void everyControlHasALabelAndAnAccessibleName();
     void aLostAnswerIsReadBeforeAnythingIsRepeated();
     void aSaveTheReadFoundNotDoneIsTriedAgainWithTheSameId();
@@ -478,6 +479,48 @@ void TestAppReceptionPatients::editAPatientsPhone()
     QCOMPARE(stored.value().patient.revision, 2);
     QCOMPARE(stored.value().patient.details.fullName, d.fullName);
     QCOMPARE(stored.value().patient.details.dateOfBirth, d.dateOfBirth);
+}
+
+void TestAppReceptionPatients::anEditOfAnOldRevisionIsRefusedThenReloaded()
+{
+    const protocol::Patient patient =
+        registerDirectly(details(QStringLiteral("Mpho Revisionsky"), QDate(1966, 3, 3)));
+    QVERIFY(!patient.id.isEmpty());
+    PatientFormDialog* dialog = openForm(patient);
+
+    // Meanwhile another desk changes the address (revision 2).
+    protocol::UpdatePatientRequest other;
+    other.staff = {QStringLiteral("reception"), QStringLiteral("Reception"),
+                   protocol::StaffRole::Reception};
+    other.patientId = patient.id;
+    other.revision = 1;
+    other.patient = patient.details;
+    other.patient.address = QStringLiteral("7 Other Desk Road");
+    QVERIFY(call(*m_client, protocol::kUpdatePatient, other).ok());
+
+    // This edit is based on revision 1: refused, nothing overwritten, Reload offered.
+    typeInto(dialog, "phone", QStringLiteral("012 555 0303"));
+    QTest::mouseClick(button(dialog, "save"), Qt::LeftButton);
+    QTRY_VERIFY2_WITH_TIMEOUT(button(dialog, "reload")->isVisible(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
+    QCOMPARE(dialog->command()->lastError().code, 409);
+    QVERIFY(!dialog->outcomeBar()->repeatButton()->isVisible());
+    QTest::mouseClick(button(dialog, "reload"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(qobject_cast<QLineEdit*>(field(dialog, "address"))->text(),
+                              QStringLiteral("7 Other Desk Road"), kWait);
+    QVERIFY(!button(dialog, "reload")->isVisible());
+
+    // Edited again on the current revision, it is saved and keeps the other desk's change.
+    std::optional<protocol::Patient> saved;
+    connect(dialog, &PatientFormDialog::patientSaved, this,
+            [&](const protocol::Patient& p) { saved = p; });
+    typeInto(dialog, "phone", QStringLiteral("012 555 0303"));
+    QTest::keyClick(field(dialog, "phone"), Qt::Key_Return);
+    QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
+                              qPrintable(dialog->statusText() + dialog->outcomeText()), kWait);
+    QCOMPARE(saved->revision, 3);
+    QCOMPARE(saved->details.address, QStringLiteral("7 Other Desk Road"));
+    QCOMPARE(saved->details.phone, QStringLiteral("012 555 0303"));
 }
 
 void TestAppReceptionPatients::everyControlHasALabelAndAnAccessibleName()

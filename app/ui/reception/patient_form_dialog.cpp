@@ -1,6 +1,8 @@
 #include "ui/reception/patient_form_dialog.h"
 
 #include "bus/reply_decoding.h"
+#include "bus/typed.h"
+#include "core/error_text.h"
 #include "core/reception/patient_commands.h"
 #include "core/reception/patient_form_rules.h"
 #include "core/reception/patient_text.h"
@@ -108,11 +110,16 @@ void PatientFormDialog::build()
     layout->addWidget(m_fields);
     layout->addWidget(m_duplicateBox);
     layout->addWidget(m_status);
+    m_reload = new QPushButton(tr("&Reload the current details"), this);
+    m_reload->setObjectName(QStringLiteral("reload"));
+    m_reload->hide();
+    layout->addWidget(m_reload, 0, Qt::AlignLeading);
     layout->addWidget(m_outcome);
     layout->addStretch(1);
     layout->addWidget(m_buttons);
 
     connect(m_save, &QPushButton::clicked, this, [this] { save(); });
+    connect(m_reload, &QPushButton::clicked, this, &PatientFormDialog::reload);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &PatientFormDialog::reject);
     connect(m_openExisting, &QPushButton::clicked, this, [this] {
         const int row = m_duplicateList->currentRow();
@@ -265,6 +272,12 @@ void PatientFormDialog::onSucceeded(const bus::Message& reply)
 
 void PatientFormDialog::onFailed(const bus::BusError& error)
 {
+    if (m_editing && error.code == 409 && error.field == u"revision") {
+        // Someone else saved first: offer their version to edit again (never overwrite it).
+        m_reload->show();
+        m_reload->setFocus(Qt::OtherFocusReason);
+        return;
+    }
     const QString key = PatientFormRules::fieldKeyOf(error.field);
     if (!key.isEmpty() && m_fields->showError(key, withoutFieldPrefix(error))) {
         m_fields->focusFirstError();
@@ -272,6 +285,37 @@ void PatientFormDialog::onFailed(const bus::BusError& error)
         setStatus(tr("Not saved: correct the field marked in red."));
     }
     // Otherwise the outcome bar says why (and offers Try again when nothing was done).
+}
+
+void PatientFormDialog::reload()
+{
+    bus::Connection* connection = m_session.connection();
+    if (!m_editing || !connection)
+        return;
+    m_reload->setEnabled(false);
+    setStatus(tr("Loading the current details…"));
+    protocol::GetPatientRequest request;
+    request.patientId = m_editing->id;
+    bus::request(
+        *connection, protocol::kGetPatient, request, this,
+        [this](bus::Result<protocol::PatientReply> reply) {
+            m_reload->setEnabled(true);
+            if (!reply) {
+                setStatus(
+                    tr("The current details could not be loaded: %1").arg(userText(reply.error())));
+                return;
+            }
+            const protocol::Patient& current = reply.value().patient;
+            m_editing = current;
+            m_fields->clearErrors();
+            m_fields->setPatient(current);
+            m_outcome->clear();
+            m_reload->hide();
+            setStatus(tr("These are the details as %1 saved them. Enter your changes "
+                         "again, then Save.")
+                          .arg(current.updatedBy.name));
+            m_fields->field(QStringLiteral("full_name"))->setFocus(Qt::OtherFocusReason);
+        });
 }
 
 void PatientFormDialog::onChecked(const OutcomeCheck& check)

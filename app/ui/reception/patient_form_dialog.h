@@ -7,7 +7,9 @@
 // duplicates lists them with "Open existing" and "Register anyway" (confirm_duplicate).
 // When the answer is lost, the dialog shows what the read found; only a read that found the
 // change not done offers "Try again" (the same request id), one that could not tell offers
-// "Check again". Non-blocking: show it with open() or show(), never exec().
+// "Check again". An edit refused because someone else saved first (409, revision) offers
+// "Reload the current details" and never overwrites theirs. Non-blocking: show it with
+// open() or show(), never exec().
 
 #include "core/command.h"
 #include "core/session.h"
@@ -66,6 +68,7 @@ private:
     void onSucceeded(const bus::Message& reply);
     void onFailed(const bus::BusError& error);
     void onChecked(const OutcomeCheck& check);
+    void reload();
     void showDuplicates(const QList<protocol::Patient>& duplicates);
     void finish(const protocol::Patient& patient);
     void setStatus(const QString& text);
@@ -80,6 +83,7 @@ private:
     QLabel* m_duplicateText = nullptr;
     QListWidget* m_duplicateList = nullptr;
     QPushButton* m_openExisting = nullptr;
+    QPushButton* m_reload = nullptr;
     QPushButton* m_registerAnyway = nullptr;
     CommandOutcomeBar* m_outcome = nullptr;
     QDialogButtonBox* m_buttons = nullptr;
