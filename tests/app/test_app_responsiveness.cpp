@@ -20,6 +20,7 @@
 #include "waiting_list_feed.h"
 
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QTableView>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -176,6 +177,10 @@ void TestAppResponsiveness::aSessionWhoseServerDiesStaysOnTime()
     watchdog.start();
     cluster.nats().kill(); // a crash: no goodbye on the socket
     QTRY_COMPARE_WITH_TIMEOUT(indicator->text(), QStringLiteral("Reconnecting…"), 20000);
+    // The receptionist goes on typing a name: the searches fail without waiting.
+    auto* search = app.window()->findChild<QLineEdit*>(QStringLiteral("patientSearch"));
+    QVERIFY(search);
+    QTest::keyClicks(search, QStringLiteral("silva"), Qt::NoModifier, 30);
     QTRY_VERIFY_WITH_TIMEOUT(indicator->text().startsWith(u"Offline"),
                              app::ConnectionIndicator::kOfflineAfterMs + 10000);
     QTest::qWait(1000); // nats.c keeps trying to reconnect in the background
