@@ -16,11 +16,32 @@ namespace openopd::app {
 
 namespace {
 
+QString roleName(protocol::StaffRole role)
+{
+    switch (role) {
+    case protocol::StaffRole::Reception:
+        return MainWindow::tr("reception");
+    case protocol::StaffRole::Doctor:
+        return MainWindow::tr("doctor");
+    case protocol::StaffRole::Nurse:
+        return MainWindow::tr("nurse");
+    case protocol::StaffRole::Pharmacist:
+        return MainWindow::tr("pharmacist");
+    case protocol::StaffRole::LabTechnician:
+        return MainWindow::tr("lab technician");
+    case protocol::StaffRole::Admin:
+        return MainWindow::tr("administrator");
+    case protocol::StaffRole::System:
+        break;
+    }
+    return protocol::toWire(role);
+}
+
 QString rolesText(const QList<protocol::StaffRole>& roles)
 {
     QStringList names;
     for (protocol::StaffRole role : roles)
-        names.append(protocol::toWire(role));
+        names.append(roleName(role));
     return names.join(QStringLiteral(", "));
 }
 
@@ -83,7 +104,8 @@ void MainWindow::populate()
     clearWorkspaces();
     const access::StaffPrincipal& who = m_session.principal();
     m_user->setText(
-        tr("Signed in as %1 (%2, %3)").arg(who.displayName, who.staffId, rolesText(who.roles)));
+        // "Grace Mensah (reception) · reception": the user name, then the roles.
+        tr("Signed in as %1 (%2) · %3").arg(who.displayName, who.staffId, rolesText(who.roles)));
     m_indicator->setState(m_session.connectionState());
     for (const WorkspaceSpec& spec : m_registry.visibleFor(who)) {
         QWidget* page = spec.create(m_session, m_tabs);

@@ -28,9 +28,11 @@ void LiveListBase::start()
         return;
     m_started = true;
     // Subscribed before the first snapshot request goes out (see the header).
+    SubscriptionOptions eventOptions;
+    eventOptions.batchSize = m_options.eventsPerTurn;
     for (const QByteArray& subject : std::as_const(m_options.eventSubjects)) {
-        Subscription* subscription =
-            m_connection.subscribe(subject, this, [this](const Message& event) { onEvent(event); });
+        Subscription* subscription = m_connection.subscribe(
+            subject, this, [this](const Message& event) { onEvent(event); }, eventOptions);
         connect(subscription, &Subscription::failed, this, &LiveListBase::fail);
         m_subscriptions.append(subscription);
     }

@@ -47,6 +47,10 @@ struct LiveListOptions
     std::chrono::milliseconds retryInterval{2000};
     // Beyond this many events queued behind a snapshot, drop them and fetch again.
     qsizetype maxQueuedEvents = 10000;
+    // Events applied per event-loop turn: each may change a view's model, so a burst is
+    // spread over turns and the GUI keeps painting (a 9,000-event burst into a 10,000-row
+    // waiting list: test_app_responsiveness).
+    qsizetype eventsPerTurn = 32;
 };
 
 // The non-template machinery (subscriptions, snapshot requests, the queue, signals).

@@ -178,9 +178,17 @@ void TestAppReceptionDesk::aReceptionistWalksTheDeskWithTheKeyboard()
     // Escape closes the dialog; the waiting list shows the visit.
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
     QTRY_VERIFY(!dialog || !dialog->isVisible());
+    // The keyboard is back in the search field, ready for the next patient.
+    QTRY_VERIFY(search->hasFocus());
     auto* waiting = desk->findChild<QTableView*>(QStringLiteral("waitingList"));
     QVERIFY(waiting);
     QTRY_VERIFY_WITH_TIMEOUT(modelContains(*waiting->model(), u"Quillfeather"), 10000);
+    // Ctrl+W: the list has the keyboard and a visit selected, so Cancel works at once.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(waiting->hasFocus());
+    QVERIFY(waiting->selectionModel()->hasSelection());
+    auto* cancel = desk->findChild<QPushButton*>(QStringLiteral("cancelVisit"));
+    QVERIFY(cancel && cancel->isEnabled());
 }
 
 void TestAppReceptionDesk::aVisitTimedOutByAStoppedServiceIsReadNotRepeated()

@@ -220,13 +220,6 @@ void TestAppResponsiveness::aTenThousandRowWaitingListLoadsOnTime()
     QCOMPARE(feed.publishErrors(), 0);
     QCOMPARE(feed.snapshotsServed(), 1); // no event was dropped (that would fetch again)
     qInfo("10,000 rows: %s", watchdog.summary().constData());
-    // Known failure (2026-11-30): each visit.registered event inserts one row, and the insert
-    // reindexes every row below it (WaitingListModel::reindexFrom, QList<Row> shifting the
-    // visits); a burst of 9,000 events is applied in a few GUI-thread turns, 0.3-0.5 s late in
-    // the release build, 1.7 s in the debug build (perf: reindexFrom, QHash<QString,int>
-    // lookups and Visit::operator= on top). Remove this line with the fix: an XPASS fails.
-    QEXPECT_FAIL("", "the waiting list applies an event burst in one long GUI-thread turn",
-                 Continue);
     QVERIFY2(watchdog.maxLateMs() <= kMaxLateMs, watchdog.summary().constData());
 }
 

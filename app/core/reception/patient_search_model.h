@@ -33,7 +33,7 @@ public:
     };
     Q_ENUM(State)
 
-    static constexpr int kDefaultDebounceMs = 250;
+    static constexpr int kDefaultDebounceMs = 50;
     static constexpr int kLimit = 20;
 
     explicit PatientSearchModel(bus::Connection& connection, QObject* parent = nullptr);

@@ -176,39 +176,49 @@ void WaitingListModel::setError(const bus::BusError& error)
 std::optional<Visit> WaitingListModel::visit(const QString& visitId) const
 {
     const int row = rowOf(visitId);
-    return row < 0 ? std::nullopt : std::optional<Visit>(m_rows.at(row).visit);
+    return row < 0 ? std::nullopt : std::optional<Visit>(*m_rows.at(row).visit);
 }
 
 WaitingListModel::Row WaitingListModel::makeRow(const Visit& visit)
 {
     const QDateTime at = visit.registeredAt();
-    return {visit, at.isValid() ? at.toMSecsSinceEpoch() : 0};
+    return {{protocol::priorityRank(visit.priority), at.isValid() ? at.toMSecsSinceEpoch() : 0,
+             visit.token, visit.id},
+            std::make_shared<const Visit>(visit)};
+}
+
+bool WaitingListModel::keyBefore(const SortKey& a, const SortKey& b)
+{
+    if (a.rank != b.rank)
+        return a.rank < b.rank;
+    if (a.registeredMs != b.registeredMs)
+        return a.registeredMs < b.registeredMs;
+    if (a.token != b.token)
+        return a.token < b.token;
+    return a.id < b.id;
 }
 
 bool WaitingListModel::before(const Row& a, const Row& b)
 {
-    const int rankA = protocol::priorityRank(a.visit.priority);
-    const int rankB = protocol::priorityRank(b.visit.priority);
-    if (rankA != rankB)
-        return rankA < rankB;
-    if (a.registeredMs != b.registeredMs)
-        return a.registeredMs < b.registeredMs;
-    if (a.visit.token != b.visit.token)
-        return a.visit.token < b.visit.token;
-    return a.visit.id < b.visit.id;
+    return keyBefore(a.key, b.key);
 }
 
-void WaitingListModel::reindexFrom(int row)
+int WaitingListModel::rowOf(const QString& visitId) const
 {
-    for (int i = row; i < m_rows.size(); ++i)
-        m_index.insert(m_rows.at(i).visit.id, i);
+    const auto key = m_keys.constFind(visitId);
+    if (key == m_keys.cend())
+        return -1;
+    const auto at = std::lower_bound(
+        m_rows.cbegin(), m_rows.cend(), *key,
+        [](const Row& row, const SortKey& wanted) { return keyBefore(row.key, wanted); });
+    return at != m_rows.cend() && at->key.id == visitId ? int(at - m_rows.cbegin()) : -1;
 }
 
 void WaitingListModel::resetVisits(const QList<Visit>& visits)
 {
     beginResetModel();
     m_rows.clear();
-    m_index.clear();
+    m_keys.clear();
     m_rows.reserve(visits.size());
     for (const Visit& visit : visits)
         if (belongsInList(visit))
@@ -216,10 +226,11 @@ void WaitingListModel::resetVisits(const QList<Visit>& visits)
     std::sort(m_rows.begin(), m_rows.end(), before);
     // A visit listed twice keeps its first row (the live list never does this).
     m_rows.erase(std::unique(m_rows.begin(), m_rows.end(),
-                             [](const Row& a, const Row& b) { return a.visit.id == b.visit.id; }),
+                             [](const Row& a, const Row& b) { return a.key.id == b.key.id; }),
                  m_rows.end());
-    m_index.reserve(m_rows.size());
-    reindexFrom(0);
+    m_keys.reserve(m_rows.size());
+    for (const Row& row : m_rows)
+        m_keys.insert(row.key.id, row.key);
     endResetModel();
 }
 
@@ -242,8 +253,8 @@ void WaitingListModel::upsertVisit(const Visit& visit)
     const auto position = std::lower_bound(m_rows.cbegin(), m_rows.cend(), row, before);
     const int insertAt = int(position - m_rows.cbegin());
     beginInsertRows({}, insertAt, insertAt);
+    m_keys.insert(row.key.id, row.key);
     m_rows.insert(insertAt, std::move(row));
-    reindexFrom(insertAt);
     endInsertRows();
 }
 
@@ -254,8 +265,7 @@ void WaitingListModel::removeVisit(const QString& visitId)
         return;
     beginRemoveRows({}, at, at);
     m_rows.removeAt(at);
-    m_index.remove(visitId);
-    reindexFrom(at);
+    m_keys.remove(visitId);
     endRemoveRows();
 }
 
@@ -274,7 +284,7 @@ QVariant WaitingListModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= m_rows.size())
         return {};
     const Row& row = m_rows.at(index.row());
-    const Visit& visit = row.visit;
+    const Visit& visit = *row.visit;
     switch (role) {
     case VisitIdRole:
         return visit.id;
@@ -314,9 +324,9 @@ QVariant WaitingListModel::data(const QModelIndex& index, int role) const
     case StateColumn:
         return stateText(visit.state);
     case WaitingColumn:
-        if (row.registeredMs == 0)
+        if (row.key.registeredMs == 0)
             return QString();
-        return waitingText((QDateTime::currentMSecsSinceEpoch() - row.registeredMs) / 1000);
+        return waitingText((QDateTime::currentMSecsSinceEpoch() - row.key.registeredMs) / 1000);
     default:
         return {};
     }

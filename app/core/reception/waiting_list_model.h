@@ -22,6 +22,7 @@
 #include <QBasicTimer>
 #include <QHash>
 #include <QPointer>
+#include <memory>
 
 namespace openopd::app {
 
@@ -60,8 +61,9 @@ public:
                         int role = Qt::DisplayRole) const override;
 
     // The row of a visit, or -1 (constant time).
-    int rowOf(const QString& visitId) const { return m_index.value(visitId, -1); }
-    const protocol::Visit& visitAt(int row) const { return m_rows.at(row).visit; }
+    // O(log n): the visit's sort key, then a binary search (no per-row index to renumber).
+    int rowOf(const QString& visitId) const;
+    const protocol::Visit& visitAt(int row) const { return *m_rows.at(row).visit; }
     std::optional<protocol::Visit> visit(const QString& visitId) const;
 
     // The rows reflect the server (a snapshot was applied since the last (re)connect).
@@ -101,14 +103,23 @@ protected:
     void timerEvent(QTimerEvent* event) override;
 
 private:
+    // Where a visit sorts: priority, then registration time, token and id (a total order).
+    struct SortKey
+    {
+        int rank = 0;
+        qint64 registeredMs = 0; // cached: the waiting column is redrawn every second
+        int token = 0;
+        QString id;
+    };
+    // Cheap to move: inserting near the top of 10,000 rows shifts pointers, not visits.
     struct Row
     {
-        protocol::Visit visit;
-        qint64 registeredMs = 0; // cached: the waiting column is redrawn every second
+        SortKey key;
+        std::shared_ptr<const protocol::Visit> visit;
     };
+    static bool keyBefore(const SortKey& a, const SortKey& b);
     static Row makeRow(const protocol::Visit& visit);
     static bool before(const Row& a, const Row& b);
-    void reindexFrom(int row);
     void startLive(bus::Connection& connection, const QString& queue);
     void onLiveReset();
     void onLiveRowChanged(const QString& key);
@@ -116,7 +127,7 @@ private:
     void updateLoading();
 
     QList<Row> m_rows;
-    QHash<QString, int> m_index; // visit id -> row
+    QHash<QString, SortKey> m_keys; // visit id -> where it sorts
     QPointer<bus::LiveList<protocol::Visit>> m_live;
     QBasicTimer m_waitingTimer;
     int m_waitingIntervalMs = 1000;

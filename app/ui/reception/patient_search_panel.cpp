@@ -68,6 +68,11 @@ PatientSearchPanel::PatientSearchPanel(Session& session, QWidget* parent) : QWid
     showState();
 }
 
+QString PatientSearchPanel::query() const
+{
+    return m_field->text().trimmed();
+}
+
 void PatientSearchPanel::focusSearch()
 {
     m_field->setFocus(Qt::OtherFocusReason);

@@ -34,6 +34,8 @@ public:
     QTableView* results() const { return m_table; }
     PatientSearchModel* model() const { return m_model; }
     QString statusText() const;
+    // What is typed in the search field (e.g. to start a registration with that name).
+    QString query() const;
 
 Q_SIGNALS:
     void patientChosen(const openopd::protocol::Patient& patient);

@@ -7,9 +7,12 @@
 #include "ui/reception/waiting_list_view.h"
 
 #include <QAction>
+#include <QItemSelectionModel>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTableView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace openopd::app {
 
@@ -74,8 +77,14 @@ void ReceptionWorkspace::addShortcuts()
         if (m_chosen)
             editPatient(*m_chosen);
     });
-    add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the waiting list"),
-        [this] { m_waiting->setFocus(); });
+    add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the waiting list"), [this] {
+        // The first visit is selected at once, so Cancel and Left unseen work without a
+        // further arrow key.
+        QTableView* table = m_waiting->table();
+        table->setFocus();
+        if (!table->selectionModel()->hasSelection() && table->model()->rowCount() > 0)
+            table->selectRow(0);
+    });
 }
 
 void ReceptionWorkspace::choose(const protocol::Patient& patient)
@@ -85,12 +94,32 @@ void ReceptionWorkspace::choose(const protocol::Patient& patient)
     m_card->setFocus();
 }
 
+void ReceptionWorkspace::giveKeyboardTo(QWidget* widget)
+{
+    // Not left to the window manager: without one (a kiosk, a remote session) the keyboard
+    // would stay with the closed dialog.
+    window()->activateWindow();
+    widget->setFocus();
+}
+
+void ReceptionWorkspace::saved(const protocol::Patient& patient)
+{
+    choose(patient);
+    m_search->refresh(); // the results show the new details
+}
+
 void ReceptionWorkspace::registerPatient()
 {
-    auto* dialog = new PatientFormDialog(m_session, this);
+    // A name typed into the search (not a phone number or an MRN) starts the form.
+    const QString typed = m_search->query();
+    const bool looksLikeName =
+        !typed.isEmpty() &&
+        std::none_of(typed.begin(), typed.end(), [](QChar c) { return c.isDigit(); });
+    auto* dialog = new PatientFormDialog(m_session, this, looksLikeName ? typed : QString());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::choose);
+    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::saved);
     connect(dialog, &PatientFormDialog::openExistingRequested, this, &ReceptionWorkspace::choose);
+    connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_card); });
     dialog->open();
     dialog->activateWindow(); // the keyboard goes to the dialog at once
     Q_EMIT dialogOpened(dialog);
@@ -100,7 +129,8 @@ void ReceptionWorkspace::editPatient(const protocol::Patient& patient)
 {
     auto* dialog = new PatientFormDialog(m_session, patient, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::choose);
+    connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::saved);
+    connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_card); });
     dialog->open();
     dialog->activateWindow(); // the keyboard goes to the dialog at once
     Q_EMIT dialogOpened(dialog);
@@ -112,6 +142,8 @@ void ReceptionWorkspace::openVisit(const protocol::Patient& patient)
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &OpenVisitDialog::visitOpened, this,
             [this](const protocol::Visit& visit) { m_waiting->selectVisit(visit.id); });
+    // The token is handed out: the keyboard goes back to the search, for the next patient.
+    connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_search); });
     dialog->open();
     dialog->activateWindow(); // the keyboard goes to the dialog at once
     Q_EMIT dialogOpened(dialog);

@@ -41,7 +41,9 @@ Q_SIGNALS:
 
 private:
     void choose(const protocol::Patient& patient);
+    void saved(const protocol::Patient& patient);
     void addShortcuts();
+    void giveKeyboardTo(QWidget* widget);
 
     Session& m_session;
     PatientSearchPanel* m_search = nullptr;
