@@ -5,10 +5,11 @@
 namespace openopd::app {
 
 namespace {
-QString tr(const char* text)
+// The translation context of this file's strings (lupdate reads ErrorMessages::tr).
+struct ErrorMessages
 {
-    return QCoreApplication::translate("ErrorText", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ErrorText)
+};
 } // namespace
 
 QString userText(const bus::BusError& error)
@@ -18,24 +19,27 @@ QString userText(const bus::BusError& error)
     case Kind::None:
         return {};
     case Kind::Timeout:
-        return tr("The server did not answer in time.");
+        return ErrorMessages::tr("The server did not answer in time.");
     case Kind::ConnectionClosed:
-        return tr("The connection to the server was lost before it answered.");
+        return ErrorMessages::tr("The connection to the server was lost before it answered.");
     case Kind::NotConnected:
-        return tr("Not connected to the clinic server. Nothing was sent; wait until the "
-                  "status bar says Connected.");
+        return ErrorMessages::tr(
+            "Not connected to the clinic server. Nothing was sent; wait until the "
+            "status bar says Connected.");
     case Kind::NoResponders:
-        return tr("The service that handles this is not running. Nothing was done; ask IT "
-                  "to check the clinic's services.");
+        return ErrorMessages::tr(
+            "The service that handles this is not running. Nothing was done; ask IT "
+            "to check the clinic's services.");
     case Kind::PermissionDenied:
-        return tr("Your account may not do this.");
+        return ErrorMessages::tr("Your account may not do this.");
     case Kind::ServiceError:
         // The services' messages are written for the user (docs/protocol.md, "Errors").
         if (!error.message.isEmpty())
             return error.message;
-        return tr("The service refused the request (code %1).").arg(error.code);
+        return ErrorMessages::tr("The service refused the request (code %1).").arg(error.code);
     case Kind::DecodeError:
-        return tr("The server's answer could not be read (%1). Nothing is shown from it.")
+        return ErrorMessages::tr(
+                   "The server's answer could not be read (%1). Nothing is shown from it.")
             .arg(error.field.isEmpty() ? error.message : error.field);
     case Kind::JetStreamError:
     case Kind::PublishFailed:
@@ -45,7 +49,7 @@ QString userText(const bus::BusError& error)
     case Kind::ServerError:
         break;
     }
-    return tr("Something went wrong talking to the server: %1").arg(error.message);
+    return ErrorMessages::tr("Something went wrong talking to the server: %1").arg(error.message);
 }
 
 } // namespace openopd::app

@@ -11,6 +11,7 @@
 #include "flow_support.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
+#include "reception_bus.h"
 #include "ui/reception/open_visit_dialog.h"
 #include "ui/reception/patient_card.h"
 #include "ui/reception/patient_search_panel.h"
@@ -99,17 +100,7 @@ std::unique_ptr<testing::AppHarness> TestAppReceptionDesk::makeApp(const QString
 
 protocol::Patient TestAppReceptionDesk::createPatient(const QString& name)
 {
-    protocol::CreatePatientRequest request;
-    request.staff = {QStringLiteral("reception"), QStringLiteral("Reception"),
-                     protocol::StaffRole::Reception};
-    request.patient.fullName = name;
-    request.patient.dateOfBirth = QDate(1984, 2, 29);
-    request.patient.sex = protocol::Sex::Male;
-    request.confirmDuplicate = true;
-    auto reply = call(*m_other, protocol::kCreatePatient, request);
-    if (!reply || !reply->patient)
-        qFatal("patient.create failed: %s", qPrintable(reply.error().toString()));
-    return *reply->patient;
+    return testing::registerPatientOnBus(*m_other, name, QDate(1984, 2, 29), protocol::Sex::Male);
 }
 
 QList<protocol::Visit> TestAppReceptionDesk::openVisitsOf(const QString& patientId)

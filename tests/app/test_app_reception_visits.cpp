@@ -12,6 +12,7 @@
 #include "core/reception/waiting_list_model.h"
 #include "flow_support.h"
 #include "opd_cluster.h"
+#include "reception_bus.h"
 #include "ui/reception/open_visit_dialog.h"
 #include "ui/reception/token_view.h"
 #include "ui/reception/waiting_list_view.h"
@@ -83,17 +84,7 @@ private:
 
 protocol::Patient TestAppReceptionVisits::createPatient(const QString& name)
 {
-    protocol::CreatePatientRequest request;
-    request.staff = {QStringLiteral("reception"), QStringLiteral("Reception"),
-                     protocol::StaffRole::Reception};
-    request.patient.fullName = name;
-    request.patient.dateOfBirth = QDate(1990, 4, 12);
-    request.patient.sex = protocol::Sex::Female;
-    request.confirmDuplicate = true;
-    auto reply = call(*m_other, protocol::kCreatePatient, request);
-    if (!reply || !reply->patient)
-        qFatal("patient.create failed: %s", qPrintable(reply.error().toString()));
-    return *reply->patient;
+    return testing::registerPatientOnBus(*m_other, name);
 }
 
 protocol::Visit TestAppReceptionVisits::openByBus(const protocol::Patient& patient)

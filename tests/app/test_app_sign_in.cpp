@@ -2,6 +2,7 @@
 // secured: nats-server with accounts, identity with its demo staff, the auth agent), driven
 // through the real widgets: typing into the sign-in dialog and pressing Enter.
 
+#include "app_harness.h"
 #include "bus/typed.h"
 #include "core/session.h"
 #include "opd_cluster.h"
@@ -27,57 +28,18 @@ using namespace openopd::app;
 
 namespace {
 
-// The pieces main.cpp makes, with their own settings file and a reception workspace.
-struct App
+using App = testing::AppHarness;
+
+// A stand-in reception workspace: these tests are about signing in, not the desk.
+void receptionLabelOnly(WorkspaceRegistry& registry)
 {
-    explicit App(const QStringList& servers, const QString& settingsFile)
-        : settings(settingsFile, QSettings::IniFormat), profiles(settings)
-    {
-        ConnectionProfile profile;
-        profile.name = QStringLiteral("Test clinic");
-        profile.servers = servers;
-        profiles.save(profile);
-        profiles.setCurrentName(profile.name);
-        registry.add({QStringLiteral("reception"),
-                      QStringLiteral("Reception"),
-                      {protocol::StaffRole::Reception},
-                      [](Session&, QWidget* parent) {
-                          return new QLabel(QStringLiteral("the reception desk"), parent);
-                      }});
-        flow = std::make_unique<AppFlow>(session, profiles, registry);
-        flow->start();
-    }
-
-    SignInDialog* dialog() const { return flow->signInDialog(); }
-    MainWindow* window() const { return flow->mainWindow(); }
-
-    // Types into the real fields and presses Enter, as a person at the desk would.
-    void typeSignIn(const QString& user, const QString& password) const
-    {
-        auto* userEdit = dialog()->findChild<QLineEdit*>(QStringLiteral("user"));
-        auto* passwordEdit = dialog()->findChild<QLineEdit*>(QStringLiteral("password"));
-        QVERIFY(userEdit && passwordEdit);
-        userEdit->clear();
-        QTest::keyClicks(userEdit, user);
-        passwordEdit->clear();
-        QTest::keyClicks(passwordEdit, password);
-        QTest::keyClick(passwordEdit, Qt::Key_Return);
-    }
-
-    QAction* fileAction(const QString& text) const
-    {
-        for (QAction* action : window()->findChildren<QAction*>())
-            if (action->text().remove(u'&') == text)
-                return action;
-        return nullptr;
-    }
-
-    QSettings settings;
-    ProfileStore profiles;
-    Session session;
-    WorkspaceRegistry registry;
-    std::unique_ptr<AppFlow> flow;
-};
+    registry.add({QStringLiteral("reception"),
+                  QStringLiteral("Reception"),
+                  {protocol::StaffRole::Reception},
+                  [](Session&, QWidget* parent) {
+                      return new QLabel(QStringLiteral("the reception desk"), parent);
+                  }});
+}
 
 } // namespace
 
@@ -108,7 +70,8 @@ std::unique_ptr<App> TestAppSignIn::makeApp(QStringList servers)
     if (servers.isEmpty())
         servers = {m_cluster.nats().url()};
     return std::make_unique<App>(servers,
-                                 m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_apps)));
+                                 m_dir.filePath(QStringLiteral("settings-%1.ini").arg(++m_apps)),
+                                 receptionLabelOnly);
 }
 
 void TestAppSignIn::initTestCase()
@@ -252,7 +215,7 @@ void TestAppSignIn::signOutAndSwitchUserReturnToTheSignInDialog()
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
     QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
                               30000);
-    QAction* signOut = app->fileAction(QStringLiteral("Sign out"));
+    QAction* signOut = app->action(QStringLiteral("Sign out"));
     QVERIFY(signOut);
     signOut->trigger();
     QTRY_VERIFY(app->dialog()->isVisible());
@@ -268,7 +231,7 @@ void TestAppSignIn::signOutAndSwitchUserReturnToTheSignInDialog()
     QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
                               30000);
     QVERIFY(app->window()->signedInText().contains(u"pharma"));
-    QAction* switchUser = app->fileAction(QStringLiteral("Switch user…"));
+    QAction* switchUser = app->action(QStringLiteral("Switch user…"));
     QVERIFY(switchUser);
     switchUser->trigger();
     QTRY_VERIFY(app->dialog()->isVisible());

@@ -18,10 +18,11 @@ namespace openopd::app {
 
 namespace {
 
-QString tr(const char* text)
+// The translation context of this file's strings (lupdate reads TokenSlipText::tr).
+struct TokenSlipText
 {
-    return QCoreApplication::translate("TokenSlip", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(TokenSlip)
+};
 
 // One line of the slip: its text, its share of the page height for the font, bold or not.
 struct SlipLine
@@ -49,12 +50,12 @@ TokenSlip TokenSlip::fromVisit(const protocol::Visit& visit, const QString& mrn,
 
 QPageSize TokenSlip::pageSize()
 {
-    return QPageSize(QSizeF(80, 120), QPageSize::Millimeter, tr("Token slip"));
+    return QPageSize(QSizeF(80, 120), QPageSize::Millimeter, TokenSlipText::tr("Token slip"));
 }
 
 QString TokenSlip::standardNote() const
 {
-    return tr("Please wait until your token is called.");
+    return TokenSlipText::tr("Please wait until your token is called.");
 }
 
 QStringList TokenSlip::lines() const
@@ -62,10 +63,11 @@ QStringList TokenSlip::lines() const
     QStringList lines;
     if (!clinicName.isEmpty())
         lines << clinicName;
-    lines << tr("Token") << QString::number(token) << patientName;
+    lines << TokenSlipText::tr("Token") << QString::number(token) << patientName;
     if (!mrn.isEmpty())
-        lines << tr("MRN: %1").arg(mrn);
-    lines << tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority));
+        lines << TokenSlipText::tr("MRN: %1").arg(mrn);
+    lines
+        << TokenSlipText::tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority));
     if (openedAt.isValid())
         lines << QLocale().toString(openedAt.toLocalTime(), QLocale::ShortFormat);
     lines << (note.isEmpty() ? standardNote() : note);
@@ -78,13 +80,14 @@ void TokenSlip::paint(QPainter& painter, const QRectF& area) const
     QList<SlipLine> content;
     if (!clinicName.isEmpty())
         content.append({clinicName, 0.045, true});
-    content.append({tr("Token"), 0.05, false});
+    content.append({TokenSlipText::tr("Token"), 0.05, false});
     content.append({QString::number(token), 0.26, true});
     content.append({patientName, 0.06, true});
     if (!mrn.isEmpty())
-        content.append({tr("MRN: %1").arg(mrn), 0.04, false});
+        content.append({TokenSlipText::tr("MRN: %1").arg(mrn), 0.04, false});
     content.append(
-        {tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority)), 0.04, false});
+        {TokenSlipText::tr("Queue: %1 · %2").arg(queue, WaitingListModel::priorityText(priority)),
+         0.04, false});
     if (openedAt.isValid())
         content.append(
             {QLocale().toString(openedAt.toLocalTime(), QLocale::ShortFormat), 0.035, false});
@@ -124,7 +127,7 @@ QByteArray TokenSlip::toPdf() const
         writer.setPageSize(pageSize());
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
         writer.setResolution(300);
-        writer.setTitle(tr("Token %1").arg(token));
+        writer.setTitle(TokenSlipText::tr("Token %1").arg(token));
         writer.setCreator(QStringLiteral("OpenOPD"));
         QPainter painter(&writer);
         paint(painter, QRectF(0, 0, writer.width(), writer.height()));
@@ -154,7 +157,7 @@ bool TokenSlipFileWriter::write(const QByteArray& bytes, const QString& path)
         QSaveFile file(path);
         QString error;
         if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
-            error = tr("Could not save %1: %2").arg(path, file.errorString());
+            error = TokenSlipText::tr("Could not save %1: %2").arg(path, file.errorString());
         promise->addResult(error);
         promise->finish();
     });

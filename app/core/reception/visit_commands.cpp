@@ -12,10 +12,11 @@ namespace openopd::app {
 
 namespace {
 
-QString tr(const char* text)
+// The translation context of this file's strings (lupdate reads VisitCommandsText::tr).
+struct VisitCommandsText
 {
-    return QCoreApplication::translate("VisitCommands", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(VisitCommands)
+};
 
 QByteArray visitBody(const protocol::Visit& visit)
 {
@@ -25,7 +26,8 @@ QByteArray visitBody(const protocol::Visit& visit)
 OutcomeCheck couldNotRead(const bus::BusError& error)
 {
     return {OutcomeCheck::Verdict::Unknown,
-            tr("Could not find out whether it was done: %1").arg(visitErrorText(error)),
+            VisitCommandsText::tr("Could not find out whether it was done: %1")
+                .arg(visitErrorText(error)),
             {}};
 }
 
@@ -44,16 +46,19 @@ OutcomeReader stateReader(const QString& visitId, protocol::VisitState target)
                 const QString state = WaitingListModel::stateText(visit.state);
                 if (visit.state == target)
                     return done({OutcomeCheck::Verdict::Done,
-                                 tr("It was done: token %1 is now: %2.").arg(token, state),
+                                 VisitCommandsText::tr("It was done: token %1 is now: %2.")
+                                     .arg(token, state),
                                  visitBody(visit)});
                 if (protocol::isTransitionAllowed(visit.state, target))
                     return done({OutcomeCheck::Verdict::NotDone,
-                                 tr("It was not done: token %1 is still: %2.").arg(token, state),
+                                 VisitCommandsText::tr("It was not done: token %1 is still: %2.")
+                                     .arg(token, state),
                                  {}});
                 // Closed otherwise meanwhile: nothing left to repeat.
-                return done({OutcomeCheck::Verdict::Done,
-                             tr("Token %1 is already closed: %2.").arg(token, state),
-                             visitBody(visit)});
+                return done(
+                    {OutcomeCheck::Verdict::Done,
+                     VisitCommandsText::tr("Token %1 is already closed: %2.").arg(token, state),
+                     visitBody(visit)});
             });
     };
 }
@@ -68,28 +73,29 @@ Command* openVisitCommand(bus::Connection& connection, const protocol::OpenVisit
                                                   std::function<void(OutcomeCheck)> done) {
         protocol::WaitingListRequest read;
         read.queue = request.queue;
-        bus::sendRequest(readOn, protocol::kWaitingList, read, context,
-                         [done, request, patientName](bus::Result<protocol::VisitListReply> reply) {
-                             if (!reply)
-                                 return done(couldNotRead(reply.error()));
-                             for (const protocol::Visit& visit : reply->visits)
-                                 if (visit.patientId == request.patientId)
-                                     return done({OutcomeCheck::Verdict::Done,
-                                                  tr("The visit was opened: token %1 for %2.")
-                                                      .arg(visit.token)
-                                                      .arg(visit.patientName),
-                                                  visitBody(visit)});
-                             // A full list may have left the visit out: then nobody can tell.
-                             if (reply->visits.size() >= protocol::limits::kMaxListItems)
-                                 return done(
-                                     {OutcomeCheck::Verdict::Unknown,
-                                      tr("The waiting list is too long to tell whether the visit "
-                                         "was opened."),
-                                      {}});
-                             return done({OutcomeCheck::Verdict::NotDone,
-                                          tr("No visit was opened for %1.").arg(patientName),
-                                          {}});
-                         });
+        bus::sendRequest(
+            readOn, protocol::kWaitingList, read, context,
+            [done, request, patientName](bus::Result<protocol::VisitListReply> reply) {
+                if (!reply)
+                    return done(couldNotRead(reply.error()));
+                for (const protocol::Visit& visit : reply->visits)
+                    if (visit.patientId == request.patientId)
+                        return done({OutcomeCheck::Verdict::Done,
+                                     VisitCommandsText::tr("The visit was opened: token %1 for %2.")
+                                         .arg(visit.token)
+                                         .arg(visit.patientName),
+                                     visitBody(visit)});
+                // A full list may have left the visit out: then nobody can tell.
+                if (reply->visits.size() >= protocol::limits::kMaxListItems)
+                    return done({OutcomeCheck::Verdict::Unknown,
+                                 VisitCommandsText::tr(
+                                     "The waiting list is too long to tell whether the visit "
+                                     "was opened."),
+                                 {}});
+                return done({OutcomeCheck::Verdict::NotDone,
+                             VisitCommandsText::tr("No visit was opened for %1.").arg(patientName),
+                             {}});
+            });
     };
     return new Command(connection, protocol::kOpenVisit.subjectBytes(),
                        bus::Codec<protocol::OpenVisitRequest>::encode(request), std::move(reader),

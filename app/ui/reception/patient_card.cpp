@@ -98,8 +98,14 @@ void PatientCard::showPatient(const protocol::Patient& patient)
     set("name", d.fullName);
     set("mrn", patient.mrn);
     const QString age = PatientText::age(d, QDate::currentDate());
-    set("age",
-        age.isEmpty() ? QString() : tr("%1 (born %2)").arg(age, PatientText::dateOfBirth(d)));
+    // "46 (born 1980-05-22)", or for an age the patient gave: "about 65 (date of birth
+    // estimated)" instead of nesting the estimate's own parentheses.
+    QString ageText;
+    if (!age.isEmpty())
+        ageText = d.dateOfBirthEstimated
+                      ? tr("about %1 (date of birth estimated)").arg(QString(age).remove(u'~'))
+                      : tr("%1 (born %2)").arg(age, PatientText::dateOfBirth(d));
+    set("age", ageText);
     set("sex", PatientText::sex(d.sex));
     set("phone", d.phone);
     set("national_id", d.nationalId);
