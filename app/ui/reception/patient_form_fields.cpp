@@ -143,6 +143,8 @@ void PatientFormFields::setPatient(const protocol::Patient& patient)
 void PatientFormFields::setFullName(const QString& name)
 {
     m_fullName->setText(name);
+    // Selected: typing the whole name replaces what was searched, End keeps it.
+    m_fullName->selectAll();
 }
 
 bool PatientFormFields::showError(const QString& key, const QString& message)
