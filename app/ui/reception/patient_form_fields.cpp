@@ -19,6 +19,15 @@ PatientFormFields::PatientFormFields(QWidget* parent) : QWidget(parent)
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
 
+    // Which fields must be filled, said once above them (a "*" is easy to miss and is not
+    // read out by every screen reader).
+    auto* required = new QLabel(
+        tr("Name, sex and the date of birth (or the age) are required; the rest is optional."),
+        this);
+    required->setObjectName(QStringLiteral("requiredFields"));
+    required->setWordWrap(true);
+    form->addRow(required);
+
     m_fullName = new QLineEdit(this);
     m_fullName->setMaxLength(250); // longer than allowed, so the rule can say so
     addRow(form, QStringLiteral("full_name"), tr("Full &name:"), m_fullName);
