@@ -1093,7 +1093,12 @@
 <context>
     <name>openopd::app::PatientFormFields</name>
     <message>
-        <location filename="../app/ui/reception/patient_form_fields.cpp" line="+24"/>
+        <location filename="../app/ui/reception/patient_form_fields.cpp" line="+25"/>
+        <source>Name, sex and the date of birth (or the age) are required; the rest is optional.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Full &amp;name:</source>
         <translation type="unfinished"></translation>
     </message>
