@@ -1,5 +1,6 @@
 #include "ui/sign_in_dialog.h"
 
+#include "ui/error_label.h"
 #include "ui/profile_editor.h"
 
 #include <QComboBox>
@@ -61,14 +62,7 @@ SignInDialog::SignInDialog(Session& session, ProfileStore& profiles, QWidget* pa
     form->addRow(tr("&Password:"), m_password);
 
     // The error sits right under the fields it is about.
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setAccessibleDescription(tr("Sign-in error"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b00020; "
-                                          "padding: 6px; border-radius: 3px;"));
-    m_error->hide();
+    m_error = makeErrorLabel(this, tr("Sign-in error"));
     layout->addWidget(m_error);
 
     m_progress = new QProgressBar(this);

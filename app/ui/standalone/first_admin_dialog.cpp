@@ -1,6 +1,7 @@
 #include "ui/standalone/first_admin_dialog.h"
 
 #include "protocol/identity_api.h"
+#include "ui/error_label.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -45,13 +46,7 @@ FirstAdminDialog::FirstAdminDialog(QWidget* parent) : QDialog(parent)
     m_repeat->setEchoMode(QLineEdit::Password);
     form->addRow(tr("&Repeat the password:"), m_repeat);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b00020; "
-                                          "padding: 6px; border-radius: 3px;"));
-    m_error->hide();
+    m_error = makeErrorLabel(this, tr("Why the administrator was not created"));
     layout->addWidget(m_error);
 
     m_progress = new QProgressBar(this);

@@ -1,5 +1,7 @@
 #include "ui/standalone/startup_window.h"
 
+#include "ui/error_label.h"
+
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QHBoxLayout>
@@ -30,14 +32,7 @@ StartupWindow::StartupWindow(const QString& logDir, QWidget* parent)
     m_progress->setAccessibleName(tr("Starting the clinic"));
     layout->addWidget(m_progress);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setAccessibleDescription(tr("Why the clinic did not start"));
-    m_error->setWordWrap(true);
-    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: palette(bright-text); background: #b00020; "
-                                          "padding: 6px; border-radius: 3px;"));
-    m_error->hide();
+    m_error = makeErrorLabel(this, tr("Why the clinic did not start"));
     layout->addWidget(m_error);
 
     auto* buttons = new QHBoxLayout;
