@@ -595,7 +595,7 @@
 <context>
     <name>openopd::app::FirstAdminDialog</name>
     <message>
-        <location filename="../app/ui/standalone/first_admin_dialog.cpp" line="+18"/>
+        <location filename="../app/ui/standalone/first_admin_dialog.cpp" line="+19"/>
         <source>Create the clinic&apos;s administrator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -635,7 +635,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+2"/>
+        <source>Why the administrator was not created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Creating the administrator…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1487,7 +1492,7 @@
 <context>
     <name>openopd::app::SignInDialog</name>
     <message>
-        <location filename="../app/ui/sign_in_dialog.cpp" line="+20"/>
+        <location filename="../app/ui/sign_in_dialog.cpp" line="+21"/>
         <source>Sign in to OpenOPD</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1542,12 +1547,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Sign-in error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Signing in</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1598,7 +1603,7 @@
 <context>
     <name>openopd::app::StartupWindow</name>
     <message>
-        <location filename="../app/ui/standalone/startup_window.cpp" line="+18"/>
+        <location filename="../app/ui/standalone/startup_window.cpp" line="+20"/>
         <source>OpenOPD clinic on this PC</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1613,12 +1618,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+3"/>
         <source>Why the clinic did not start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+5"/>
         <source>Open the &amp;logs folder</source>
         <translation type="unfinished"></translation>
     </message>
