@@ -1,5 +1,7 @@
 #include "support/nats_server.h"
 
+#include "support/child_process.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -203,6 +205,7 @@ NatsServer::Attempt NatsServer::startOnce()
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     m_process->setWorkingDirectory(m_dir->path());
+    dieWithTest(*m_process);
     QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(),
                      [this] { collectOutput(); });
     m_process->start(executable(), {u"-c"_s, configPath()});

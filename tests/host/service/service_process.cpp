@@ -1,5 +1,7 @@
 #include "service_process.h"
 
+#include "../../support/child_process.h"
+
 #include <QDeadlineTimer>
 #include <QTest>
 #include <csignal>
@@ -26,6 +28,7 @@ bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
     kill();
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
+    dieWithTest(*m_process);
     QObject::connect(m_process.get(), &QProcess::readyRead, m_process.get(), [this] { collect(); });
     const qsizetype logStart = m_log.size();
     m_process->start(m_program, m_arguments + extra);
