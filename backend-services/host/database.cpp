@@ -115,13 +115,33 @@ bus::BusError Database::openConnection()
     return {};
 }
 
+// Switching a new file to WAL needs an exclusive lock. When several instances open the same
+// file at once, SQLite answers SQLITE_BUSY at once instead of calling the busy handler (it
+// would deadlock otherwise), so the wait that busy_timeout gives every other statement is
+// done here by hand, within the same limit.
+bool Database::enableWal(QSqlQuery& query)
+{
+    constexpr int kRetryPauseMs = 20;
+    const auto busy = [&query] {
+        const int primaryCode = query.lastError().nativeErrorCode().toInt() & 0xff;
+        return primaryCode == 5 || primaryCode == 6; // SQLITE_BUSY, SQLITE_LOCKED
+    };
+    for (int waited = 0;; waited += kRetryPauseMs) {
+        if (query.exec(u"PRAGMA journal_mode=WAL"_s) && query.next())
+            return true;
+        if (!busy() || waited >= kBusyTimeoutMs)
+            return false;
+        QThread::msleep(kRetryPauseMs);
+    }
+}
+
 bus::BusError Database::configureSqlite()
 {
     const auto fail = [this](const QString& reason) {
         return databaseError(u"cannot use "_s + describe() + u": "_s + reason);
     };
     QSqlQuery query(m_db);
-    if (!query.exec(u"PRAGMA journal_mode=WAL"_s) || !query.next())
+    if (!enableWal(query))
         return fail(u"PRAGMA journal_mode=WAL failed: "_s + sqlErrorText(query.lastError()));
     const QString mode = query.value(0).toString();
     if (mode.compare(u"wal"_s, Qt::CaseInsensitive) != 0)

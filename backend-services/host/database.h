@@ -126,6 +126,7 @@ private:
     Database(DatabaseSpec spec, QString connectionName);
     bus::BusError openConnection();
     bus::BusError configureSqlite();
+    bool enableWal(QSqlQuery& query);
     bool execStatic(const QString& statement, QString* error);
     // BEGIN (SQLite: BEGIN IMMEDIATE); the transaction is then open.
     bool begin(QString* error);
