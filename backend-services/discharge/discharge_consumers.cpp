@@ -2,6 +2,7 @@
 
 #include "discharge/discharge_store.h"
 #include "discharge/release_events.h"
+#include "discharge/summary_store.h"
 #include "protocol/events.h"
 
 #include <QCoreApplication>
@@ -83,6 +84,9 @@ host::HandlerResult onVisitEvent(const bus::JsMessage& message, host::Database& 
 {
     using namespace protocol;
     const QByteArrayView subject = message.message.subject;
+    if (host::HandlerResult kept = summary::remember(message, db);
+        kept.kind != host::HandlerResult::Kind::Done)
+        return kept; // the visit summary's copy (summary_store.h)
     if (subject == QByteArrayView(kVisitRegistered.subject))
         return handle<Visit>(message, db, visitIdOf, applyRegistered);
     if (subject == QByteArrayView(kVisitCalled.subject) ||
@@ -102,6 +106,9 @@ host::HandlerResult onVisitEvent(const bus::JsMessage& message, host::Database& 
 
 host::HandlerResult onLabResulted(const bus::JsMessage& message, host::Database& db)
 {
+    if (host::HandlerResult kept = summary::remember(message, db);
+        kept.kind != host::HandlerResult::Kind::Done)
+        return kept; // the visit summary's copy (summary_store.h)
     const auto event = decodeEvent<protocol::LabResult>(message);
     if (!event)
         return host::HandlerResult::fail(undecodable(message, event.error()));

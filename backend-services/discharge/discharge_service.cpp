@@ -4,6 +4,7 @@
 #include "discharge/discharge_schema.h"
 #include "discharge/discharge_store.h"
 #include "discharge/release_events.h"
+#include "discharge/summary_store.h"
 #include "host/incident.h"
 #include "host/outbox.h"
 #include "protocol/catalog.h"
@@ -18,6 +19,7 @@ namespace errors = protocol::errors;
 void DischargeService::addMigrations(host::Migrations& migrations)
 {
     discharge::addMigrations(migrations);
+    summary::addMigrations(migrations);
 }
 
 bool DischargeService::start()

@@ -5,6 +5,7 @@
 #include "discharge/discharge_service.h"
 #include "discharge/discharge_store.h"
 #include "discharge/release_events.h"
+#include "discharge/summary_store.h"
 #include "host/incident.h"
 #include "protocol/errors.h"
 
@@ -19,7 +20,8 @@ void DischargeService::get(const protocol::GetReleaseRequest& request,
     protocol::ReleaseStatusReply reply;
     QString error;
     if (!store::loadVisit(db, request.visitId, &visit, &found, &error) ||
-        (found && !store::findDischarge(db, request.visitId, &reply.discharge, &error)))
+        (found && !store::findDischarge(db, request.visitId, &reply.discharge, &error)) ||
+        (found && !summary::load(db, request.visitId, &reply.summary, &error)))
         return replier.fail(protocol::errors::kUnavailable, host::unavailableMessage(error));
     if (!found)
         return replier.fail(

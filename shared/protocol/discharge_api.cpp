@@ -91,6 +91,7 @@ QJsonObject ReleaseStatusReply::toJson() const
         object.insert(QStringLiteral("release"), release->toJson());
     if (discharge)
         object.insert(QStringLiteral("discharge"), discharge->toJson());
+    object.insert(QStringLiteral("summary"), summary.toJson());
     return object;
 }
 
@@ -101,10 +102,15 @@ ReleaseStatusReply ReleaseStatusReply::read(json::Reader& reader)
     reply.state = reader.requiredEnum(QStringLiteral("state"), VisitState::Registered);
     reply.release = reader.optionalObject<PendingRelease>(QStringLiteral("release"));
     reply.discharge = reader.optionalObject<Discharge>(QStringLiteral("discharge"));
+    reply.summary =
+        reader.optionalObject<VisitSummary>(QStringLiteral("summary")).value_or(VisitSummary{});
     if (reader.ok() && reply.release && reply.release->visitId != reply.visitId)
         reader.fail(QStringLiteral("release.visit_id"), Text::tr("must equal visit_id"));
     else if (reader.ok() && reply.discharge && reply.discharge->visitId != reply.visitId)
         reader.fail(QStringLiteral("discharge.visit_id"), Text::tr("must equal visit_id"));
+    else if (const QString foreign = reply.summary.foreignItem(reply.visitId);
+             reader.ok() && !foreign.isEmpty())
+        reader.fail(QStringLiteral("summary.") + foreign, Text::tr("must equal visit_id"));
     return reply;
 }
 

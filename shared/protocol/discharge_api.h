@@ -3,6 +3,7 @@
 // Requests and replies of the discharge service (opd.discharge.>).
 
 #include "protocol/discharge.h"
+#include "protocol/visit_summary.h"
 
 namespace openopd::protocol {
 
@@ -83,13 +84,16 @@ struct GetReleaseRequest
 
 // {"visit_id", "state": the visit's state as this service knows it (registered … dispensed,
 //  or the closing state), "release": PendingRelease (opt: while on the pending list),
-//  "discharge": Discharge (opt: once one is recorded)}
+//  "discharge": Discharge (opt: once one is recorded),
+//  "summary": VisitSummary (the consultation, dispenses and lab results of the visit; read
+//  as empty when absent)}
 struct ReleaseStatusReply
 {
     QString visitId;
     VisitState state = VisitState::Registered;
     std::optional<PendingRelease> release;
     std::optional<Discharge> discharge;
+    VisitSummary summary;
 
     bool operator==(const ReleaseStatusReply&) const = default;
     QJsonObject toJson() const;
