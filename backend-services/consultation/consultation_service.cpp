@@ -15,42 +15,6 @@ using protocol::StaffRef;
 using protocol::VisitState;
 namespace errors = protocol::errors;
 
-namespace {
-
-// The event announcing a step of a visit, for the outbox (id = the envelope id).
-template <class P>
-bool enqueue(host::Database& db, const bus::Event<protocol::EventEnvelope<P>>& event, P payload,
-             const StaffRef& actor, const QDateTime& at, QString* error)
-{
-    const auto envelope = protocol::makeEvent(event, std::move(payload), actor, at);
-    return host::enqueueEvent(db,
-                              {envelope.id, event.subjectBytes(),
-                               bus::Codec<protocol::EventEnvelope<P>>::encode(envelope)},
-                              error);
-}
-
-protocol::VisitStatusChange statusChange(const protocol::QueueEntry& entry, VisitState state,
-                                         const QDateTime& at)
-{
-    protocol::VisitStatusChange change;
-    change.visitId = entry.visitId;
-    change.patientId = entry.patientId;
-    change.queue = entry.queue;
-    change.day = entry.day;
-    change.token = entry.token;
-    change.state = state;
-    change.at = at;
-    change.room = entry.room;
-    return change;
-}
-
-QString staffName(const std::optional<StaffRef>& staff)
-{
-    return staff ? QStringLiteral("%1 (%2)").arg(staff->name, staff->id) : Text::tr("someone");
-}
-
-} // namespace
-
 ConsultationService::ConsultationService(host::ServiceHost& host) : m_host(host), m_consumers(host)
 {}
 
@@ -77,6 +41,10 @@ bool ConsultationService::start()
     ok = ok && micro.addEndpoint(name(protocol::kCallNext), protocol::kCallNext,
                                  [this](const auto& request, auto replier) {
                                      callNext(request, std::move(replier));
+                                 });
+    ok = ok && micro.addEndpoint(name(protocol::kCallVisit), protocol::kCallVisit,
+                                 [this](const auto& request, auto replier) {
+                                     callVisit(request, std::move(replier));
                                  });
     ok = ok && micro.addEndpoint(name(protocol::kStartConsultation), protocol::kStartConsultation,
                                  [this](const auto& request, auto replier) {

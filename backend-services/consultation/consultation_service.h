@@ -1,7 +1,8 @@
 #pragma once
 
 // The consultation service (the book's "inspection") on the service host:
-//   endpoints  opd.consultation.queue.list, .queue.call_next, .visit.start, .record.save,
+//   endpoints  opd.consultation.queue.list, .queue.call_next, .queue.call, .visit.start,
+//              .record.save,
 //              .patient.history (see docs/protocol.md)
 //   consumers  consultation-queue on opd.events.visit.> (the doctor's queue),
 //              consultation-lab on opd.events.lab.> (lab results for the history)
@@ -41,6 +42,8 @@ private:
                    bus::Replier<protocol::DoctorQueueReply> replier);
     void callNext(const protocol::CallNextRequest& request,
                   bus::Replier<protocol::CallNextReply> replier);
+    void callVisit(const protocol::CallVisitRequest& request,
+                   bus::Replier<protocol::QueueEntryReply> replier);
     void startConsultation(const protocol::StartConsultationRequest& request,
                            bus::Replier<protocol::QueueEntryReply> replier);
     void saveConsultation(const protocol::SaveConsultationRequest& request,
@@ -49,7 +52,9 @@ private:
                         bus::Replier<protocol::PatientHistoryReply> replier);
     bool recordHistoryView(const host::Caller& caller, const QString& patientId, QString* error);
 
-    // Why the visit cannot be started / saved by staff now (404 or 409).
+    // Why the visit cannot be called / started / saved by staff now (404 or 409).
+    static Refusal refuseCall(const std::optional<VisitRecord>& record,
+                              const protocol::StaffRef& staff, QDate day);
     static Refusal refuseStart(const std::optional<VisitRecord>& record,
                                const protocol::StaffRef& staff);
     static Refusal refuseSave(const std::optional<VisitRecord>& record,

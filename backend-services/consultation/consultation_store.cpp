@@ -142,6 +142,19 @@ bool ConsultationStore::callNext(const QString& queue, QDate day, const StaffRef
     return false;
 }
 
+bool ConsultationStore::callVisit(const QString& visitId, QDate day, const StaffRef& doctor,
+                                  const QString& room, const QDateTime& at, bool* changed,
+                                  QString* error)
+{
+    return conditionalUpdate(
+        QStringLiteral("UPDATE queue_visits SET state = ?, called_at = ?, called_by_id = ?,"
+                       " called_by = ?, room = ?, updated_at = ?"
+                       " WHERE visit_id = ? AND state = ? AND visit_day = ? RETURNING visit_id"),
+        {wire(VisitState::Called), stamp(at), doctor.id, staffText(doctor), nullable(room),
+         stamp(at), visitId, wire(VisitState::Registered), protocol::formatDate(day)},
+        changed, error);
+}
+
 bool ConsultationStore::markStarted(const QString& visitId, const StaffRef& doctor,
                                     const QDateTime& at, bool* changed, QString* error)
 {

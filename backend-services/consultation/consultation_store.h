@@ -77,6 +77,11 @@ public:
     bool callNext(const QString& queue, QDate day, const protocol::StaffRef& doctor,
                   const QString& room, const QDateTime& at, std::optional<VisitRecord>* called,
                   QString* error);
+    // "Call this one": the registered visit visitId of day made "called" by doctor;
+    // *changed false when it was not waiting (any more) or is of another day. One
+    // conditional UPDATE, so two doctors calling the same visit never both win.
+    bool callVisit(const QString& visitId, QDate day, const protocol::StaffRef& doctor,
+                   const QString& room, const QDateTime& at, bool* changed, QString* error);
     // called (by doctor) -> in_consultation; *changed false when the row was not in that
     // state any more (the caller re-reads to explain why).
     bool markStarted(const QString& visitId, const protocol::StaffRef& doctor, const QDateTime& at,

@@ -1,7 +1,6 @@
 #include "consultation/queue_events.h"
 
-#include "host/outbox.h"
-#include "protocol/events.h"
+#include "consultation/consultation_text.h"
 
 namespace openopd::consultation {
 
@@ -35,6 +34,26 @@ bool announceQueueChange(host::Database& db, const QString& visitId, protocol::L
     return host::enqueueEvent(
         db, {envelope.id, protocol::kQueueListChanged.subjectBytes(), Codec::encode(envelope)},
         error);
+}
+
+protocol::VisitStatusChange statusChange(const protocol::QueueEntry& entry,
+                                         protocol::VisitState state, const QDateTime& at)
+{
+    protocol::VisitStatusChange change;
+    change.visitId = entry.visitId;
+    change.patientId = entry.patientId;
+    change.queue = entry.queue;
+    change.day = entry.day;
+    change.token = entry.token;
+    change.state = state;
+    change.at = at;
+    change.room = entry.room;
+    return change;
+}
+
+QString staffName(const std::optional<protocol::StaffRef>& staff)
+{
+    return staff ? QStringLiteral("%1 (%2)").arg(staff->name, staff->id) : Text::tr("someone");
 }
 
 } // namespace openopd::consultation

@@ -87,6 +87,7 @@ const QList<EndpointInfo>& endpointCatalog()
         endpoint(kWaitingList, "registration", {R::Reception, R::Doctor}),
         endpoint(kDoctorQueue, "consultation", {R::Doctor}),
         endpoint(kCallNext, "consultation", {R::Doctor}),
+        endpoint(kCallVisit, "consultation", {R::Doctor}),
         endpoint(kStartConsultation, "consultation", {R::Doctor}),
         endpoint(kSaveConsultation, "consultation", {R::Doctor}),
         endpoint(kPatientHistory, "consultation", {R::Doctor}),

@@ -66,6 +66,23 @@ CallNextReply CallNextReply::read(json::Reader& reader)
     return reply;
 }
 
+QJsonObject CallVisitRequest::toJson() const
+{
+    QJsonObject object = staffMessage(staff);
+    object.insert(QStringLiteral("visit_id"), visitId);
+    json::putText(object, QStringLiteral("room"), room);
+    return object;
+}
+
+CallVisitRequest CallVisitRequest::read(json::Reader& reader)
+{
+    CallVisitRequest request;
+    request.staff = readStaff(reader);
+    request.visitId = reader.requiredId(QStringLiteral("visit_id"));
+    request.room = reader.optionalString(QStringLiteral("room"), limits::kRoom);
+    return request;
+}
+
 QJsonObject StartConsultationRequest::toJson() const
 {
     QJsonObject object = staffMessage(staff);

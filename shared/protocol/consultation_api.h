@@ -70,6 +70,24 @@ struct CallNextReply
     }
 };
 
+// opd.consultation.queue.call: staff (the doctor); visit_id (a waiting visit of today);
+// room optional up to 50. "Call this one": atomic like call_next; 409 when the visit is no
+// longer waiting (another doctor got there first), 404 when unknown. Reply QueueEntryReply.
+struct CallVisitRequest
+{
+    StaffRef staff;
+    QString visitId;
+    QString room;
+
+    bool operator==(const CallVisitRequest&) const = default;
+    QJsonObject toJson() const;
+    static CallVisitRequest read(json::Reader& reader);
+    static bus::Result<CallVisitRequest> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<CallVisitRequest>(object);
+    }
+};
+
 // opd.consultation.visit.start: staff; visit_id (a called visit) -> in_consultation.
 struct StartConsultationRequest
 {

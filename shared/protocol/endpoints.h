@@ -39,6 +39,8 @@ inline constexpr bus::Endpoint<DoctorQueueRequest, DoctorQueueReply> kDoctorQueu
     "opd.consultation.queue.list"};
 inline constexpr bus::Endpoint<CallNextRequest, CallNextReply> kCallNext{
     "opd.consultation.queue.call_next"};
+inline constexpr bus::Endpoint<CallVisitRequest, QueueEntryReply> kCallVisit{
+    "opd.consultation.queue.call"};
 inline constexpr bus::Endpoint<StartConsultationRequest, QueueEntryReply> kStartConsultation{
     "opd.consultation.visit.start"};
 inline constexpr bus::Endpoint<SaveConsultationRequest, ConsultationReply> kSaveConsultation{

@@ -158,6 +158,7 @@ private Q_SLOTS:
         row("DoctorQueueRequest empty", DoctorQueueRequest{});
         row("CallNextRequest minimal", CallNextRequest{doctor(), {}, {}});
         row("CallNextReply empty queue", CallNextReply{});
+        row("CallVisitRequest without room", CallVisitRequest{doctor(), visit().id, {}});
         row("SaveConsultationRequest minimal",
             SaveConsultationRequest{doctor(), visit().id, minimalConsultationContent()});
         row("PatientHistoryRequest before", PatientHistoryRequest{patient().id, 5, at(-1440)});
@@ -195,6 +196,7 @@ private Q_SLOTS:
         endpointRows(kWaitingList);
         endpointRows(kDoctorQueue);
         endpointRows(kCallNext);
+        endpointRows(kCallVisit);
         endpointRows(kStartConsultation);
         endpointRows(kSaveConsultation);
         endpointRows(kPatientHistory);

@@ -195,8 +195,11 @@ private Q_SLOTS:
     void unknownFieldsAreIgnored()
     {
         using openopd::testing::edited;
-        QJsonObject request = samples::endpointExamples().at(12).request; // record.save
-        QCOMPARE(samples::endpointExamples().at(12).subject, kSaveConsultation.subjectBytes());
+        QJsonObject request;
+        for (const auto& example : samples::endpointExamples())
+            if (example.subject == kSaveConsultation.subjectBytes())
+                request = example.request;
+        QVERIFY(!request.isEmpty());
         const auto before = SaveConsultationRequest::fromJson(request);
         QVERIFY(before.ok());
         request =

@@ -301,6 +301,14 @@ class TestProtocolInvalid : public QObject
         row("call next: room oversized", decoder<CallNextRequest>(), requestOf(kCallNext.subject),
             QStringLiteral("room"), repeated(51), QStringLiteral("room"),
             QStringLiteral("longer than 50"));
+        const auto callOne = decoder<CallVisitRequest>();
+        const QJsonObject one = requestOf(kCallVisit.subject);
+        row("call one: visit id missing", callOne, one, QStringLiteral("visit_id"), std::nullopt,
+            QStringLiteral("visit_id"), QStringLiteral("required"));
+        row("call one: visit id not a uuid", callOne, one, QStringLiteral("visit_id"),
+            QStringLiteral("token-7"), QStringLiteral("visit_id"), QStringLiteral("UUID"));
+        row("call one: room oversized", callOne, one, QStringLiteral("room"), repeated(51),
+            QStringLiteral("room"), QStringLiteral("longer than 50"));
         const auto history = decoder<PatientHistoryRequest>();
         const QJsonObject h = requestOf(kPatientHistory.subject);
         row("history: limit zero", history, h, QStringLiteral("limit"), 0, QStringLiteral("limit"),

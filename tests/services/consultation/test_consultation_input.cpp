@@ -106,6 +106,7 @@ private Q_SLOTS:
 
         const QByteArray list(kDoctorQueue.subject);
         const QByteArray next(kCallNext.subject);
+        const QByteArray callOne(kCallVisit.subject);
         const QByteArray start(kStartConsultation.subject);
         const QByteArray save(kSaveConsultation.subject);
         const QByteArray history(kPatientHistory.subject);
@@ -114,6 +115,9 @@ private Q_SLOTS:
         const QJsonObject nextBase =
             CallNextRequest{doctor(QStringLiteral("dr.a")), QStringLiteral("general"),
                             QStringLiteral("Room 3")}
+                .toJson();
+        const QJsonObject callOneBase =
+            CallVisitRequest{doctor(QStringLiteral("dr.a")), m_waiting.id, QStringLiteral("Room 3")}
                 .toJson();
         const QJsonObject startBase =
             StartConsultationRequest{doctor(QStringLiteral("dr.a")), m_waiting.id}.toJson();
@@ -156,6 +160,19 @@ private Q_SLOTS:
         row("next: room oversized", next, edited(nextBase, u"room"_s, text(51)), 400, u"room"_s);
         row("next: queue wrong type", next, edited(nextBase, u"queue"_s, QJsonArray{1}), 400,
             u"queue"_s);
+
+        // queue.call (call this one); none of these calls m_waiting
+        row("call one: malformed JSON", callOne, "{\"visit_id\"", 400, none);
+        row("call one: missing visit_id", callOne, edited(callOneBase, u"visit_id"_s, std::nullopt),
+            400, u"visit_id"_s);
+        row("call one: visit_id not a UUID", callOne,
+            edited(callOneBase, u"visit_id"_s, u"token-7"_s), 400, u"visit_id"_s);
+        row("call one: missing staff", callOne, edited(callOneBase, u"staff"_s, std::nullopt), 400,
+            u"staff"_s);
+        row("call one: room oversized", callOne, edited(callOneBase, u"room"_s, text(51)), 400,
+            u"room"_s);
+        row("call one: unknown visit", callOne, edited(callOneBase, u"visit_id"_s, unknown), 404,
+            u"visit_id"_s);
 
         // visit.start
         row("start: malformed JSON", start, "not json", 400, none);
@@ -263,7 +280,7 @@ private Q_SLOTS:
         QVERIFY(!reply->entry.has_value());
     }
 
-    // Discovery: INFO lists the five endpoints of the protocol, in queue group q.
+    // Discovery: INFO lists the six endpoints of the protocol, in queue group q.
     void infoListsEveryEndpoint()
     {
         const QJsonObject info = callJson(*m_env.client, "$SRV.INFO.consultation", {});
@@ -279,7 +296,7 @@ private Q_SLOTS:
             if (endpoint.service == u"consultation"_s)
                 expected.append(QString::fromLatin1(endpoint.subject));
         expected.sort();
-        QCOMPARE(expected.size(), 5);
+        QCOMPARE(expected.size(), 6);
         QCOMPARE(subjects, expected);
     }
 

@@ -1,6 +1,7 @@
 // A visit in the doctor's hands with openopd-consultation: call next -> visit.called, start ->
 // visit.consultation_started, save -> visit.consulted carrying the whole consultation; the
 // steps refused with 409 when the visit is not in this doctor's hands or in the wrong state;
+// "call this one" (queue.call) for a chosen waiting visit, one winner when two doctors race;
 // the patient's history newest first with a lab result that arrived afterwards.
 
 #include "bus/nats_library.h"
@@ -51,6 +52,9 @@ class TestConsultationVisit : public QObject
             return {};
         return visit;
     }
+    // Events are processed in stream order: once a visit published last is in its queue,
+    // everything published before it was processed too.
+    bool processedUpTo(const QString& queue) { return !waitingVisit(queue).id.isEmpty(); }
     // Called, started and saved by m_drA; the consultation (or nullopt).
     std::optional<Consultation> consult(const QString& queue, const QString& patientId,
                                         const ConsultationContent& content)
@@ -176,6 +180,106 @@ private Q_SLOTS:
         QCOMPARE(stored(kVisitConsulted.subject), 1);
         QCOMPARE(stored(kVisitCalled.subject), 1);
         QCOMPARE(stored(kVisitConsultationStarted.subject), 1);
+    }
+
+    // "Call this one": the doctor picks a waiting visit that is not the next; a second doctor
+    // is refused with who got there first; call next skips the called visit.
+    void callThisOneCallsThatVisit()
+    {
+        const QString queue = QStringLiteral("pick");
+        const Visit first = makeVisit(1, Priority::Normal, queue);
+        const Visit second = makeVisit(2, Priority::Normal, queue);
+        QVERIFY(publishEvent(client(), kVisitRegistered, registeredEvent(first)));
+        QVERIFY(publishEvent(client(), kVisitRegistered, registeredEvent(second)));
+        QTRY_COMPARE_WITH_TIMEOUT(queueOf(client(), queue).size(), 2, 15000);
+
+        const auto called =
+            call(client(), kCallVisit, {m_drA, second.id, QStringLiteral("Room 4")});
+        QVERIFY2(called.ok(), qPrintable(called.error().toString()));
+        QCOMPARE(called->entry.visitId, second.id);
+        QCOMPARE(called->entry.state, VisitState::Called);
+        QCOMPARE(called->entry.calledBy, std::optional<StaffRef>(m_drA));
+        QCOMPARE(called->entry.room, QStringLiteral("Room 4"));
+        QTRY_VERIFY_WITH_TIMEOUT(lastEvent(kVisitCalled) &&
+                                     lastEvent(kVisitCalled)->payload.visitId == second.id,
+                                 10000);
+        const auto event = lastEvent(kVisitCalled);
+        QCOMPARE(event->actor, m_drA);
+        QCOMPARE(event->payload.state, VisitState::Called);
+        QCOMPARE(event->payload.room, QStringLiteral("Room 4"));
+        QCOMPARE(event->payload.at, called->entry.calledAt);
+
+        // Dr B was too late: 409 naming dr A; dr A again: 409 too (already called).
+        const auto late = call(client(), kCallVisit, {m_drB, second.id, {}});
+        QCOMPARE(late.error().code, 409);
+        QVERIFY2(late.error().message.contains(m_drA.name), qPrintable(late.error().message));
+        QCOMPARE(call(client(), kCallVisit, {m_drA, second.id, {}}).error().code, 409);
+
+        // Call next takes the one still waiting; then nobody waits.
+        const auto next = call(client(), kCallNext, {m_drB, queue, {}});
+        QVERIFY2(next.ok(), qPrintable(next.error().toString()));
+        QVERIFY(next->entry);
+        QCOMPARE(next->entry->visitId, first.id);
+        QVERIFY(!call(client(), kCallNext, {m_drB, queue, {}})->entry);
+        // The called visit goes on as after call next.
+        QVERIFY(call(client(), kStartConsultation, {m_drA, second.id}).ok());
+    }
+
+    void callThisOneRefusesWhatIsNotWaiting()
+    {
+        const auto unknown =
+            call(client(), kCallVisit,
+                 {m_drA, QStringLiteral("0b5a4e1c-4f3e-4e55-9d67-1c2b3a4d5e6f"), {}});
+        QCOMPARE(unknown.error().code, 404);
+        QCOMPARE(unknown.error().field, QStringLiteral("visit_id"));
+
+        const QString queue = QStringLiteral("gone");
+        const Visit cancelled = waitingVisit(queue);
+        QVERIFY(publishEvent(client(), kVisitCancelled,
+                             closedEvent(kVisitCancelled, cancelled, VisitState::Cancelled)));
+        QTRY_COMPARE_WITH_TIMEOUT(queueOf(client(), queue, true).size(), 0, 15000);
+        const auto closed = call(client(), kCallVisit, {m_drA, cancelled.id, {}});
+        QCOMPARE(closed.error().code, 409);
+        QVERIFY2(closed.error().message.contains(QStringLiteral("cancelled")),
+                 qPrintable(closed.error().message));
+
+        // Yesterday's visit is in the table but not called from today's queue.
+        const Visit old =
+            makeVisit(3, Priority::Normal, QStringLiteral("old"), QDate::currentDate().addDays(-1));
+        QVERIFY(publishEvent(client(), kVisitRegistered, registeredEvent(old)));
+        QVERIFY(processedUpTo(QStringLiteral("old-sentinel")));
+        const auto yesterday = call(client(), kCallVisit, {m_drA, old.id, {}});
+        QCOMPARE(yesterday.error().code, 409);
+        QVERIFY2(yesterday.error().message.contains(QStringLiteral("today")),
+                 qPrintable(yesterday.error().message));
+    }
+
+    // Two doctors call the same visit at the same moment: exactly one wins, the other is told.
+    void callThisOneRaceHasOneWinner()
+    {
+        const QString queue = QStringLiteral("race");
+        for (int round = 0; round < 10; ++round) {
+            const Visit visit = makeVisit(round + 1, Priority::Normal, queue);
+            QVERIFY(publishEvent(client(), kVisitRegistered, registeredEvent(visit)));
+            QTRY_VERIFY_WITH_TIMEOUT(visitIds(queueOf(client(), queue, false)).contains(visit.id),
+                                     15000);
+            std::optional<bus::Result<QueueEntryReply>> a;
+            std::optional<bus::Result<QueueEntryReply>> b;
+            QObject context;
+            bus::request(client(), kCallVisit, CallVisitRequest{m_drA, visit.id, {}}, &context,
+                         [&a](bus::Result<QueueEntryReply> r) { a = std::move(r); });
+            bus::request(client(), kCallVisit, CallVisitRequest{m_drB, visit.id, {}}, &context,
+                         [&b](bus::Result<QueueEntryReply> r) { b = std::move(r); });
+            QTRY_VERIFY_WITH_TIMEOUT(a && b, 15000);
+            QCOMPARE(int(a->ok()) + int(b->ok()), 1);
+            const auto& winner = a->ok() ? *a : *b;
+            const auto& loser = a->ok() ? *b : *a;
+            const StaffRef winnerDoctor = a->ok() ? m_drA : m_drB;
+            QCOMPARE(winner->entry.calledBy, std::optional<StaffRef>(winnerDoctor));
+            QCOMPARE(loser.error().code, 409);
+            QVERIFY2(loser.error().message.contains(winnerDoctor.name),
+                     qPrintable(loser.error().message));
+        }
     }
 
     void saveWithoutStartIsAllowedForTheCaller()
