@@ -165,7 +165,15 @@ void SignInAttempt::onSessionState(bus::Connection::State state)
     if (failure.kind == SignInFailure::Kind::Other || failure.kind == SignInFailure::Kind::Refused)
         failure = {SignInFailure::Kind::Refused,
                    tr("Your password was accepted, but the server did not let the session in. "
-                      "The sign-in service may be overloaded: try again in a minute.")};
+                      "The sign-in service may be overloaded: try again in a minute."),
+                   failure.detail};
+    else if (failure.kind == SignInFailure::Kind::Unreachable)
+        // The server answered the sign-in moments ago: "check the cable" would mislead.
+        failure = {SignInFailure::Kind::Unreachable,
+                   tr("Your password was accepted, but the connection to the server was lost "
+                      "while the session started. Try again; if it keeps happening, tell "
+                      "whoever runs the server."),
+                   failure.detail};
     fail(failure);
 }
 
