@@ -1,6 +1,9 @@
 #include "ui/workspaces.h"
 
 #include "ui/reception/reception_workspace.h"
+// Lab and discharge (issue 11)
+#include "ui/discharge/discharge_workspace.h"
+#include "ui/lab/lab_workspace.h"
 
 #include <QCoreApplication>
 
@@ -13,6 +16,19 @@ void registerStandardWorkspaces(WorkspaceRegistry& registry)
                   {protocol::StaffRole::Reception},
                   [](Session& session, QWidget* parent) -> QWidget* {
                       return new ReceptionWorkspace(session, parent);
+                  }});
+    // Lab (lab technicians) and discharge (doctors and pharmacists release patients), issue 11.
+    registry.add({QStringLiteral("lab"),
+                  QCoreApplication::translate("Workspaces", "Lab"),
+                  {protocol::StaffRole::LabTechnician},
+                  [](Session& session, QWidget* parent) -> QWidget* {
+                      return new LabWorkspace(session, parent);
+                  }});
+    registry.add({QStringLiteral("discharge"),
+                  QCoreApplication::translate("Workspaces", "Discharge"),
+                  {protocol::StaffRole::Doctor, protocol::StaffRole::Pharmacist},
+                  [](Session& session, QWidget* parent) -> QWidget* {
+                      return new DischargeWorkspace(session, parent);
                   }});
 }
 

@@ -1,0 +1,130 @@
+#include "ui/discharge/discharge_workspace.h"
+
+#include "core/discharge/pending_releases_model.h"
+#include "core/error_text.h"
+#include "ui/discharge/discharge_panel.h"
+
+#include <QAction>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace openopd::app {
+
+DischargeWorkspace::DischargeWorkspace(Session& session, QWidget* parent) : QWidget(parent)
+{
+    auto* layout = new QVBoxLayout(this);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setChildrenCollapsible(false);
+    layout->addWidget(split, 1);
+
+    auto* listSide = new QWidget(split);
+    auto* listLayout = new QVBoxLayout(listSide);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    auto* heading = new QLabel(tr("&Visits ready for release (oldest first):"), listSide);
+    listLayout->addWidget(heading);
+    m_table = new QTableView(listSide);
+    m_table->setObjectName(QStringLiteral("pendingReleases"));
+    m_table->setAccessibleName(tr("Visits ready for release"));
+    heading->setBuddy(m_table);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setTabKeyNavigation(false);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    listLayout->addWidget(m_table, 1);
+    m_listStatus = new QLabel(listSide);
+    m_listStatus->setObjectName(QStringLiteral("listStatus"));
+    m_listStatus->setAccessibleDescription(tr("Pending releases status"));
+    m_listStatus->setWordWrap(true);
+    listLayout->addWidget(m_listStatus);
+
+    m_panel = new DischargePanel(session, split);
+    split->addWidget(listSide);
+    split->addWidget(m_panel);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    if (bus::Connection* connection = session.connection())
+        m_model = new PendingReleasesModel(*connection, this);
+    else
+        m_model = new PendingReleasesModel(this);
+    m_table->setModel(m_model);
+    m_table->horizontalHeader()->setSectionResizeMode(PendingReleasesModel::PatientColumn,
+                                                      QHeaderView::ResizeToContents);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &DischargeWorkspace::onCurrentRowChanged);
+    // The selection moves by itself when a row leaves: that is not the user choosing.
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this] { m_removing = true; });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        m_removing = false;
+        onCurrentRowChanged();
+    });
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_removing = true; });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_removing = false;
+        onCurrentRowChanged();
+    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            &DischargeWorkspace::onCurrentRowChanged);
+    connect(m_model, &PendingReleasesModel::errorOccurred, this, [this](const bus::BusError& e) {
+        m_listStatus->setText(tr("The list could not be loaded: %1").arg(userText(e)));
+    });
+    connect(m_model, &PendingReleasesModel::currentChanged, this, [this](bool current) {
+        if (current)
+            m_listStatus->clear();
+    });
+    connect(m_table, &QAbstractItemView::activated, this, [this] { m_panel->focusForm(); });
+
+    auto* toList = new QAction(tr("Go to the visits ready for release"), this);
+    toList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
+    toList->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(toList, &QAction::triggered, this, &DischargeWorkspace::focusList);
+    addAction(toList);
+    setFocusProxy(m_table);
+}
+
+void DischargeWorkspace::focusList()
+{
+    m_table->setFocus();
+    if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
+        m_table->selectRow(0);
+}
+
+bool DischargeWorkspace::selectVisit(const QString& visitId)
+{
+    const int row = m_model->rowOf(visitId);
+    if (row < 0)
+        return false;
+    m_table->setCurrentIndex(m_model->index(row, 0));
+    m_table->selectRow(row);
+    return true;
+}
+
+void DischargeWorkspace::onCurrentRowChanged()
+{
+    if (m_removing)
+        return;
+    const auto shown = m_panel->release();
+    const bool shownListed = shown && m_model->rowOf(shown->visitId) >= 0;
+    // A visit recorded here stays on the panel (its summary is to be printed) until the
+    // user picks another; one closed elsewhere leaves the panel with the list.
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    if (shown && !shownListed && m_panel->isRecorded() &&
+        (!current.isValid() || !m_table->hasFocus()))
+        return;
+    if (!current.isValid() || current.row() >= m_model->rowCount()) {
+        if (shown && !shownListed)
+            m_panel->setRelease(std::nullopt);
+        return;
+    }
+    m_panel->setRelease(m_model->releaseAt(current.row()));
+}
+
+} // namespace openopd::app
