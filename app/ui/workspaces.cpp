@@ -1,6 +1,8 @@
 #include "ui/workspaces.h"
 
 #include "ui/reception/reception_workspace.h"
+// Pharmacy (issue 11)
+#include "ui/pharmacy/pharmacy_workspace.h"
 // Lab and discharge (issue 11)
 #include "ui/discharge/discharge_workspace.h"
 #include "ui/lab/lab_workspace.h"
@@ -16,6 +18,13 @@ void registerStandardWorkspaces(WorkspaceRegistry& registry)
                   {protocol::StaffRole::Reception},
                   [](Session& session, QWidget* parent) -> QWidget* {
                       return new ReceptionWorkspace(session, parent);
+                  }});
+    // Pharmacy (issue 11): dispensing and stock.
+    registry.add({QStringLiteral("pharmacy"),
+                  QCoreApplication::translate("Workspaces", "Pharmacy"),
+                  {protocol::StaffRole::Pharmacist},
+                  [](Session& session, QWidget* parent) -> QWidget* {
+                      return new PharmacyWorkspace(session, parent);
                   }});
     // Lab (lab technicians) and discharge (doctors and pharmacists release patients), issue 11.
     registry.add({QStringLiteral("lab"),
