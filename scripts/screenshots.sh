@@ -14,6 +14,12 @@
 #      for a name (desk-search.png), an opened visit's token (desk-visit-token.png), the
 #      waiting list with three visits (desk-waiting-list.png), the registration form
 #      (desk-register-form.png).
+#   3. opd-demo-visits (built with the tests) opens and advances demo visits; then, switching
+#      user each time: dr.silva's queue and a called patient (doctor-queue.png,
+#      doctor-consultation.png) and pending releases (discharge-pending.png,
+#      discharge-release.png); pharma's prescriptions and the dispense dialog
+#      (pharmacy-pending.png, pharmacy-dispense.png); lab's pending orders (lab-pending.png,
+#      lab-order.png).
 # Each PNG is one window (import -window <id>) with a 1-pixel grey edge, without the empty
 # screen around it (Xvfb has no window manager, so there are no title bars).
 #
@@ -199,5 +205,65 @@ type_into "${form}" "Amara"
 shot "${form}" desk-register-form
 xdotool key Escape
 
+# ---------------------------------------------------------------------------------------------
+# 3. A morning in progress (opd-demo-visits: visits waiting, consulted, at the pharmacy, at the
+#    lab, ready for release), then each workspace as its staff sees it.
+demo_visits="${build_dir}/tests/tools/opd-demo-visits"
+[[ -x "${demo_visits}" ]] || fail "opd-demo-visits is not built in ${build_dir}"
+"${demo_visits}" --server nats://127.0.0.1:4222 >"${work}/demo-visits.log" 2>&1 ||
+    fail "opd-demo-visits failed: $(tail -n 3 "${work}/demo-visits.log")"
+sleep 3 # the lists follow the events
+
+# sign_in_as USER: File → Switch user (Ctrl+Shift+L), then USER with the demo password.
+sign_in_as() {
+    xdotool windowfocus --sync "${main}"
+    xdotool key ctrl+shift+l
+    sleep 1
+    xdotool windowfocus --sync "${dialog}"
+    xdotool key alt+u ctrl+a
+    type_into "${dialog}" "$1"
+    xdotool key alt+p ctrl+a
+    type_into "${dialog}" demo-password
+    xdotool key Return
+    window_of '^OpenOPD' 30 >/dev/null || fail "the main window did not open for $1"
+    sleep 1
+    xdotool windowfocus --sync "${main}"
+    sleep 2 # the workspaces fetch their lists
+}
+
+# The doctor: the queue, then the next patient called (header with allergies, history, form).
+sign_in_as dr.silva
+shot "${main}" doctor-queue
+xdotool key ctrl+n
+sleep 3
+xdotool key ctrl+t # start the consultation
+sleep 2
+shot "${main}" doctor-consultation
+# The doctor's discharge tab: visits ready for release.
+xdotool key ctrl+Next
+sleep 2
+shot "${main}" discharge-pending
+xdotool key ctrl+w Return
+sleep 2
+shot "${main}" discharge-release
+
+# The pharmacist: prescriptions awaiting dispensing, then the dispense dialog of the first.
+sign_in_as pharma
+shot "${main}" pharmacy-pending
+xdotool key ctrl+w Return
+dispense="$(window_of '^Dispense' 20)" || fail "the dispense dialog did not appear"
+shot "${dispense}" pharmacy-dispense
+xdotool key Escape
+sleep 1
+
+# The lab technician: pending orders, one chosen.
+sign_in_as lab
+shot "${main}" lab-pending
+xdotool key ctrl+w Return
+sleep 2
+shot "${main}" lab-order
+
 log "done: sign-in.png sign-in-server-unreachable.png desk-search.png desk-visit-token.png"
-log "      desk-waiting-list.png desk-register-form.png in ${out_dir}"
+log "      desk-waiting-list.png desk-register-form.png doctor-queue.png doctor-consultation.png"
+log "      discharge-pending.png discharge-release.png pharmacy-pending.png pharmacy-dispense.png"
+log "      lab-pending.png lab-order.png in ${out_dir}"
