@@ -269,8 +269,8 @@ QVariant PendingPrescriptionsModel::data(const QModelIndex& index, int role) con
         // Today's by the time alone; an older one (still open) with its date.
         const QDateTime local = row.prescribedAt.toLocalTime();
         return local.date() == QDate::currentDate()
-                   ? QLocale().toString(local.time(), QLocale::ShortFormat)
-                   : QLocale().toString(local, QLocale::ShortFormat);
+                   ? local.toString(QStringLiteral("HH:mm"))
+                   : local.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
     }
     case LinesColumn:
         return linesText(row);

@@ -42,7 +42,7 @@ DispenseDialog::DispenseDialog(Session& session, const protocol::PendingPrescrip
 {
     setObjectName(QStringLiteral("dispenseDialog"));
     setWindowTitle(tr("Dispense — %1").arg(prescription.patientName));
-    setMinimumWidth(fontMetrics().averageCharWidth() * 100);
+    setMinimumWidth(fontMetrics().averageCharWidth() * 115);
     auto* layout = new QVBoxLayout(this);
 
     m_header = new QLabel(this);
@@ -144,6 +144,19 @@ void DispenseDialog::setStatus(const QString& text)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
+    growToFit();
+}
+
+void DispenseDialog::growToFit()
+{
+    // Grow (never shrink) with error lines instead of squeezing the lines.
+    layout()->activate();
+    const int needed =
+        std::max(layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                               : sizeHint().height(),
+                 minimumSizeHint().height());
+    if (needed > height())
+        resize(width(), needed);
 }
 
 void DispenseDialog::load()
@@ -220,8 +233,8 @@ void DispenseDialog::onLoaded()
         setStatus({});
     m_header->setText(tr("%1 · prescribed by %2, %3")
                           .arg(m_prescription.patientName, m_prescription.prescribedBy.name,
-                               QLocale().toString(m_prescription.prescribedAt.toLocalTime(),
-                                                  QLocale::ShortFormat)));
+                               m_prescription.prescribedAt.toLocalTime().toString(
+                                   QStringLiteral("yyyy-MM-dd HH:mm"))));
     m_ready = true;
     setBusy(false);
     if (first && !m_rows.isEmpty())
@@ -283,6 +296,7 @@ void DispenseDialog::updatePlanTexts()
         QString batch;
         if (const std::optional<protocol::BatchQuantity> first = p.suggested()) {
             batch = tr("%1, expires %2").arg(first->batch, first->expiry.toString(Qt::ISODate));
+            batch += u'\n' + tr("%1 in unexpired stock").arg(QLocale().toString(p.available));
             if (p.batches.size() > 1)
                 batch += u' ' + tr("(then %n more batch(es))", nullptr, int(p.batches.size() - 1));
         } else {

@@ -81,6 +81,7 @@ private:
     void onFailed(const bus::BusError& error);
     void finish(const protocol::Dispense& dispense);
     void setStatus(const QString& text);
+    void growToFit();
     void setBusy(bool busy);
     QList<int> quantities() const;
 

@@ -46,7 +46,7 @@ StockChangeDialog::StockChangeDialog(Session& session, Mode mode,
 {
     setObjectName(mode == Mode::Receive ? QStringLiteral("receiveStockDialog")
                                         : QStringLiteral("adjustStockDialog"));
-    setMinimumWidth(fontMetrics().averageCharWidth() * 70);
+    setMinimumWidth(fontMetrics().averageCharWidth() * 80);
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
@@ -163,6 +163,20 @@ void StockChangeDialog::setStatus(const QString& text)
 {
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
+    growToFit();
+}
+
+void StockChangeDialog::growToFit()
+{
+    // Grow (never shrink) with error lines instead of squeezing the fields; wrapped lines
+    // need the height for the current width.
+    layout()->activate();
+    const int needed =
+        std::max(layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                               : sizeHint().height(),
+                 minimumSizeHint().height());
+    if (needed > height())
+        resize(width(), needed);
 }
 
 bool StockChangeDialog::busy() const

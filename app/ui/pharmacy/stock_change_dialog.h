@@ -62,6 +62,7 @@ private:
     void onFailed(const bus::BusError& error);
     void finish(const protocol::StockItem& item);
     void setStatus(const QString& text);
+    void growToFit();
     int quantityBefore(const QString& drugCode, const QString& batch) const;
     bool busy() const;
 

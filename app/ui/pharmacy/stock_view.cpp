@@ -75,12 +75,20 @@ StockView::StockView(Session& session, QWidget* parent) : QWidget(parent), m_ses
     m_table->verticalHeader()->hide();
     QHeaderView* columns = m_table->horizontalHeader();
     const int unit = fontMetrics().averageCharWidth();
-    columns->resizeSection(StockModel::DrugColumn, unit * 44);
+    columns->setStretchLastSection(false);
+    columns->setSectionResizeMode(StockModel::DrugColumn, QHeaderView::Stretch);
     columns->resizeSection(StockModel::BatchColumn, unit * 14);
-    columns->resizeSection(StockModel::ExpiryColumn, unit * 12);
-    columns->resizeSection(StockModel::QuantityColumn, unit * 16);
-    columns->resizeSection(StockModel::ReorderColumn, unit * 14);
-    columns->setStretchLastSection(true);
+    columns->resizeSection(StockModel::ExpiryColumn,
+                           fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00")) +
+                               unit * 3);
+    columns->resizeSection(StockModel::QuantityColumn, unit * 22);
+    // Wide enough for the bold header ("Reorder level"), not only for the numbers.
+    columns->resizeSection(
+        StockModel::ReorderColumn,
+        columns->fontMetrics().horizontalAdvance(
+            m_model->headerData(StockModel::ReorderColumn, Qt::Horizontal).toString()) +
+            unit * 4);
+    columns->resizeSection(StockModel::StatusColumn, unit * 30);
     layout->addWidget(m_table, 1);
 
     auto* legend = new QLabel(tr("Status: Low stock = the drug's unexpired total is at or below "
