@@ -1,5 +1,6 @@
 #include "ui/workspaces.h"
 
+#include "ui/doctor/doctor_workspace.h"
 #include "ui/reception/reception_workspace.h"
 // Pharmacy (issue 11)
 #include "ui/pharmacy/pharmacy_workspace.h"
@@ -25,6 +26,12 @@ void registerStandardWorkspaces(WorkspaceRegistry& registry)
                   {protocol::StaffRole::Pharmacist},
                   [](Session& session, QWidget* parent) -> QWidget* {
                       return new PharmacyWorkspace(session, parent);
+                  }});
+    registry.add({QStringLiteral("doctor"),
+                  QCoreApplication::translate("Workspaces", "Doctor"),
+                  {protocol::StaffRole::Doctor},
+                  [](Session& session, QWidget* parent) -> QWidget* {
+                      return new DoctorWorkspace(session, parent);
                   }});
     // Lab (lab technicians) and discharge (doctors and pharmacists release patients), issue 11.
     registry.add({QStringLiteral("lab"),
