@@ -9,14 +9,17 @@
 //   409) and nothing is dispensed;
 // - receive and adjust stock through the dialogs (field errors next to the fields), the
 //   stock view follows, also another client's delivery;
-// - low stock and near expiry are marked in words and with an icon, not only by colour.
+// - low stock and near expiry are marked in words and with an icon, not only by colour;
+// - a dispense whose answer is lost (the pharmacy service SIGSTOPped) is read, not repeated.
 
 #include "app_harness.h"
+#include "core/command.h"
 #include "core/pharmacy/pending_prescriptions_model.h"
 #include "core/pharmacy/stock_model.h"
 #include "opd_cluster.h"
 #include "pharmacy_bus.h"
 #include "pharmacy_steps.h"
+#include "ui/command_outcome_bar.h"
 #include "ui/pharmacy/dispense_dialog.h"
 #include "ui/pharmacy/pending_list_view.h"
 #include "ui/pharmacy/pharmacy_workspace.h"
@@ -29,10 +32,13 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QPointer>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace openopd;
 using namespace openopd::app;
@@ -61,6 +67,7 @@ private Q_SLOTS:
     void insufficientStockIsShownNextToTheLineAndNothingIsDispensed();
     void receiveAndAdjustStockThroughTheDialogs();
     void lowStockAndNearExpiryAreMarkedNotOnlyByColour();
+    void aDispenseTimedOutByAStoppedServiceIsReadNotRepeated();
 
 private:
     PrescribedVisit prescribe(const QString& patient, const QString& drugCode, int quantity);
@@ -363,6 +370,42 @@ void TestAppPharmacy::lowStockAndNearExpiryAreMarkedNotOnlyByColour()
     const int soon = model->rowOf(QStringLiteral("TST-E1"), QStringLiteral("TE-1"));
     QVERIFY(soon >= 0);
     QCOMPARE(cell(shown, soon, StockModel::StatusColumn), QStringLiteral("Expires soon"));
+}
+
+void TestAppPharmacy::aDispenseTimedOutByAStoppedServiceIsReadNotRepeated()
+{
+    const PrescribedVisit made = prescribe(QStringLiteral("Kwame Asante-Ferreira"), kLateDrug, 3);
+    const QString name = made.patient.details.fullName;
+    QString why;
+    QPointer<DispenseDialog> dialog = pharmacy::openDispenseFor(m_workspace, name, &why);
+    QVERIFY2(dialog, qPrintable(why));
+
+    // The service receives the dispense but cannot answer: the app times out, then its read
+    // (prescription.get) times out too: "not known", nothing repeated.
+    const qint64 pid = m_cluster.processId(QStringLiteral("pharmacy"));
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    QTest::keyClick(dialog->quantityBox(0), Qt::Key_Return);
+    QTRY_VERIFY(dialog->command());
+    Command* command = dialog->command();
+    QTRY_VERIFY_WITH_TIMEOUT(command->phase() == Command::Phase::Checked, kWaitMs);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
+    QVERIFY(!command->canRepeat());
+    QCOMPARE(command->attempts(), 1);
+    QVERIFY(dialog->outcomeBar()->checkButton()->isVisible());
+    QVERIFY(!dialog->outcomeBar()->repeatButton()->isVisible());
+    QVERIFY(!dialog->dispenseButton()->isEnabled()); // nothing new while it may have happened
+
+    // The service comes back and handles the one request it received; Check again finds
+    // the dispense: done, the dialog closes, still one send and one dispense.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        prescriptionOnBus(*m_pharmacist, made.consultation.id).dispenses.size(), 1, kWaitMs);
+    QTest::mouseClick(dialog->outcomeBar()->checkButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_workspace->pendingList()->model()->rowOfPatient(name) < 0, kWaitMs);
+    QTest::qWait(500);
+    QCOMPARE(prescriptionOnBus(*m_pharmacist, made.consultation.id).dispenses.size(), 1);
 }
 
 QTEST_MAIN(TestAppPharmacy)
