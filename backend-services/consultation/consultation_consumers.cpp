@@ -1,6 +1,7 @@
 #include "consultation/consultation_consumers.h"
 
 #include "consultation/consultation_store.h"
+#include "consultation/lab_progress.h"
 #include "consultation/queue_events.h"
 #include "protocol/events.h"
 
@@ -130,7 +131,16 @@ HandlerResult ConsultationConsumers::onVisitEvent(const bus::JsMessage& message,
         return onStatusClosed(message, store);
     if (isSubject(message, protocol::kVisitDischarged))
         return onDischarged(message, store);
-    return HandlerResult::done(); // ours (called, consultation_started, consulted), dispensed
+    if (isSubject(message, protocol::kVisitDispensed)) { // where results_in sends the visit
+        QString error;
+        const auto event = decode<protocol::Dispense>(message, &error);
+        if (!event)
+            return HandlerResult::fail(error);
+        if (!store.markDispensed(event->payload.visitId, event->payload.dispensedAt, &error))
+            return HandlerResult::retry(error);
+        return HandlerResult::done();
+    }
+    return HandlerResult::done(); // ours (called, consultation_started, consulted, results_in)
 }
 
 HandlerResult ConsultationConsumers::onLabEvent(const bus::JsMessage& message, host::Database& db)
@@ -144,7 +154,7 @@ HandlerResult ConsultationConsumers::onLabEvent(const bus::JsMessage& message, h
     ConsultationStore store(db);
     if (!store.storeLabResult(event->payload, host::eventIdOf(message), &error))
         return HandlerResult::retry(error);
-    return HandlerResult::done();
+    return followLabResult(db, *event); // back to the ordering doctor
 }
 
 } // namespace openopd::consultation

@@ -11,7 +11,7 @@ using protocol::VisitState;
 const QString kVisitColumns = QStringLiteral(
     "visit_id, patient_id, patient_name, queue_name, visit_day, token, priority, state,"
     " complaint, registered_at, called_at, called_by_id, called_by, room, started_at,"
-    " started_by, consultation_id, closed_reason");
+    " started_by, consultation_id, closed_reason, review_of, review_doctor_id, dispensed_at");
 
 QString stamp(const QDateTime& time)
 {
@@ -68,6 +68,9 @@ VisitRecord readVisit(const QSqlQuery& q)
     record.startedBy = staffFrom(q.value(15).toString());
     record.consultationId = q.value(16).toString();
     record.closedReason = q.value(17).toString();
+    e.reviewOf = q.value(18).toString();
+    record.reviewDoctorId = q.value(19).toString();
+    record.dispensedAt = protocol::parseTimestamp(q.value(20).toString());
     return record;
 }
 

@@ -16,6 +16,15 @@ namespace openopd::consultation {
 // consultations      one per visit (visit_id unique); body is the Consultation JSON.
 // lab_results        from lab.resulted, one per lab order (the latest result wins); body
 //                    is the LabResult JSON; joined to consultations for the history.
+// Migration 2 (issue 11, the visit follows its lab orders):
+// queue_visits       + review_of / review_doctor_id: the visit came back to the queue with
+//                    the results of that consultation, for that doctor; + dispensed_at (from
+//                    visit.dispensed); + results_in_for: the consultation whose complete
+//                    results were announced (visit.results_in once per consultation).
+// consultations      rebuilt with `round` (1, then 2, ... for follow-up consultations of a
+//                    visit that came back with results) and UNIQUE (visit_id, round).
+// results_to_review  one row per lab order of a consultation saved here: the ordering
+//                    doctor's list until reviewed_at is set; body is the LabResult JSON.
 void addMigrations(host::Migrations& migrations)
 {
     migrations.addPortable(
@@ -78,6 +87,45 @@ void addMigrations(host::Migrations& migrations)
                         " received_at TEXT NOT NULL)"),
          QStringLiteral("CREATE INDEX lab_results_consultation ON lab_results"
                         " (consultation_id, line)")});
+    migrations.addPortable(
+        host::kFirstServiceMigration + 1,
+        QStringLiteral("results to review, follow-up consultations"),
+        {QStringLiteral("ALTER TABLE queue_visits ADD COLUMN review_of TEXT"),
+         QStringLiteral("ALTER TABLE queue_visits ADD COLUMN review_doctor_id TEXT"),
+         QStringLiteral("ALTER TABLE queue_visits ADD COLUMN dispensed_at TEXT"),
+         QStringLiteral("ALTER TABLE queue_visits ADD COLUMN results_in_for TEXT"),
+         QStringLiteral("CREATE TABLE consultations_v2 ("
+                        " id TEXT PRIMARY KEY,"
+                        " visit_id TEXT NOT NULL,"
+                        " round INTEGER NOT NULL,"
+                        " patient_id TEXT NOT NULL,"
+                        " doctor_id TEXT NOT NULL,"
+                        " disposition TEXT NOT NULL,"
+                        " saved_at TEXT NOT NULL,"
+                        " body TEXT NOT NULL,"
+                        " UNIQUE (visit_id, round))"),
+         QStringLiteral("INSERT INTO consultations_v2 (id, visit_id, round, patient_id, doctor_id,"
+                        " disposition, saved_at, body) SELECT id, visit_id, 1, patient_id,"
+                        " doctor_id, disposition, saved_at, body FROM consultations"),
+         QStringLiteral("DROP TABLE consultations"),
+         QStringLiteral("ALTER TABLE consultations_v2 RENAME TO consultations"),
+         QStringLiteral("CREATE INDEX consultations_patient ON consultations"
+                        " (patient_id, saved_at)"),
+         QStringLiteral("CREATE TABLE results_to_review ("
+                        " order_id TEXT PRIMARY KEY,"
+                        " consultation_id TEXT NOT NULL,"
+                        " visit_id TEXT NOT NULL,"
+                        " patient_id TEXT NOT NULL,"
+                        " patient_name TEXT NOT NULL,"
+                        " doctor_id TEXT NOT NULL,"
+                        " ordered_by TEXT NOT NULL,"
+                        " resulted_at TEXT NOT NULL,"
+                        " body TEXT NOT NULL,"
+                        " reviewed_at TEXT,"
+                        " reviewed_by TEXT)"),
+         QStringLiteral("CREATE INDEX results_to_review_doctor ON results_to_review"
+                        " (doctor_id, reviewed_at, resulted_at)"),
+         QStringLiteral("CREATE INDEX results_to_review_visit ON results_to_review (visit_id)")});
 }
 
 } // namespace openopd::consultation

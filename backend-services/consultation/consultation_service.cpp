@@ -60,6 +60,14 @@ bool ConsultationService::start()
                                         bus::Replier<protocol::PatientHistoryReply> replier) {
                                      patientHistory(request, caller, std::move(replier));
                                  });
+    ok = ok && micro.addEndpoint(name(protocol::kResultsToReview), protocol::kResultsToReview,
+                                 [this](const auto& request, auto replier) {
+                                     resultsToReview(request, std::move(replier));
+                                 });
+    ok = ok && micro.addEndpoint(name(protocol::kMarkResultReviewed), protocol::kMarkResultReviewed,
+                                 [this](const auto& request, auto replier) {
+                                     markResultReviewed(request, std::move(replier));
+                                 });
     if (!ok)
         return false;
     m_consumers.start();
@@ -205,7 +213,7 @@ ConsultationService::refuseSave(const std::optional<VisitRecord>& record, const 
     case VisitState::Consulted:
         return {errors::kConflict,
                 Text::tr("the consultation of this visit is already saved (consultation %1); "
-                         "a visit has one consultation")
+                         "another is saved only when the visit comes back with lab results")
                     .arg(record->consultationId),
                 {}};
     default:

@@ -2,11 +2,13 @@
 
 // The consultation service (the book's "inspection") on the service host:
 //   endpoints  opd.consultation.queue.list, .queue.call_next, .queue.call, .visit.start,
-//              .record.save,
-//              .patient.history (see docs/protocol.md)
+//              .record.save, .patient.history, .results.to_review, .results.reviewed
+//              (see docs/protocol.md)
 //   consumers  consultation-queue on opd.events.visit.> (the doctor's queue),
-//              consultation-lab on opd.events.lab.> (lab results for the history)
-//   events     visit.called, visit.consultation_started, visit.consulted (through the outbox)
+//              consultation-lab on opd.events.lab.> (lab results: history, results to
+//              review, the visit back in the queue: lab_progress.h)
+//   events     visit.called, visit.consultation_started, visit.consulted, visit.results_in,
+//              list.queue_changed, list.results_changed (through the outbox)
 // All database work runs on the service thread; each state change and its event are one
 // transaction (ServiceHost::commit).
 
@@ -48,6 +50,10 @@ private:
                            bus::Replier<protocol::QueueEntryReply> replier);
     void saveConsultation(const protocol::SaveConsultationRequest& request,
                           bus::Replier<protocol::ConsultationReply> replier);
+    void resultsToReview(const protocol::ResultsToReviewRequest& request,
+                         bus::Replier<protocol::ResultsToReviewReply> replier);
+    void markResultReviewed(const protocol::MarkResultReviewedRequest& request,
+                            bus::Replier<protocol::ResultToReviewReply> replier);
     void patientHistory(const protocol::PatientHistoryRequest& request, const host::Caller& caller,
                         bus::Replier<protocol::PatientHistoryReply> replier);
     bool recordHistoryView(const host::Caller& caller, const QString& patientId, QString* error);

@@ -97,14 +97,24 @@ bool ConsultationStore::storeLabResult(const protocol::LabResult& result, const 
         .has_value();
 }
 
+bool ConsultationStore::markDispensed(const QString& visitId, const QDateTime& at, QString* error)
+{
+    return m_db
+        .run(QStringLiteral("UPDATE queue_visits SET dispensed_at = ?, updated_at = ?"
+                            " WHERE visit_id = ? AND (dispensed_at IS NULL OR dispensed_at > ?)"),
+             {stamp(at), stamp(protocol::nowUtc()), visitId, stamp(at)}, error)
+        .has_value();
+}
+
 bool ConsultationStore::callNext(const QString& queue, QDate day, const StaffRef& doctor,
                                  const QString& room, const QDateTime& at,
                                  std::optional<VisitRecord>* called, QString* error)
 {
     called->reset();
     QString pick = QStringLiteral("SELECT visit_id FROM queue_visits"
-                                  " WHERE state = ? AND visit_day = ?");
-    QVariantList values{wire(VisitState::Registered), protocol::formatDate(day)};
+                                  " WHERE state = ? AND visit_day = ?"
+                                  " AND (review_doctor_id IS NULL OR review_doctor_id = ?)");
+    QVariantList values{wire(VisitState::Registered), protocol::formatDate(day), doctor.id};
     if (!queue.isEmpty()) {
         pick += QStringLiteral(" AND queue_name = ?");
         values.append(queue);
@@ -181,12 +191,20 @@ bool ConsultationStore::saveConsultation(const protocol::Consultation& consultat
         return false;
     if (!*saved)
         return true;
+    // A follow-up (the visit came back with results) is the visit's next round.
+    auto rounds = m_db.run(
+        QStringLiteral("SELECT COALESCE(MAX(round), 0) + 1 FROM consultations WHERE visit_id = ?"),
+        {consultation.visitId}, error);
+    if (!rounds)
+        return false;
+    const int round = rounds->next() ? rounds->value(0).toInt() : 1;
     auto inserted = m_db.run(
-        QStringLiteral("INSERT INTO consultations (id, visit_id, patient_id, doctor_id,"
-                       " disposition, saved_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (visit_id) DO NOTHING RETURNING id"),
-        {consultation.id, consultation.visitId, consultation.patientId, consultation.doctor.id,
-         protocol::toWire(consultation.content.disposition), stamp(consultation.savedAt),
+        QStringLiteral("INSERT INTO consultations (id, visit_id, round, patient_id, doctor_id,"
+                       " disposition, saved_at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (visit_id, round) DO NOTHING RETURNING id"),
+        {consultation.id, consultation.visitId, round, consultation.patientId,
+         consultation.doctor.id, protocol::toWire(consultation.content.disposition),
+         stamp(consultation.savedAt),
          QString::fromUtf8(bus::Codec<protocol::Consultation>::encode(consultation))},
         error);
     if (!inserted)

@@ -25,8 +25,17 @@ struct VisitRecord
     QString calledById; // empty until called
     QDateTime startedAt;
     std::optional<protocol::StaffRef> startedBy;
-    QString consultationId;
+    QString consultationId; // the latest consultation saved for the visit
     QString closedReason;
+    QString reviewDoctorId; // came back with results for this doctor (entry.reviewOf)
+    QDateTime dispensedAt;  // from visit.dispensed
+};
+
+// A consultation saved here, as the lab-progress rules need it.
+struct SavedConsultation
+{
+    protocol::Consultation consultation;
+    int round = 1;
 };
 
 // A visit that another service closed: cancelled, left unseen, discharged / admitted /
@@ -66,6 +75,38 @@ public:
                     QString* error);
     // Stores (or replaces, when the lab re-enters it) the result of one lab order.
     bool storeLabResult(const protocol::LabResult& result, const QString& eventId, QString* error);
+    // Remembers the first dispense of the visit (visit.dispensed).
+    bool markDispensed(const QString& visitId, const QDateTime& at, QString* error);
+
+    // --- lab results back to the ordering doctor (results_store.cpp) ----------------------
+    bool findConsultation(const QString& consultationId, std::optional<SavedConsultation>* found,
+                          QString* error);
+    // Inserts or replaces (a newer result of the same order) the doctor's row; a replaced
+    // result is to be reviewed again. *changed false for an older or repeated result.
+    bool upsertResultToReview(const protocol::ResultToReview& row, bool* changed, QString* error);
+    // The visit's results not yet reviewed (the rows of list.results_changed).
+    bool unreviewedOfVisit(const QString& visitId, QList<protocol::ResultToReview>* rows,
+                           QString* error);
+    // The doctor's results, unreviewed (and with includeReviewed, those reviewed since
+    // reviewedSince), oldest result first; at most limit.
+    bool resultsOfDoctor(const QString& doctorId, bool includeReviewed,
+                         const QDateTime& reviewedSince, int limit,
+                         QList<protocol::ResultToReview>* rows, QString* error);
+    bool findResultToReview(const QString& orderId, std::optional<protocol::ResultToReview>* row,
+                            QString* error);
+    // Sets reviewed_at / reviewed_by unless set already (*changed).
+    bool markReviewed(const QString& orderId, const protocol::StaffRef& by, const QDateTime& at,
+                      bool* changed, QString* error);
+    // How many of the consultation's order lines have a result.
+    bool resultedLines(const QString& consultationId, int* lines, QString* error);
+    // Claims the "results are in" announcement of consultationId for the visit (once).
+    bool claimResultsIn(const QString& visitId, const QString& consultationId, bool* claimed,
+                        QString* error);
+    // consulted -> registered again, in the queue of the consultation's doctor (review_of);
+    // *changed false when the visit is not consulted with that consultation any more.
+    bool reenterForReview(const QString& visitId, const QString& consultationId,
+                          const QString& doctorId, const QDateTime& at, bool* changed,
+                          QString* error);
 
     // --- the doctor's work ----------------------------------------------------------------
     bool findVisit(const QString& visitId, std::optional<VisitRecord>* record, QString* error);
@@ -74,6 +115,7 @@ public:
     // transaction holds the write lock (BEGIN IMMEDIATE); on PostgreSQL the candidate row is
     // locked with FOR UPDATE SKIP LOCKED and the update is conditional on state =
     // 'registered', retried with the next candidate if another instance won.
+    // A visit back with results for another doctor (review_doctor_id) is not called next.
     bool callNext(const QString& queue, QDate day, const protocol::StaffRef& doctor,
                   const QString& room, const QDateTime& at, std::optional<VisitRecord>* called,
                   QString* error);

@@ -67,7 +67,11 @@ void applyConsulted(ReleaseVisit& visit, const protocol::Consultation& consultat
     visit.disposition = consultation.content.disposition;
     visit.consultedAt = consultation.savedAt;
     visit.prescriptionLines = static_cast<int>(consultation.content.prescriptions.size());
-    visit.labOrderLines = static_cast<int>(consultation.content.labOrders.size());
+    // The lab orders that hold the release: none when the doctor released the patient
+    // without waiting for the results (release_without_results).
+    visit.labOrderLines = consultation.content.releaseWithoutResults
+                              ? 0
+                              : static_cast<int>(consultation.content.labOrders.size());
 }
 
 void applyDispensed(ReleaseVisit& visit, const protocol::Dispense& dispense)
@@ -94,9 +98,19 @@ void recompute(ReleaseVisit& visit, const LabProgress& lab)
         visit.state = *visit.closedState;
         return;
     }
+    // A lab result still outstanding holds the release, whatever else is done.
+    if (lab.resulted < visit.labOrderLines) {
+        visit.state = VisitState::AwaitingLab;
+        return;
+    }
+    // Ready no earlier than the last result the release waited for.
+    const QDateTime labDone = visit.labOrderLines > 0 ? lab.lastResultAt : QDateTime();
+    const auto readyAt = [&labDone](const QDateTime& at) {
+        return labDone.isValid() && labDone > at ? labDone : at;
+    };
     if (visit.dispensedAt.isValid()) {
         visit.state = VisitState::Dispensed;
-        visit.readySince = visit.dispensedAt;
+        visit.readySince = readyAt(visit.dispensedAt);
         return;
     }
     if (!visit.disposition) {
@@ -108,22 +122,26 @@ void recompute(ReleaseVisit& visit, const LabProgress& lab)
     case Disposition::Admit:
     case Disposition::Refer:
         visit.state = VisitState::Consulted;
-        visit.readySince = visit.consultedAt;
+        visit.readySince = readyAt(visit.consultedAt);
         return;
     case Disposition::ToPharmacy:
         visit.state = VisitState::AwaitingPharmacy;
         return;
-    case Disposition::ToLab: {
-        const bool labDone = lab.resulted >= visit.labOrderLines;
-        if (labDone && visit.prescriptionLines > 0) {
+    case Disposition::ToLab:
+        if (visit.labOrderLines > 0) {
+            // Every result is in: the patient is back with the doctor, whose follow-up
+            // consultation (a newer visit.consulted) decides the release.
+            visit.state = VisitState::Registered;
+            return;
+        }
+        // Released without the results: as after any consultation.
+        if (visit.prescriptionLines > 0) {
             visit.state = VisitState::AwaitingPharmacy;
             return;
         }
-        visit.state = VisitState::AwaitingLab;
-        if (labDone)
-            visit.readySince = lab.lastResultAt.isValid() ? lab.lastResultAt : visit.consultedAt;
+        visit.state = VisitState::Consulted;
+        visit.readySince = visit.consultedAt;
         return;
-    }
     }
 }
 

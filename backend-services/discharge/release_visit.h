@@ -27,7 +27,7 @@ struct ReleaseVisit
     std::optional<protocol::Disposition> disposition;
     QDateTime consultedAt;
     int prescriptionLines = 0;
-    int labOrderLines = 0;
+    int labOrderLines = 0; // lab orders holding the release (0 with release_without_results)
     // From visit.dispensed: the first dispense.
     QDateTime dispensedAt;
     // Set when the visit ended (cancelled, left unseen, or discharged / admitted / referred).
@@ -62,10 +62,14 @@ void applyDischarged(ReleaseVisit& visit, const protocol::Discharge& discharge);
 
 // Recomputes state and readySince:
 //  - closed: the closing state, not ready;
-//  - dispensed (at least once): ready since the first dispense, state dispensed;
-//  - consulted with disposition discharge / admit / refer: ready since the consultation;
-//  - to_lab without prescriptions: ready once every lab order line has a result, since the
-//    last result (state awaiting_lab); to_lab with prescriptions waits for the pharmacy;
+//  - a lab order without a result (unless release_without_results): awaiting_lab, not ready;
+//  - dispensed (at least once): ready since the first dispense (or the last result, if
+//    later), state dispensed;
+//  - consulted with disposition discharge / admit / refer: ready since the consultation (or
+//    the last result);
+//  - to_lab with every result in: back with the doctor (state registered), not ready: the
+//    follow-up consultation decides; to_lab released without results: as discharge, or
+//    awaiting_pharmacy with prescriptions;
 //  - to_pharmacy: awaiting_pharmacy until dispensed;
 //  - otherwise (only registered / called): not ready.
 void recompute(ReleaseVisit& visit, const LabProgress& lab);

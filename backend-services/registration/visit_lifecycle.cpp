@@ -34,19 +34,45 @@ int stateRank(VisitState state)
     return 6;
 }
 
+namespace {
+
+void append(protocol::Visit& visit, const VisitStep& step)
+{
+    if (visit.history.size() >= protocol::limits::kMaxVisitHistory)
+        visit.history.removeAt(1);
+    visit.history.append({step.state, step.at, step.by, step.note.left(protocol::limits::kReason)});
+    visit.state = step.state;
+}
+
+} // namespace
+
 StepOutcome applyStep(protocol::Visit& visit, const VisitStep& step)
 {
     if (protocol::isFinalState(visit.state))
         return StepOutcome::Closed;
+    if (step.resultsIn) {
+        // Only a visit still waiting for the lab moves on; it may have been dispensed
+        // meanwhile (registration knows that first when visit.dispensed came before).
+        if (visit.state != VisitState::AwaitingLab)
+            return StepOutcome::Stale;
+        VisitStep onward = step;
+        if (step.state != VisitState::Registered && visit.lastTransitionTo(VisitState::Dispensed))
+            onward.state = VisitState::Dispensed;
+        append(visit, onward);
+        return StepOutcome::Applied;
+    }
+    if (visit.state == VisitState::AwaitingLab && step.state == VisitState::Dispensed) {
+        // Drugs given while a result is outstanding: recorded, and the visit still waits.
+        append(visit, step);
+        append(visit, {VisitState::AwaitingLab, step.at, step.by, {}});
+        return StepOutcome::Applied;
+    }
     if (visit.state == step.state)
         return StepOutcome::AlreadyThere;
     if (!protocol::isTransitionAllowed(visit.state, step.state) &&
         stateRank(step.state) <= stateRank(visit.state))
         return StepOutcome::Stale;
-    if (visit.history.size() >= protocol::limits::kMaxVisitHistory)
-        visit.history.removeAt(1);
-    visit.history.append({step.state, step.at, step.by, step.note.left(protocol::limits::kReason)});
-    visit.state = step.state;
+    append(visit, step);
     return StepOutcome::Applied;
 }
 
@@ -104,10 +130,20 @@ VisitEventSteps stepsFromEvent(const QByteArray& subject, const QByteArray& data
             out.visitId = e.payload.visitId;
             out.steps.append({VisitState::Consulted, e.payload.savedAt, e.actor, {}});
             const p::Disposition disposition = e.payload.content.disposition;
-            if (disposition == p::Disposition::ToPharmacy)
+            if (!e.payload.content.labOrders.isEmpty()) // waits for the lab first
+                out.steps.append({VisitState::AwaitingLab, e.payload.savedAt, e.actor, {}});
+            else if (disposition == p::Disposition::ToPharmacy)
                 out.steps.append({VisitState::AwaitingPharmacy, e.payload.savedAt, e.actor, {}});
             else if (disposition == p::Disposition::ToLab)
                 out.steps.append({VisitState::AwaitingLab, e.payload.savedAt, e.actor, {}});
+        }
+    } else if (s == p::kVisitResultsIn.subject) {
+        p::EventEnvelope<p::VisitStatusChange> e;
+        if (decode(p::kVisitResultsIn, data, &e, &out)) {
+            out.visitId = e.payload.visitId;
+            VisitStep step{e.payload.state, e.payload.at, e.actor, e.payload.reason};
+            step.resultsIn = true;
+            out.steps.append(step);
         }
     } else if (s == p::kVisitDispensed.subject) {
         p::EventEnvelope<p::Dispense> e;

@@ -14,6 +14,7 @@ struct VisitStep
     QDateTime at;
     protocol::StaffRef by;
     QString note;
+    bool resultsIn = false; // from visit.results_in: applies only to a visit awaiting_lab
 };
 
 enum class StepOutcome {
@@ -27,7 +28,10 @@ enum class StepOutcome {
 // awaiting_lab / awaiting_pharmacy 4, dispensed 5, final states 6.
 int stateRank(protocol::VisitState state);
 
-// Applies step when the life cycle allows it (protocol::isTransitionAllowed), or when it moves
+// visit.results_in moves a visit awaiting_lab to the step's state (dispensed instead when its
+// history has a dispense, unless it goes back to the doctor: registered); a dispense while
+// awaiting_lab is recorded and the visit stays awaiting_lab. Otherwise:
+// applies step when the life cycle allows it (protocol::isTransitionAllowed), or when it moves
 // the visit forward (an intermediate event was missed or arrives later: the visit follows the
 // furthest news). A final state is never left. The history keeps at most 64 entries (the
 // first, "registered", always stays).
@@ -49,8 +53,9 @@ struct VisitEventSteps
 };
 
 // called -> called; consultation_started -> in_consultation; consulted -> consulted, then
-// awaiting_pharmacy (to_pharmacy) or awaiting_lab (to_lab) — a discharge, admit or refer
-// disposition waits in consulted for the discharge service; dispensed -> dispensed;
+// awaiting_lab (any lab orders), else awaiting_pharmacy (to_pharmacy) — a discharge, admit or
+// refer disposition waits in consulted for the discharge service; results_in -> its state
+// (see applyStep); dispensed -> dispensed;
 // discharged -> discharged / admitted / referred by outcome. `by` is the event's actor.
 VisitEventSteps stepsFromEvent(const QByteArray& subject, const QByteArray& data);
 

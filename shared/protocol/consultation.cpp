@@ -15,6 +15,8 @@ void ConsultationContent::write(QJsonObject& object) const
     object.insert(QStringLiteral("lab_orders"), json::toArray(labOrders));
     json::putEnum(object, QStringLiteral("disposition"), disposition);
     json::putText(object, QStringLiteral("referral_to"), referralTo);
+    if (releaseWithoutResults) // absent = false: older readers see what they knew
+        object.insert(QStringLiteral("release_without_results"), true);
 }
 
 QJsonObject ConsultationContent::toJson() const
@@ -39,6 +41,8 @@ ConsultationContent ConsultationContent::read(json::Reader& reader)
     content.disposition =
         reader.requiredEnum(QStringLiteral("disposition"), Disposition::Discharge);
     content.referralTo = reader.optionalString(QStringLiteral("referral_to"), limits::kName);
+    content.releaseWithoutResults =
+        reader.optionalBool(QStringLiteral("release_without_results"), false);
     if (!reader.ok())
         return content;
     if (content.disposition == Disposition::ToPharmacy && content.prescriptions.isEmpty())

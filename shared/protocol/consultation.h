@@ -15,6 +15,9 @@ namespace openopd::protocol {
 //   lab_orders     0..30 LabOrderLine (line numbers are array position + 1)
 //   disposition    to_pharmacy | to_lab | discharge | admit | refer
 //   referral_to    up to 200; required when disposition is refer
+//   release_without_results  optional bool (default false): the doctor releases the patient
+//                  without waiting for the lab orders' results (the release is then ready
+//                  as if there were no lab orders; the results still reach the doctor)
 // Rules: to_pharmacy needs at least one prescription, to_lab at least one lab order.
 struct ConsultationContent
 {
@@ -26,6 +29,7 @@ struct ConsultationContent
     QList<LabOrderLine> labOrders;
     Disposition disposition = Disposition::Discharge;
     QString referralTo;
+    bool releaseWithoutResults = false;
 
     bool operator==(const ConsultationContent&) const = default;
     void write(QJsonObject& object) const;

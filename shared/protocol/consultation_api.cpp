@@ -195,4 +195,65 @@ PatientHistoryReply PatientHistoryReply::read(json::Reader& reader)
     return reply;
 }
 
+QJsonObject ResultsToReviewRequest::toJson() const
+{
+    QJsonObject object = staffMessage(staff);
+    object.insert(QStringLiteral("include_reviewed"), includeReviewed);
+    return object;
+}
+
+ResultsToReviewRequest ResultsToReviewRequest::read(json::Reader& reader)
+{
+    ResultsToReviewRequest request;
+    request.staff = readStaff(reader);
+    request.includeReviewed = reader.optionalBool(QStringLiteral("include_reviewed"), false);
+    return request;
+}
+
+QJsonObject ResultsToReviewReply::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("results"), json::toArray(results));
+    object.insert(QStringLiteral("truncated"), truncated);
+    return object;
+}
+
+ResultsToReviewReply ResultsToReviewReply::read(json::Reader& reader)
+{
+    ResultsToReviewReply reply;
+    reply.results =
+        reader.list<ResultToReview>(QStringLiteral("results"), limits::kMaxListItems, true);
+    reply.truncated = reader.optionalBool(QStringLiteral("truncated"), false);
+    return reply;
+}
+
+QJsonObject MarkResultReviewedRequest::toJson() const
+{
+    QJsonObject object = staffMessage(staff);
+    object.insert(QStringLiteral("order_id"), orderId);
+    return object;
+}
+
+MarkResultReviewedRequest MarkResultReviewedRequest::read(json::Reader& reader)
+{
+    MarkResultReviewedRequest request;
+    request.staff = readStaff(reader);
+    request.orderId = reader.requiredId(QStringLiteral("order_id"));
+    return request;
+}
+
+QJsonObject ResultToReviewReply::toJson() const
+{
+    QJsonObject object = json::messageObject();
+    object.insert(QStringLiteral("result"), result.toJson());
+    return object;
+}
+
+ResultToReviewReply ResultToReviewReply::read(json::Reader& reader)
+{
+    ResultToReviewReply reply;
+    reply.result = reader.requiredObject<ResultToReview>(QStringLiteral("result"));
+    return reply;
+}
+
 } // namespace openopd::protocol

@@ -88,6 +88,68 @@ struct CallVisitRequest
     }
 };
 
+// opd.consultation.results.to_review: staff (the doctor: the verified session); the
+// lab results of that doctor's consultations not yet reviewed, oldest first;
+// include_reviewed (default false) adds today's reviewed ones.
+struct ResultsToReviewRequest
+{
+    StaffRef staff;
+    bool includeReviewed = false;
+
+    bool operator==(const ResultsToReviewRequest&) const = default;
+    QJsonObject toJson() const;
+    static ResultsToReviewRequest read(json::Reader& reader);
+    static bus::Result<ResultsToReviewRequest> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<ResultsToReviewRequest>(object);
+    }
+};
+
+// {"results": [ResultToReview] (0..1000), "truncated": more exist}
+struct ResultsToReviewReply
+{
+    QList<ResultToReview> results;
+    bool truncated = false;
+
+    bool operator==(const ResultsToReviewReply&) const = default;
+    QJsonObject toJson() const;
+    static ResultsToReviewReply read(json::Reader& reader);
+    static bus::Result<ResultsToReviewReply> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<ResultsToReviewReply>(object);
+    }
+};
+
+// opd.consultation.results.reviewed: staff (the ordering doctor); order_id. Marks the
+// result reviewed (idempotent: marking it again answers the same row).
+struct MarkResultReviewedRequest
+{
+    StaffRef staff;
+    QString orderId;
+
+    bool operator==(const MarkResultReviewedRequest&) const = default;
+    QJsonObject toJson() const;
+    static MarkResultReviewedRequest read(json::Reader& reader);
+    static bus::Result<MarkResultReviewedRequest> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<MarkResultReviewedRequest>(object);
+    }
+};
+
+// {"result": ResultToReview}
+struct ResultToReviewReply
+{
+    ResultToReview result;
+
+    bool operator==(const ResultToReviewReply&) const = default;
+    QJsonObject toJson() const;
+    static ResultToReviewReply read(json::Reader& reader);
+    static bus::Result<ResultToReviewReply> fromJson(const QJsonObject& object)
+    {
+        return json::decodeMessage<ResultToReviewReply>(object);
+    }
+};
+
 // opd.consultation.visit.start: staff; visit_id (a called visit) -> in_consultation.
 struct StartConsultationRequest
 {

@@ -47,6 +47,10 @@ inline constexpr bus::Endpoint<SaveConsultationRequest, ConsultationReply> kSave
     "opd.consultation.record.save"};
 inline constexpr bus::Endpoint<PatientHistoryRequest, PatientHistoryReply> kPatientHistory{
     "opd.consultation.patient.history"};
+inline constexpr bus::Endpoint<ResultsToReviewRequest, ResultsToReviewReply> kResultsToReview{
+    "opd.consultation.results.to_review"};
+inline constexpr bus::Endpoint<MarkResultReviewedRequest, ResultToReviewReply> kMarkResultReviewed{
+    "opd.consultation.results.reviewed"};
 
 // --- pharmacy ------------------------------------------------------------------------------
 inline constexpr bus::Endpoint<PendingPrescriptionsRequest, PendingPrescriptionsReply>

@@ -44,6 +44,11 @@ inline constexpr bus::Event<EventEnvelope<Consultation>> kVisitConsulted{
 inline constexpr bus::Event<EventEnvelope<Dispense>> kVisitDispensed{"opd.events.visit.dispensed"};
 inline constexpr bus::Event<EventEnvelope<Discharge>> kVisitDischarged{
     "opd.events.visit.discharged"};
+// Every lab order of the visit's consultation has its result (consultation service). state:
+// registered (disposition to_lab: back in the ordering doctor's queue), or where the visit
+// goes on: awaiting_pharmacy, dispensed, consulted (waits for the discharge desk).
+inline constexpr bus::Event<EventEnvelope<VisitStatusChange>> kVisitResultsIn{
+    "opd.events.visit.results_in"};
 
 // lab (pharmacy service)
 inline constexpr bus::Event<EventEnvelope<LabOrder>> kLabSampleCollected{
@@ -68,6 +73,10 @@ inline constexpr bus::Event<EventEnvelope<ListChange<LabOrder>>> kLabOrderListCh
     "opd.events.list.lab_orders_changed"};
 inline constexpr bus::Event<EventEnvelope<ListChange<PendingRelease>>> kReleaseListChanged{
     "opd.events.list.releases_changed"};
+// The ordering doctor's results to review (rows of every doctor: a client keeps the rows whose
+// ordered_by is the signed-in doctor).
+inline constexpr bus::Event<EventEnvelope<ListChange<ResultToReview>>> kResultListChanged{
+    "opd.events.list.results_changed"};
 // Every work-list event (their aggregate): the audit log skips these.
 inline constexpr char kListEventPrefix[] = "opd.events.list.";
 

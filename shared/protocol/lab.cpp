@@ -100,4 +100,36 @@ LabResult LabResult::read(json::Reader& reader)
     return result;
 }
 
+QJsonObject ResultToReview::toJson() const
+{
+    QJsonObject object{{QStringLiteral("order_id"), orderId},
+                       {QStringLiteral("visit_id"), visitId},
+                       {QStringLiteral("patient_id"), patientId},
+                       {QStringLiteral("consultation_id"), consultationId},
+                       {QStringLiteral("patient_name"), patientName},
+                       {QStringLiteral("ordered_by"), orderedBy.toJson()},
+                       {QStringLiteral("result"), result.toJson()}};
+    json::putTimestamp(object, QStringLiteral("reviewed_at"), reviewedAt);
+    if (reviewedBy)
+        object.insert(QStringLiteral("reviewed_by"), reviewedBy->toJson());
+    return object;
+}
+
+ResultToReview ResultToReview::read(json::Reader& reader)
+{
+    ResultToReview row;
+    row.orderId = reader.requiredId(QStringLiteral("order_id"));
+    row.visitId = reader.requiredId(QStringLiteral("visit_id"));
+    row.patientId = reader.requiredId(QStringLiteral("patient_id"));
+    row.consultationId = reader.requiredId(QStringLiteral("consultation_id"));
+    row.patientName = reader.requiredString(QStringLiteral("patient_name"), limits::kName);
+    row.orderedBy = reader.requiredObject<StaffRef>(QStringLiteral("ordered_by"));
+    row.result = reader.requiredObject<LabResult>(QStringLiteral("result"));
+    row.reviewedAt = reader.optionalTimestamp(QStringLiteral("reviewed_at"));
+    row.reviewedBy = reader.optionalObject<StaffRef>(QStringLiteral("reviewed_by"));
+    if (reader.ok() && (row.result.orderId != row.orderId || row.result.visitId != row.visitId))
+        reader.fail(QStringLiteral("result"), Text::tr("must be the result of order_id"));
+    return row;
+}
+
 } // namespace openopd::protocol

@@ -86,4 +86,31 @@ struct LabResult
     }
 };
 
+// A lab result waiting for (or given) the ordering doctor's review: a row of
+// opd.consultation.results.to_review and of list.results_changed.
+//   order_id, visit_id, patient_id, consultation_id  UUIDs (= the result's)
+//   patient_name 1..200;  ordered_by  StaffRef (the doctor who saved the consultation)
+//   result       LabResult (the latest entered for the order)
+//   reviewed_at?, reviewed_by? (StaffRef): set once the doctor marked it reviewed
+struct ResultToReview
+{
+    QString orderId;
+    QString visitId;
+    QString patientId;
+    QString consultationId;
+    QString patientName;
+    StaffRef orderedBy;
+    LabResult result;
+    QDateTime reviewedAt;
+    std::optional<StaffRef> reviewedBy;
+
+    bool operator==(const ResultToReview&) const = default;
+    QJsonObject toJson() const;
+    static ResultToReview read(json::Reader& reader);
+    static bus::Result<ResultToReview> fromJson(const QJsonObject& object)
+    {
+        return json::decodeObject<ResultToReview>(object);
+    }
+};
+
 } // namespace openopd::protocol

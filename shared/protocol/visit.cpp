@@ -18,7 +18,8 @@ QList<VisitState> allowedNextStates(VisitState from)
     case S::Consulted:
         return {S::AwaitingPharmacy, S::AwaitingLab, S::Discharged, S::Admitted, S::Referred};
     case S::AwaitingLab:
-        return {S::AwaitingPharmacy, S::Discharged, S::Admitted, S::Referred};
+        return {S::AwaitingPharmacy, S::Dispensed, S::Consulted, S::Registered,
+                S::Discharged,       S::Admitted,  S::Referred};
     case S::AwaitingPharmacy:
         return {S::Dispensed, S::AwaitingLab, S::Discharged, S::Admitted, S::Referred};
     case S::Dispensed:
@@ -182,6 +183,7 @@ QJsonObject QueueEntry::toJson() const
     if (calledBy)
         object.insert(QStringLiteral("called_by"), calledBy->toJson());
     json::putText(object, QStringLiteral("room"), room);
+    json::putText(object, QStringLiteral("review_of"), reviewOf);
     return object;
 }
 
@@ -201,6 +203,7 @@ QueueEntry QueueEntry::read(json::Reader& reader)
     entry.calledAt = reader.optionalTimestamp(QStringLiteral("called_at"));
     entry.calledBy = reader.optionalObject<StaffRef>(QStringLiteral("called_by"));
     entry.room = reader.optionalString(QStringLiteral("room"), limits::kRoom);
+    entry.reviewOf = reader.optionalId(QStringLiteral("review_of"));
     return entry;
 }
 

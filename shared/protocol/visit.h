@@ -11,7 +11,8 @@ namespace openopd::protocol {
 //   called -> in_consultation | registered (back in the queue) | cancelled | left_unseen
 //   in_consultation -> consulted | cancelled
 //   consulted -> awaiting_pharmacy | awaiting_lab | discharged | admitted | referred
-//   awaiting_lab -> awaiting_pharmacy | discharged | admitted | referred
+//   awaiting_lab -> awaiting_pharmacy | dispensed | consulted | registered (back in the
+//                   ordering doctor's queue with the results) | discharged | admitted | referred
 //   awaiting_pharmacy -> dispensed | awaiting_lab | discharged | admitted | referred
 //   dispensed -> awaiting_lab | discharged | admitted | referred
 //   discharged, admitted, referred, cancelled, left_unseen: final
@@ -102,7 +103,9 @@ struct VisitStatusChange
 // One line of the doctor's queue (consultation service's view of a waiting visit).
 //   visit_id, patient_id, patient_name, queue, day, token, priority, state
 //   (registered | called | in_consultation), registered_at, complaint?,
-//   called_at?, called_by? (StaffRef), room?
+//   called_at?, called_by? (StaffRef), room?,
+//   review_of? (UUID: the consultation whose lab results the patient came back with; the
+//   visit re-entered the queue of that consultation's doctor)
 struct QueueEntry
 {
     QString visitId;
@@ -118,6 +121,7 @@ struct QueueEntry
     QDateTime calledAt;
     std::optional<StaffRef> calledBy;
     QString room;
+    QString reviewOf;
 
     bool operator==(const QueueEntry&) const = default;
     QJsonObject toJson() const;

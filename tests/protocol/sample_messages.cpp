@@ -58,6 +58,25 @@ QList<EndpointExample> registrationExamples()
     };
 }
 
+// Visit 1's lab result as its doctor's row to review (reviewed at minute 95 when given).
+ResultToReview resultToReview(bool reviewed)
+{
+    ResultToReview row{labResult().orderId,
+                       visit().id,
+                       patient().id,
+                       consultation().id,
+                       consultation().patientName,
+                       consultation().doctor,
+                       labResult(),
+                       {},
+                       std::nullopt};
+    if (reviewed) {
+        row.reviewedAt = at(95);
+        row.reviewedBy = doctor();
+    }
+    return row;
+}
+
 QList<EndpointExample> consultationExamples()
 {
     QueueEntry inConsultation = queueEntry();
@@ -78,6 +97,10 @@ QList<EndpointExample> consultationExamples()
                 ConsultationReply{consultation()}),
         example(kPatientHistory, PatientHistoryRequest{patient().id, 20, {}},
                 PatientHistoryReply{patient().id, {historyEntry()}, false}),
+        example(kResultsToReview, ResultsToReviewRequest{doctor(), false},
+                ResultsToReviewReply{{resultToReview(false)}, false}),
+        example(kMarkResultReviewed, MarkResultReviewedRequest{doctor(), labResult().orderId},
+                ResultToReviewReply{resultToReview(true)}),
     };
 }
 
@@ -236,6 +259,9 @@ QList<EventExample> listEventExamples()
         example(kReleaseListChanged,
                 ListChange<PendingRelease>{visitId, patientId, K::Added, {pendingRelease()}},
                 pharmacist(), 45, 50),
+        example(kResultListChanged,
+                ListChange<ResultToReview>{visitId, patientId, K::Updated, {resultToReview(false)}},
+                labTechnician(), 47, 90),
     };
 }
 
@@ -287,6 +313,11 @@ QList<EventExample> eventExamples()
     Visit registered = visit();
     registered.state = VisitState::Registered;
     registered.history.removeLast();
+    // The last result is in (minute 90): the visit, dispensed at minute 50, goes on as such.
+    VisitStatusChange resultsIn = calledChange();
+    resultsIn.state = VisitState::Dispensed;
+    resultsIn.at = at(90);
+    resultsIn.room.clear();
     VisitStatusChange started = calledChange();
     started.state = VisitState::InConsultation;
     started.at = at(22);
@@ -311,6 +342,7 @@ QList<EventExample> eventExamples()
         example(kStockAdjusted, stockAdjusted(), pharmacist(), 13, 70),
         example(kStockLow, stockLow(), pharmacist(), 14, -30),
         example(kVisitDischarged, discharge(), doctor(), 15, 100),
+        example(kVisitResultsIn, resultsIn, labTechnician(), 46, 90),
     };
     return examples + listEventExamples() + staffEventExamples();
 }

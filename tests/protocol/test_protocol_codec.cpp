@@ -159,6 +159,15 @@ private Q_SLOTS:
         row("CallNextRequest minimal", CallNextRequest{doctor(), {}, {}});
         row("CallNextReply empty queue", CallNextReply{});
         row("CallVisitRequest without room", CallVisitRequest{doctor(), visit().id, {}});
+        ConsultationContent released = consultationContent();
+        released.releaseWithoutResults = true;
+        row("SaveConsultationRequest release without results",
+            SaveConsultationRequest{doctor(), visit().id, released});
+        QueueEntry back = minimalQueueEntry();
+        back.reviewOf = consultation().id;
+        row("QueueEntry back with results", DoctorQueueReply{{back}});
+        row("ResultsToReviewRequest with reviewed", ResultsToReviewRequest{doctor(), true});
+        row("ResultsToReviewReply empty", ResultsToReviewReply{{}, true});
         row("SaveConsultationRequest minimal",
             SaveConsultationRequest{doctor(), visit().id, minimalConsultationContent()});
         row("PatientHistoryRequest before", PatientHistoryRequest{patient().id, 5, at(-1440)});
@@ -197,6 +206,8 @@ private Q_SLOTS:
         endpointRows(kDoctorQueue);
         endpointRows(kCallNext);
         endpointRows(kCallVisit);
+        endpointRows(kResultsToReview);
+        endpointRows(kMarkResultReviewed);
         endpointRows(kStartConsultation);
         endpointRows(kSaveConsultation);
         endpointRows(kPatientHistory);
@@ -256,6 +267,8 @@ private Q_SLOTS:
         eventRows(kStaffSignedIn);
         eventRows(kStaffSignedOut);
         eventRows(kStaffSignInFailed);
+        eventRows(kVisitResultsIn);
+        eventRows(kResultListChanged);
     }
 
     void roundTrips()

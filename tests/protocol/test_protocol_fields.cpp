@@ -219,8 +219,15 @@ private Q_SLOTS:
             QVERIFY(isFinalState(final));
             QVERIFY(allowedNextStates(final).isEmpty());
         }
+        // Back in the queue: a called patient who was not seen, or one back with lab results
+        // for the ordering doctor (issue 11).
         for (const auto& entry : EnumTraits<VisitState>::kEntries)
-            QVERIFY(!isTransitionAllowed(entry.value, S::Registered) || entry.value == S::Called);
+            QVERIFY(!isTransitionAllowed(entry.value, S::Registered) || entry.value == S::Called ||
+                    entry.value == S::AwaitingLab);
+        QVERIFY(isTransitionAllowed(S::AwaitingLab, S::Registered));
+        QVERIFY(isTransitionAllowed(S::AwaitingLab, S::Dispensed));
+        QVERIFY(isTransitionAllowed(S::AwaitingLab, S::Consulted));
+        QVERIFY(!isTransitionAllowed(S::AwaitingLab, S::Called));
         QVERIFY(isTransitionAllowed(S::Registered, S::Called));
         QVERIFY(isTransitionAllowed(S::Consulted, S::AwaitingPharmacy));
         QVERIFY(isTransitionAllowed(S::Dispensed, S::Discharged));

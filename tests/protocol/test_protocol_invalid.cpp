@@ -309,6 +309,26 @@ class TestProtocolInvalid : public QObject
             QStringLiteral("token-7"), QStringLiteral("visit_id"), QStringLiteral("UUID"));
         row("call one: room oversized", callOne, one, QStringLiteral("room"), repeated(51),
             QStringLiteral("room"), QStringLiteral("longer than 50"));
+        const auto reviewed = decoder<MarkResultReviewedRequest>();
+        const QJsonObject rv = requestOf(kMarkResultReviewed.subject);
+        row("reviewed: order id missing", reviewed, rv, QStringLiteral("order_id"), std::nullopt,
+            QStringLiteral("order_id"), QStringLiteral("required"));
+        row("reviewed: order id not a uuid", reviewed, rv, QStringLiteral("order_id"),
+            QStringLiteral("FBC-1"), QStringLiteral("order_id"), QStringLiteral("UUID"));
+        row("to review: include_reviewed a string", decoder<ResultsToReviewRequest>(),
+            requestOf(kResultsToReview.subject), QStringLiteral("include_reviewed"),
+            QStringLiteral("yes"), QStringLiteral("include_reviewed"),
+            QStringLiteral("true or false"));
+        row("to review reply: result of another order", decoder<ResultsToReviewReply>(),
+            replyOf(kResultsToReview.subject), QStringLiteral("results[0].order_id"), newId(),
+            QStringLiteral("results[0].result"), QStringLiteral("order_id"));
+        row("save: release_without_results a string", save, c,
+            QStringLiteral("consultation.release_without_results"), QStringLiteral("yes"),
+            QStringLiteral("consultation.release_without_results"),
+            QStringLiteral("true or false"));
+        row("queue entry: review_of not a uuid", decoder<DoctorQueueReply>(),
+            replyOf(kDoctorQueue.subject), QStringLiteral("entries[0].review_of"),
+            QStringLiteral("c-1"), QStringLiteral("entries[0].review_of"), QStringLiteral("UUID"));
         const auto history = decoder<PatientHistoryRequest>();
         const QJsonObject h = requestOf(kPatientHistory.subject);
         row("history: limit zero", history, h, QStringLiteral("limit"), 0, QStringLiteral("limit"),

@@ -280,7 +280,7 @@ private Q_SLOTS:
         QVERIFY(!reply->entry.has_value());
     }
 
-    // Discovery: INFO lists the six endpoints of the protocol, in queue group q.
+    // Discovery: INFO lists the eight endpoints of the protocol, in queue group q.
     void infoListsEveryEndpoint()
     {
         const QJsonObject info = callJson(*m_env.client, "$SRV.INFO.consultation", {});
@@ -296,7 +296,7 @@ private Q_SLOTS:
             if (endpoint.service == u"consultation"_s)
                 expected.append(QString::fromLatin1(endpoint.subject));
         expected.sort();
-        QCOMPARE(expected.size(), 6);
+        QCOMPARE(expected.size(), 8);
         QCOMPARE(subjects, expected);
     }
 

@@ -80,9 +80,12 @@ private Q_SLOTS:
         row("refer", Disposition::Refer, 0, false, VisitState::Consulted, true);
         row("to_pharmacy", Disposition::ToPharmacy, 0, false, VisitState::AwaitingPharmacy, false);
         row("to_lab, 1 of 2", Disposition::ToLab, 1, false, VisitState::AwaitingLab, false);
-        row("to_lab, 2 of 2", Disposition::ToLab, 2, false, VisitState::AwaitingLab, true);
+        // Every result in: back with the doctor, whose follow-up consultation decides.
+        row("to_lab, 2 of 2", Disposition::ToLab, 2, false, VisitState::Registered, false);
+        row("to_lab, 1 of 2, drugs to dispense", Disposition::ToLab, 1, true,
+            VisitState::AwaitingLab, false);
         row("to_lab, 2 of 2, drugs to dispense", Disposition::ToLab, 2, true,
-            VisitState::AwaitingPharmacy, false);
+            VisitState::Registered, false);
     }
     void readiness()
     {
@@ -100,6 +103,58 @@ private Q_SLOTS:
                                    {labResults, c.savedAt.addSecs(60)});
         QCOMPARE(static_cast<int>(v.state), state);
         QCOMPARE(v.readySince.isValid(), ready);
+    }
+
+    // Issue 11: a lab order holds the release whatever the disposition, also once the drugs
+    // are dispensed, until its result is in — unless the doctor released the patient
+    // without the results.
+    void outstandingResultHoldsTheRelease_data()
+    {
+        QTest::addColumn<int>("disposition");
+        QTest::addColumn<bool>("releaseWithoutResults");
+        QTest::addColumn<int>("labResults");
+        QTest::addColumn<int>("state");
+        QTest::addColumn<bool>("ready");
+        auto row = [](const char* name, Disposition d, bool release, int results, VisitState s,
+                      bool ready) {
+            QTest::newRow(name) << static_cast<int>(d) << release << results << static_cast<int>(s)
+                                << ready;
+        };
+        row("to_pharmacy dispensed, 0 of 1", Disposition::ToPharmacy, false, 0,
+            VisitState::AwaitingLab, false);
+        row("to_pharmacy dispensed, 1 of 1", Disposition::ToPharmacy, false, 1,
+            VisitState::Dispensed, true);
+        row("to_pharmacy dispensed, released", Disposition::ToPharmacy, true, 0,
+            VisitState::Dispensed, true);
+        row("discharge, 0 of 1", Disposition::Discharge, false, 0, VisitState::AwaitingLab, false);
+        row("discharge, 1 of 1", Disposition::Discharge, false, 1, VisitState::Consulted, true);
+        row("discharge, released", Disposition::Discharge, true, 0, VisitState::Consulted, true);
+        row("to_lab, released", Disposition::ToLab, true, 0, VisitState::Consulted, true);
+    }
+    void outstandingResultHoldsTheRelease()
+    {
+        QFETCH(int, disposition);
+        QFETCH(bool, releaseWithoutResults);
+        QFETCH(int, labResults);
+        QFETCH(int, state);
+        QFETCH(bool, ready);
+        const Visit visit = newVisit(3);
+        Consultation c = consultation(visit, static_cast<Disposition>(disposition), 1);
+        if (c.content.labOrders.isEmpty())
+            c.content.labOrders = consultation(visit, Disposition::ToLab, 1).content.labOrders;
+        c.content.releaseWithoutResults = releaseWithoutResults;
+        QList<Step> steps{[&](ReleaseVisit& r) { applyRegistered(r, visit); },
+                          [&](ReleaseVisit& r) { applyConsulted(r, c); }};
+        const Dispense given = dispense(c);
+        if (!c.content.prescriptions.isEmpty())
+            steps.append([&](ReleaseVisit& r) { applyDispensed(r, given); });
+        const QDateTime lastResult = c.savedAt.addSecs(3600);
+        const ReleaseVisit v = run(visit.id, steps, {labResults, lastResult});
+        QCOMPARE(static_cast<int>(v.state), state);
+        QCOMPARE(v.readySince.isValid(), ready);
+        // Ready since the later of the last awaited result and the dispense / consultation.
+        if (ready && labResults > 0)
+            QCOMPARE(v.readySince, lastResult);
     }
 
     void closedVisitsAreNotReady()

@@ -166,7 +166,7 @@ private Q_SLOTS:
         QCOMPARE(release.patientName, visit.patientName);
     }
 
-    void pendingAfterAllLabResults()
+    void pendingOnlyAfterTheFollowUpOfAllLabResults()
     {
         const Visit visit = registered();
         const Consultation c = consultation(visit, Disposition::ToLab, 2);
@@ -176,9 +176,18 @@ private Q_SLOTS:
         QVERIFY(!pendingFor(visit.id)); // one result of two
         const LabResult last = labResult(c, 2);
         publish(kLabResulted, last, labTechnician());
+        barrier();
+        // Issue 11: to_lab means "come back with the results": with every result in, the
+        // patient is back with the doctor, not ready for release.
+        QVERIFY(!pendingFor(visit.id));
+        // The follow-up consultation decides: discharge, ready since it was saved.
+        Consultation followUp = consultation(visit, Disposition::Discharge);
+        followUp.savedAt = last.resultedAt.addSecs(600);
+        publish(kVisitConsulted, followUp, doctor());
         QTRY_VERIFY_WITH_TIMEOUT(pendingFor(visit.id).has_value(), 10000);
-        QCOMPARE(pendingFor(visit.id)->state, VisitState::AwaitingLab);
-        QCOMPARE(pendingFor(visit.id)->readySince, last.resultedAt);
+        QCOMPARE(pendingFor(visit.id)->state, VisitState::Consulted);
+        QCOMPARE(pendingFor(visit.id)->consultationId, followUp.id);
+        QCOMPARE(pendingFor(visit.id)->readySince, followUp.savedAt);
     }
 
     void recordPublishesDischarged()

@@ -277,8 +277,9 @@ private Q_SLOTS:
         QCOMPARE(m_consultation.doctor.id, doctor().id);
         QCOMPARE(m_consultation.content, c);
 
-        // Registration follows (consulted, then awaiting the pharmacy); the queue lets go.
-        QVERIFY(registrationReaches(VisitState::AwaitingPharmacy));
+        // Registration follows (consulted, then awaiting the lab: the consultation has a lab
+        // order, issue 11); the queue lets go.
+        QVERIFY(registrationReaches(VisitState::AwaitingLab));
         const QStringList seen =
             visitStates(*flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id));
         QVERIFY2(seen.contains(QStringLiteral("consulted")), qPrintable(seen.join(u'>')));
@@ -366,7 +367,15 @@ private Q_SLOTS:
         QCOMPARE(again.error().code, errors::kConflict);
         QCOMPARE(stockOf(m_drugBefore.code).total, after.total);
 
-        QVERIFY(registrationReaches(VisitState::Dispensed));
+        // Dispensed, but the lab result is outstanding: the visit still waits for the lab.
+        QVERIFY(poll(
+            [&] {
+                const auto v = flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id);
+                return v && v->lastTransitionTo(VisitState::Dispensed);
+            },
+            kWaitMs));
+        QCOMPARE(flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id)->state,
+                 VisitState::AwaitingLab);
     }
 
     void theLabRecordsTheResult()
@@ -434,6 +443,8 @@ private Q_SLOTS:
         QCOMPARE(history->entries.at(0).labResults.size(), 1);
         QCOMPARE(history->entries.at(0).labResults.at(0).orderId, order->id);
         QCOMPARE(history->entries.at(0).labResults.at(0).entry.value, QStringLiteral("5.4"));
+        // Every result in: the visit goes on as dispensed.
+        QVERIFY(registrationReaches(VisitState::Dispensed));
     }
 
     void dischargeRecordsTheNextVisit()
@@ -476,9 +487,12 @@ private Q_SLOTS:
         const auto visit = flow::registrationVisit(m_desk.as(StaffRole::Reception), m_visit.id);
         QVERIFY(visit.has_value());
         const QStringList seen = visitStates(*visit);
-        const QStringList expected{QStringLiteral("registered"),        QStringLiteral("called"),
-                                   QStringLiteral("in_consultation"),   QStringLiteral("consulted"),
-                                   QStringLiteral("awaiting_pharmacy"), QStringLiteral("dispensed"),
+        // With its lab order the visit waited for the lab, was dispensed meanwhile (still
+        // awaiting_lab), and went on as dispensed once the result was in (issue 11).
+        const QStringList expected{QStringLiteral("registered"),      QStringLiteral("called"),
+                                   QStringLiteral("in_consultation"), QStringLiteral("consulted"),
+                                   QStringLiteral("awaiting_lab"),    QStringLiteral("dispensed"),
+                                   QStringLiteral("awaiting_lab"),    QStringLiteral("dispensed"),
                                    QStringLiteral("discharged")};
         qsizetype at = 0;
         for (const QString& state : expected) {
@@ -528,6 +542,7 @@ private Q_SLOTS:
             {QStringLiteral("opd.events.visit.dispensed"), pharmacist().id},
             {QStringLiteral("opd.events.lab.sample_collected"), labTechnician().id},
             {QStringLiteral("opd.events.lab.resulted"), labTechnician().id},
+            {QStringLiteral("opd.events.visit.results_in"), labTechnician().id},
             {QStringLiteral("opd.events.visit.discharged"), doctor().id},
         };
         const QHash<QString, QString> readers{

@@ -128,6 +128,82 @@ private Q_SLOTS:
         QCOMPARE(visit.history.constLast().state, visit.state);
     }
 
+    // Issue 11: a visit with lab orders shows it waits for the lab until visit.results_in,
+    // also when its drugs are dispensed meanwhile.
+    void labOrdersKeepTheVisitWaitingForTheLab()
+    {
+        protocol::Consultation consultation;
+        consultation.id = protocol::newId();
+        consultation.visitId = protocol::newId();
+        consultation.patientId = protocol::newId();
+        consultation.patientName = QStringLiteral("Ana");
+        consultation.savedAt = protocol::nowUtc();
+        consultation.content.disposition = protocol::Disposition::ToPharmacy;
+        consultation.doctor = {QStringLiteral("dr.silva"), QStringLiteral("Dr Ana Silva"),
+                               protocol::StaffRole::Doctor};
+        consultation.content.prescriptions = {{QStringLiteral("PARA500"),
+                                               QStringLiteral("Paracetamol 500 mg"),
+                                               QStringLiteral("500 mg"),
+                                               {},
+                                               QStringLiteral("3 times a day"),
+                                               3,
+                                               9,
+                                               {}}};
+        consultation.content.labOrders = {
+            {QStringLiteral("FBC"), QStringLiteral("Full blood count"), {}, false, {}}};
+        const auto consulted =
+            protocol::makeEvent(protocol::kVisitConsulted, consultation, consultation.doctor);
+        const VisitEventSteps steps =
+            stepsFromEvent(protocol::kVisitConsulted.subjectBytes(),
+                           bus::Codec<std::remove_const_t<decltype(consulted)>>::encode(consulted));
+        QCOMPARE(steps.steps.size(), 2);
+        QCOMPARE(steps.steps.at(1).state, VisitState::AwaitingLab);
+
+        protocol::Visit visit = registeredVisit();
+        for (VisitState s : {VisitState::Called, VisitState::InConsultation, VisitState::Consulted,
+                             VisitState::AwaitingLab})
+            QCOMPARE(applyStep(visit, step(s)), StepOutcome::Applied);
+        // Dispensed while the result is outstanding: recorded, still awaiting the lab.
+        QCOMPARE(applyStep(visit, step(VisitState::Dispensed)), StepOutcome::Applied);
+        QCOMPARE(visit.state, VisitState::AwaitingLab);
+        QVERIFY(visit.lastTransitionTo(VisitState::Dispensed));
+        QCOMPARE(visit.history.constLast().state, VisitState::AwaitingLab);
+
+        // Results in: the visit goes on, as dispensed (registration saw the dispense).
+        VisitStep resultsIn = step(VisitState::AwaitingPharmacy);
+        resultsIn.resultsIn = true;
+        protocol::Visit onward = visit;
+        QCOMPARE(applyStep(onward, resultsIn), StepOutcome::Applied);
+        QCOMPARE(onward.state, VisitState::Dispensed);
+        // A repeat, or results_in for a visit no longer waiting for the lab: stale.
+        QCOMPARE(applyStep(onward, resultsIn), StepOutcome::Stale);
+        // Back in the doctor's queue (to_lab): registered again, then called as usual.
+        resultsIn.state = VisitState::Registered;
+        QCOMPARE(applyStep(visit, resultsIn), StepOutcome::Applied);
+        QCOMPARE(visit.state, VisitState::Registered);
+        QCOMPARE(applyStep(visit, step(VisitState::Called)), StepOutcome::Applied);
+
+        const auto event =
+            protocol::makeEvent(protocol::kVisitResultsIn,
+                                protocol::VisitStatusChange{consultation.visitId,
+                                                            consultation.patientId,
+                                                            QStringLiteral("general"),
+                                                            QDate(2024, 5, 6),
+                                                            3,
+                                                            VisitState::Registered,
+                                                            protocol::nowUtc(),
+                                                            {},
+                                                            {}},
+                                consultation.doctor);
+        const VisitEventSteps fromEvent =
+            stepsFromEvent(protocol::kVisitResultsIn.subjectBytes(),
+                           bus::Codec<std::remove_const_t<decltype(event)>>::encode(event));
+        QVERIFY2(fromEvent.kind == VisitEventSteps::Kind::Steps, qPrintable(fromEvent.error));
+        QCOMPARE(fromEvent.steps.size(), 1);
+        QVERIFY(fromEvent.steps.at(0).resultsIn);
+        QCOMPARE(fromEvent.steps.at(0).state, VisitState::Registered);
+    }
+
     void eventsBecomeSteps()
     {
         protocol::Consultation consultation;
