@@ -218,15 +218,16 @@ sleep 3 # the lists follow the events
 sign_in_as() {
     xdotool windowfocus --sync "${main}"
     xdotool key ctrl+shift+l
-    sleep 1
+    dialog="$(window_of 'Sign in' 20)" || fail "switch user showed no sign-in dialog"
     xdotool windowfocus --sync "${dialog}"
     xdotool key alt+u ctrl+a
     type_into "${dialog}" "$1"
     xdotool key alt+p ctrl+a
     type_into "${dialog}" demo-password
     xdotool key Return
-    window_of '^OpenOPD' 30 >/dev/null || fail "the main window did not open for $1"
-    sleep 1
+    main="$(window_of '^OpenOPD' 30)" || fail "the main window did not open for $1"
+    xdotool windowsize --sync "${main}" 1200 760
+    xdotool windowmove --sync "${main}" 40 20
     xdotool windowfocus --sync "${main}"
     sleep 2 # the workspaces fetch their lists
 }
@@ -240,7 +241,7 @@ xdotool key ctrl+t # start the consultation
 sleep 2
 shot "${main}" doctor-consultation
 # The doctor's discharge tab: visits ready for release.
-xdotool key ctrl+Next
+xdotool key ctrl+2 # the second workspace
 sleep 2
 shot "${main}" discharge-pending
 xdotool key ctrl+w Return

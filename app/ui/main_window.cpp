@@ -97,6 +97,8 @@ void MainWindow::buildMenus()
     QAction* quit = file->addAction(tr("&Quit"));
     quit->setShortcut(QKeySequence::Quit);
     connect(quit, &QAction::triggered, this, &MainWindow::quitRequested);
+    // Filled by populate(): the keyboard way between workspaces, whatever has the focus.
+    m_workspaceMenu = menuBar()->addMenu(tr("&Workspace"));
 }
 
 void MainWindow::populate()
@@ -110,8 +112,16 @@ void MainWindow::populate()
     for (const WorkspaceSpec& spec : m_registry.visibleFor(who)) {
         QWidget* page = spec.create(m_session, m_tabs);
         page->setObjectName(spec.id);
-        m_tabs->addTab(page, spec.title);
+        const int index = m_tabs->addTab(page, spec.title);
+        QAction* go = m_workspaceMenu->addAction(spec.title);
+        if (index < 9)
+            go->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_1 + index)));
+        connect(go, &QAction::triggered, this, [this, page] {
+            m_tabs->setCurrentWidget(page);
+            page->setFocus();
+        });
     }
+    m_workspaceMenu->menuAction()->setVisible(m_tabs->count() > 1);
     if (m_tabs->count() == 0) {
         m_empty->setText(tr("Your roles (%1) have no workspace in this version of OpenOPD. "
                             "Ask the administrator which roles you need, or sign out.")
@@ -125,6 +135,7 @@ void MainWindow::populate()
 
 void MainWindow::clearWorkspaces()
 {
+    m_workspaceMenu->clear();
     while (m_tabs->count() > 0) {
         QWidget* page = m_tabs->widget(0);
         m_tabs->removeTab(0);

@@ -11,6 +11,7 @@
 
 class QLabel;
 class QStackedWidget;
+class QMenu;
 class QTabWidget;
 
 namespace openopd::app {
@@ -50,6 +51,7 @@ private:
     NotificationBanner* m_banner = nullptr;
     QStackedWidget* m_stack = nullptr;
     QTabWidget* m_tabs = nullptr;
+    QMenu* m_workspaceMenu = nullptr; // Ctrl+1…9: one entry per workspace of the signed-in user
     QLabel* m_empty = nullptr;
     QLabel* m_user = nullptr;
     ConnectionIndicator* m_indicator = nullptr;

@@ -29,6 +29,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -230,6 +231,17 @@ void TestAppReceptionDesk::aDoctorDoesNotSeeTheDesk()
     QVERIFY(app->window()->isVisible());
     QVERIFY(!app->window()->workspaceIds().contains(QStringLiteral("reception")));
     QVERIFY(!app->window()->findChild<ReceptionWorkspace*>());
+    // A doctor has two workspaces; Ctrl+2 goes to the second whatever has the keyboard.
+    const QStringList ids = app->window()->workspaceIds();
+    QCOMPARE(ids, (QStringList{QStringLiteral("doctor"), QStringLiteral("discharge")}));
+    auto* tabs = app->window()->findChild<QTabWidget*>(QStringLiteral("workspaces"));
+    QVERIFY(tabs);
+    QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("doctor"));
+    QVERIFY(QTest::qWaitForWindowActive(app->window()));
+    QTest::keyClick(app->window(), Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("discharge"));
+    QTest::keyClick(app->window(), Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(tabs->currentWidget()->objectName(), QStringLiteral("doctor"));
     auto reception = makeApp(QStringLiteral("reception"));
     QVERIFY(reception->window()->workspaceIds().contains(QStringLiteral("reception")));
 }
