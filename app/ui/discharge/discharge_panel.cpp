@@ -156,6 +156,17 @@ DischargePanel::DischargePanel(Session& session, QWidget* parent)
         refreshEnabled();
     });
     connect(m_hasNextVisit, &QCheckBox::toggled, m_nextVisit, &QWidget::setEnabled);
+    // A problem shown under a field goes once the field is changed.
+    connect(m_destination, &QLineEdit::textEdited, this,
+            [this] { clearProblem(QStringLiteral("destination")); });
+    connect(m_outcomeBox, &QComboBox::currentIndexChanged, this,
+            [this] { clearProblem(QStringLiteral("destination")); });
+    connect(m_notes, &QPlainTextEdit::textChanged, this,
+            [this] { clearProblem(QStringLiteral("notes")); });
+    connect(m_nextVisit, &QDateEdit::dateChanged, this,
+            [this] { clearProblem(QStringLiteral("next_visit")); });
+    connect(m_hasNextVisit, &QCheckBox::toggled, this,
+            [this] { clearProblem(QStringLiteral("next_visit")); });
     connect(m_record, &QPushButton::clicked, this, &DischargePanel::record);
     connect(m_print, &QPushButton::clicked, this, &DischargePanel::printSummary);
     connect(m_save, &QPushButton::clicked, this, &DischargePanel::chooseSummaryFile);
@@ -177,6 +188,18 @@ QString DischargePanel::fieldError(const QString& field) const
 {
     QLabel* label = m_errors.value(field);
     return label && !label->isHidden() ? label->text() : QString();
+}
+
+void DischargePanel::clearProblem(const QString& field)
+{
+    if (QLabel* label = m_errors.value(field))
+        label->hide();
+}
+
+bool DischargePanel::isBusy() const
+{
+    return m_command && (m_command->phase() == Command::Phase::Sending ||
+                         m_command->phase() == Command::Phase::Checking);
 }
 
 void DischargePanel::showProblems(const QHash<QString, QString>& problems)
@@ -301,13 +324,13 @@ protocol::DischargeDetails DischargePanel::details() const
 
 void DischargePanel::refreshEnabled()
 {
-    const bool busy = m_command && (m_command->phase() == Command::Phase::Sending ||
-                                    m_command->phase() == Command::Phase::Checking);
     const bool open = m_release && !m_discharge;
-    m_form->setEnabled(open && !busy);
+    // Not disabled while sending: the keyboard stays where it was (the request has its copy).
+    m_form->setEnabled(open);
     m_destination->setEnabled(DischargeOutcome(m_outcomeBox->currentData().toInt()) !=
                               DischargeOutcome::Discharged);
-    m_record->setEnabled(open && !busy);
+    // Not disabled while sending either (the keyboard would leave it); record() ignores it.
+    m_record->setEnabled(open);
     m_print->setEnabled(m_discharge.has_value());
     m_save->setEnabled(m_discharge.has_value() && !m_writer->isBusy());
 }
@@ -322,7 +345,7 @@ void DischargePanel::focusForm()
 
 void DischargePanel::record()
 {
-    if (!m_release || m_discharge || !m_record->isEnabled())
+    if (!m_release || m_discharge || isBusy())
         return;
     const protocol::DischargeDetails d = details();
     const QHash<QString, QString> problems = dischargeProblems(d, QDate::currentDate());

@@ -45,6 +45,8 @@ public:
     // A discharge was recorded here for the shown visit (its summary can be printed).
     bool isRecorded() const { return m_discharge.has_value(); }
     bool isSummaryLoaded() const { return m_summaryLoaded; }
+    // A discharge is being sent or its outcome read.
+    bool isBusy() const;
 
     void record();
     void printSummary();
@@ -64,6 +66,7 @@ Q_SIGNALS:
 private:
     QLabel* addErrorLabel(const QString& field, const QString& description);
     void showProblems(const QHash<QString, QString>& problems);
+    void clearProblem(const QString& field);
     void loadSummary();
     void showSummary();
     void onRecorded(const protocol::Discharge& discharge);

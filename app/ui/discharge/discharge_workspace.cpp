@@ -48,25 +48,28 @@ DischargeWorkspace::DischargeWorkspace(Session& session, QWidget* parent) : QWid
     split->addWidget(m_panel);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({580, 540}); // the list's columns fit; the panel keeps its form width
 
     if (bus::Connection* connection = session.connection())
         m_model = new PendingReleasesModel(*connection, this);
     else
         m_model = new PendingReleasesModel(this);
+    // Before setModel: these run before the selection model moves the current row away
+    // from a row that leaves (which is not the user choosing another visit).
+    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this] { m_removing = true; });
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_removing = true; });
     m_table->setModel(m_model);
-    m_table->horizontalHeader()->setSectionResizeMode(PendingReleasesModel::PatientColumn,
-                                                      QHeaderView::ResizeToContents);
+    for (int column : {PendingReleasesModel::TokenColumn, PendingReleasesModel::PatientColumn,
+                       PendingReleasesModel::QueueColumn, PendingReleasesModel::StateColumn})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &DischargeWorkspace::onCurrentRowChanged);
-    // The selection moves by itself when a row leaves: that is not the user choosing.
-    connect(m_model, &QAbstractItemModel::rowsAboutToBeRemoved, this,
-            [this] { m_removing = true; });
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
         m_removing = false;
         onCurrentRowChanged();
     });
-    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_removing = true; });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         m_removing = false;
         onCurrentRowChanged();
@@ -80,7 +83,14 @@ DischargeWorkspace::DischargeWorkspace(Session& session, QWidget* parent) : QWid
         if (current)
             m_listStatus->clear();
     });
-    connect(m_table, &QAbstractItemView::activated, this, [this] { m_panel->focusForm(); });
+    connect(m_table, &QAbstractItemView::activated, this, [this](const QModelIndex& index) {
+        // Enter on a row shows that visit, even while a recorded one is still on the panel.
+        if (index.isValid() && index.row() < m_model->rowCount() &&
+            (!m_panel->release() ||
+             m_panel->release()->visitId != m_model->releaseAt(index.row()).visitId))
+            m_panel->setRelease(m_model->releaseAt(index.row()));
+        m_panel->focusForm();
+    });
 
     auto* toList = new QAction(tr("Go to the visits ready for release"), this);
     toList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
@@ -116,7 +126,8 @@ void DischargeWorkspace::onCurrentRowChanged()
     // A visit recorded here stays on the panel (its summary is to be printed) until the
     // user picks another; one closed elsewhere leaves the panel with the list.
     const QModelIndex current = m_table->selectionModel()->currentIndex();
-    if (shown && !shownListed && m_panel->isRecorded() &&
+    // (The list event may come before the record's answer: keep it while that is awaited.)
+    if (shown && !shownListed && (m_panel->isRecorded() || m_panel->isBusy()) &&
         (!current.isValid() || !m_table->hasFocus()))
         return;
     if (!current.isValid() || current.row() >= m_model->rowCount()) {

@@ -117,6 +117,21 @@ LabOrderPanel::LabOrderPanel(Session& session, QWidget* parent)
     layout->addWidget(m_outcome);
     layout->addStretch();
 
+    // A problem shown under a field goes once the field is changed.
+    const auto clearOnEdit = [this](QLineEdit* edit, const QString& field) {
+        connect(edit, &QLineEdit::textEdited, this, [this, field] {
+            if (QLabel* label = m_errors.value(field))
+                label->hide();
+        });
+    };
+    clearOnEdit(m_sampleId, QStringLiteral("sample_id"));
+    clearOnEdit(m_value, QStringLiteral("value"));
+    clearOnEdit(m_unit, QStringLiteral("unit"));
+    clearOnEdit(m_range, QStringLiteral("reference_range"));
+    connect(m_notes, &QPlainTextEdit::textChanged, this, [this] {
+        if (QLabel* label = m_errors.value(QStringLiteral("notes")))
+            label->hide();
+    });
     connect(m_collect, &QPushButton::clicked, this, &LabOrderPanel::collectSample);
     connect(m_sampleId, &QLineEdit::returnPressed, this, &LabOrderPanel::collectSample);
     connect(m_save, &QPushButton::clicked, this, &LabOrderPanel::saveResult);
@@ -182,7 +197,7 @@ void LabOrderPanel::setOrder(const std::optional<protocol::LabOrder>& order)
                           order->orderedBy.name);
         if (!order->test.notes.isEmpty())
             lines << tr("Doctor's note: %1").arg(order->test.notes);
-        lines << LabOrdersModel::stateText(order->state);
+        lines << tr("State: %1").arg(LabOrdersModel::stateText(order->state));
         if (!order->sampleId.isEmpty())
             lines << tr("Sample id: %1").arg(order->sampleId);
         m_details->setText(lines.join(u'\n'));
@@ -192,15 +207,19 @@ void LabOrderPanel::setOrder(const std::optional<protocol::LabOrder>& order)
         m_value->setFocus();
 }
 
+bool LabOrderPanel::isBusy() const
+{
+    return m_command && (m_command->phase() == Command::Phase::Sending ||
+                         m_command->phase() == Command::Phase::Checking);
+}
+
+// The buttons stay enabled while a command runs (the keyboard would leave a disabled one);
+// collectSample() and saveResult() ignore them then.
 void LabOrderPanel::refreshEnabled()
 {
-    const bool busy = m_command && (m_command->phase() == Command::Phase::Sending ||
-                                    m_command->phase() == Command::Phase::Checking);
     // The result first: the keyboard leaving a disabled sample field finds it enabled.
     m_resultBox->setEnabled(m_order && m_order->state == LabOrderState::Collected);
     m_sampleBox->setEnabled(m_order && m_order->state == LabOrderState::Ordered);
-    m_collect->setEnabled(!busy);
-    m_save->setEnabled(!busy);
 }
 
 void LabOrderPanel::focusNextStep()
@@ -243,7 +262,7 @@ void LabOrderPanel::follow(Command* command, const QString& action, bool result)
 
 void LabOrderPanel::collectSample()
 {
-    if (!m_order || m_order->state != LabOrderState::Ordered || !m_sampleBox->isEnabled())
+    if (!m_order || m_order->state != LabOrderState::Ordered || isBusy())
         return;
     const QString sampleId = m_sampleId->text().trimmed();
     const QString problem = sampleIdProblem(sampleId);
@@ -265,7 +284,7 @@ void LabOrderPanel::collectSample()
 
 void LabOrderPanel::saveResult()
 {
-    if (!m_order || m_order->state != LabOrderState::Collected || !m_resultBox->isEnabled())
+    if (!m_order || m_order->state != LabOrderState::Collected || isBusy())
         return;
     protocol::LabResultEntry entry;
     entry.value = m_value->text().trimmed();

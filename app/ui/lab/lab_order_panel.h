@@ -46,6 +46,8 @@ public:
     // "sample_id"), empty when none (for tests).
     QString fieldError(const QString& field) const;
     CommandOutcomeBar* outcomeBar() const { return m_outcome; }
+    // A command is being sent or its outcome read.
+    bool isBusy() const;
 
 Q_SIGNALS:
     void sampleCollected(const QString& orderId);

@@ -48,16 +48,16 @@ LabWorkspace::LabWorkspace(Session& session, QWidget* parent) : QWidget(parent)
     split->addWidget(m_panel);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 400}); // the list's columns fit; the panel keeps its form width
 
     if (bus::Connection* connection = session.connection())
         m_model = new LabOrdersModel(*connection, this);
     else
         m_model = new LabOrdersModel(this);
     m_table->setModel(m_model);
-    m_table->horizontalHeader()->setSectionResizeMode(LabOrdersModel::PatientColumn,
-                                                      QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setSectionResizeMode(LabOrdersModel::TestColumn,
-                                                      QHeaderView::ResizeToContents);
+    for (int column : {LabOrdersModel::PatientColumn, LabOrdersModel::TestColumn,
+                       LabOrdersModel::SpecimenColumn, LabOrdersModel::StateColumn})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &LabWorkspace::onCurrentRowChanged);
