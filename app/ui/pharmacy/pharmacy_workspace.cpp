@@ -42,7 +42,9 @@ void PharmacyWorkspace::addShortcuts()
     const auto add = [this](const QKeySequence& keys, const QString& text, auto slot) {
         auto* action = new QAction(text, this);
         action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        // The whole window while this workspace's tab is shown (a hidden workspace's
+        // shortcuts do not fire): after sign-in the keyboard may be on the tab bar.
+        action->setShortcutContext(Qt::WindowShortcut);
         connect(action, &QAction::triggered, this, slot);
         addAction(action);
     };
