@@ -35,6 +35,8 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -145,6 +147,16 @@ void TestAppPharmacy::aPrescriptionAppearsWithoutARefresh()
     QTRY_COMPARE_WITH_TIMEOUT(cell(model, row, PendingPrescriptionsModel::TokenColumn),
                               QString::number(m_first.visit.token), kWaitMs);
     QVERIFY(m_workspace->pendingList()->statusText().startsWith(QStringLiteral("Live")));
+
+    // Ctrl+W reaches the list from anywhere in the window, e.g. the tab bar after sign-in.
+    auto* tabs = m_app->window()->findChild<QTabWidget*>(QStringLiteral("workspaces"));
+    QVERIFY(tabs);
+    pharmacy::show(m_workspace);
+    tabs->tabBar()->setFocus(Qt::OtherFocusReason);
+    QTRY_VERIFY(tabs->tabBar()->hasFocus());
+    QTest::keyClick(m_app->window(), Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(m_workspace->pendingList()->table()->hasFocus());
+    QVERIFY(m_workspace->pendingList()->selected().has_value()); // Enter dispenses it
 }
 
 void TestAppPharmacy::dispensingSuggestsTheFirstExpiringBatchAndTheVisitLeaves()
