@@ -5,12 +5,16 @@
 //   keyboard (discharged, medication to continue, notes, a next visit) the visit leaves the
 //   list and is closed (release.get); the visit summary PDF names the patient, the
 //   diagnosis, the drug dispensed, the lab result and the next visit (pdftotext);
-// - a doctor has the discharge workspace too, a receptionist does not.
+// - a doctor has the discharge workspace too, a receptionist does not;
+// - a discharge sent while the discharge service is stopped (SIGSTOP) times out, is read
+//   (not repeated): "not known"; once the service is back, Check again finds it recorded.
 
 #include "app_harness.h"
+#include "core/command.h"
 #include "core/discharge/pending_releases_model.h"
 #include "discharge_steps.h"
 #include "opd_cluster.h"
+#include "ui/command_outcome_bar.h"
 #include "ui/discharge/discharge_panel.h"
 #include "ui/discharge/discharge_workspace.h"
 #include "visit_on_bus.h"
@@ -19,9 +23,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace openopd;
 using namespace openopd::app;
@@ -33,6 +39,7 @@ private Q_SLOTS:
     void initTestCase();
     void aDispensedVisitIsDischargedWithANextVisitAndItsSummaryPrinted();
     void theDoctorHasTheWorkspaceAndReceptionDoesNot();
+    void aDischargeWithoutAnAnswerIsReadNotRepeated();
 
 private:
     std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
@@ -145,6 +152,64 @@ void TestAppDischarge::theDoctorHasTheWorkspaceAndReceptionDoesNot()
     QVERIFY(reception->window());
     QVERIFY(!reception->workspace(QStringLiteral("discharge")));
     QVERIFY(!reception->workspace(QStringLiteral("lab")));
+}
+
+void TestAppDischarge::aDischargeWithoutAnAnswerIsReadNotRepeated()
+{
+    auto app = makeApp(QStringLiteral("dr.silva"));
+    auto* discharge =
+        qobject_cast<DischargeWorkspace*>(app->workspace(QStringLiteral("discharge")));
+    QVERIFY(discharge);
+    QVERIFY(QTest::qWaitForWindowActive(app->window()));
+    const QString name = QStringLiteral("Severin Achterberg-Mbeki");
+    protocol::ConsultationContent content;
+    content.disposition = protocol::Disposition::Discharge; // ready at once
+    const testing::BusVisit visit =
+        testing::consultedVisitOnBus(m_desk, name, QStringLiteral("discharge-2"), content);
+    QString why;
+    QString visitId;
+    QVERIFY2(testing::discharge::waitForRelease(discharge, name, &visitId, &why), qPrintable(why));
+    testing::discharge::showWorkspace(discharge);
+    QVERIFY(discharge->isVisible());
+    QVERIFY(discharge->selectVisit(visitId));
+    DischargePanel* panel = discharge->panel();
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isSummaryLoaded(), 20000);
+
+    // The service receives the discharge but cannot answer: it times out, the read too.
+    const qint64 pid = m_cluster.processId(QStringLiteral("discharge"));
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    auto* outcome = panel->findChild<QComboBox*>(QStringLiteral("outcome"));
+    outcome->setFocus();
+    QTest::keyClick(outcome, Qt::Key_R, Qt::AltModifier);
+    QTRY_VERIFY(panel->command());
+    Command* command = panel->command();
+    QTRY_VERIFY_WITH_TIMEOUT(command->phase() == Command::Phase::Checked, 30000);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
+    QVERIFY(!command->canRepeat());
+    QVERIFY(!panel->outcomeBar()->repeatButton()->isVisible());
+    QVERIFY(panel->outcomeBar()->checkButton()->isVisible());
+    QVERIFY(!panel->isRecorded());
+
+    // Back: it handles the one request it received; Check again reads it, done.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QVERIFY(testing::flow::poll(
+        [&] {
+            auto status = testing::flow::call(m_desk, protocol::kGetRelease,
+                                              protocol::GetReleaseRequest{visitId});
+            return status && status->discharge.has_value();
+        },
+        20000));
+    // It leaves the list before anyone checks: the panel keeps it (the outcome is not known).
+    QTRY_VERIFY_WITH_TIMEOUT(discharge->model()->rowOf(visitId) < 0, 15000);
+    QVERIFY(panel->release() && panel->release()->visitId == visitId);
+    QVERIFY(panel->outcomeBar()->checkButton()->isVisible());
+    QTest::mouseClick(panel->outcomeBar()->checkButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel->isRecorded(), 15000);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Done);
+    QCOMPARE(command->attempts(), 1);
+    QCOMPARE(panel->release()->visitId, visit.visit.id); // still shown, its summary printable
+    QVERIFY(panel->findChild<QPushButton*>(QStringLiteral("saveSummary"))->isEnabled());
 }
 
 QTEST_MAIN(TestAppDischarge)

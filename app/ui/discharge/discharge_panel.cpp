@@ -196,6 +196,21 @@ void DischargePanel::clearProblem(const QString& field)
         label->hide();
 }
 
+Command* DischargePanel::command() const
+{
+    return m_command;
+}
+
+bool DischargePanel::holdsVisit() const
+{
+    if (m_discharge)
+        return true;
+    if (!m_command)
+        return false;
+    return isBusy() || (m_command->phase() == Command::Phase::Checked &&
+                        m_command->lastCheck().verdict == OutcomeCheck::Verdict::Unknown);
+}
+
 bool DischargePanel::isBusy() const
 {
     return m_command && (m_command->phase() == Command::Phase::Sending ||
@@ -229,8 +244,12 @@ void DischargePanel::setRelease(const std::optional<protocol::PendingRelease>& r
     m_nextVisit->setDate(QDate::currentDate().addDays(7));
     showProblems({});
     m_message->clear();
-    if (!m_command || m_command->phase() == Command::Phase::Succeeded)
+    if (!isBusy()) { // another visit: the last one's discharge is no longer this panel's
+        if (m_command)
+            m_command->deleteLater();
+        m_command = nullptr;
         m_outcome->clear();
+    }
     m_title->setText(release ? tr("%1 — token %2").arg(release->patientName).arg(release->token)
                              : tr("Choose a visit from the list."));
     showSummary();

@@ -47,6 +47,9 @@ public:
     bool isSummaryLoaded() const { return m_summaryLoaded; }
     // A discharge is being sent or its outcome read.
     bool isBusy() const;
+    // The shown visit must stay: recorded here, or its discharge's outcome is not known yet
+    // (sending, reading, or a read that could not tell and may be checked again).
+    bool holdsVisit() const;
 
     void record();
     void printSummary();
@@ -57,6 +60,7 @@ public:
 
     QString fieldError(const QString& field) const; // destination, notes, next_visit
     CommandOutcomeBar* outcomeBar() const { return m_outcome; }
+    Command* command() const; // the last discharge sent (or null)
 
 Q_SIGNALS:
     void recorded(const QString& visitId);

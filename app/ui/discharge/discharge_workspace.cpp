@@ -127,7 +127,7 @@ void DischargeWorkspace::onCurrentRowChanged()
     // user picks another; one closed elsewhere leaves the panel with the list.
     const QModelIndex current = m_table->selectionModel()->currentIndex();
     // (The list event may come before the record's answer: keep it while that is awaited.)
-    if (shown && !shownListed && (m_panel->isRecorded() || m_panel->isBusy()) &&
+    if (shown && !shownListed && m_panel->holdsVisit() &&
         (!current.isValid() || !m_table->hasFocus()))
         return;
     if (!current.isValid() || current.row() >= m_model->rowCount()) {
