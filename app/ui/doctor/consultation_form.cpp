@@ -75,10 +75,9 @@ QWidget* ConsultationForm::buildVitals()
     auto* box = new QGroupBox(tr("Vitals"), this);
     auto* grid = new QGridLayout(box);
     const auto field = [this, grid](QLineEdit*& edit, const QString& label, const char* name,
-                                    const QString& placeholder, int row, int column) {
+                                    int row, int column) {
         edit = new QLineEdit(this);
         edit->setObjectName(QString::fromLatin1(name));
-        edit->setPlaceholderText(placeholder);
         edit->setMaxLength(8);
         auto* caption = new QLabel(label, this);
         caption->setBuddy(edit);
@@ -86,14 +85,15 @@ QWidget* ConsultationForm::buildVitals()
         grid->addWidget(edit, row, column * 2 + 1);
         connect(edit, &QLineEdit::textEdited, this, &ConsultationForm::fieldChanged);
     };
-    field(m_temperature, tr("Te&mperature (°C):"), "temperature", tr("37.0"), 0, 0);
-    field(m_pulse, tr("&Pulse (/min):"), "pulse", tr("80"), 0, 1);
-    field(m_systolic, tr("BP s&ystolic (mmHg):"), "systolic", tr("120"), 1, 0);
-    field(m_diastolic, tr("BP d&iastolic (mmHg):"), "diastolic", tr("80"), 1, 1);
-    field(m_respiratoryRate, tr("&Resp. rate (/min):"), "respiratoryRate", tr("16"), 2, 0);
-    field(m_spo2, tr("SpO&2 (%):"), "spo2", tr("98"), 2, 1);
-    field(m_weight, tr("&Weight (kg):"), "weight", tr("70"), 3, 0);
-    field(m_height, tr("&Height (cm):"), "height", tr("170"), 3, 1);
+    // No sample values as placeholders: a grey "37.0" reads like a measured temperature.
+    field(m_temperature, tr("Te&mperature (°C):"), "temperature", 0, 0);
+    field(m_pulse, tr("&Pulse (/min):"), "pulse", 0, 1);
+    field(m_systolic, tr("BP s&ystolic (mmHg):"), "systolic", 1, 0);
+    field(m_diastolic, tr("BP diasto&lic (mmHg):"), "diastolic", 1, 1);
+    field(m_respiratoryRate, tr("&Resp. rate (/min):"), "respiratoryRate", 2, 0);
+    field(m_spo2, tr("SpO&2 (%):"), "spo2", 2, 1);
+    field(m_weight, tr("&Weight (kg):"), "weight", 3, 0);
+    field(m_height, tr("&Height (cm):"), "height", 3, 1);
     return box;
 }
 
@@ -116,7 +116,7 @@ void ConsultationForm::build()
         m_icd10));
     auto* diagnosisRow = new QHBoxLayout;
     diagnosisRow->addWidget(m_diagnosis, 1);
-    auto* icdLabel = new QLabel(tr("IC&D-10:"), this);
+    auto* icdLabel = new QLabel(tr("ICD-1&0:"), this);
     icdLabel->setBuddy(m_icd10);
     diagnosisRow->addWidget(icdLabel);
     diagnosisRow->addWidget(m_icd10);
@@ -161,7 +161,7 @@ void ConsultationForm::build()
     m_referral->setObjectName(QStringLiteral("referralTo"));
     m_referral->setMaxLength(200);
     m_referral->setPlaceholderText(tr("Where to (required when referring)"));
-    next->addRow(tr("Re&ferred to:"), m_referral);
+    next->addRow(tr("Referred to:"), m_referral);
     layout->addLayout(next);
     connect(m_disposition, &QComboBox::currentIndexChanged, this, [this] {
         updateReferral();
@@ -181,13 +181,13 @@ void ConsultationForm::build()
     layout->addWidget(m_status);
 
     auto* buttons = new QHBoxLayout;
-    m_save = new QPushButton(tr("&Save consultation"), this);
+    m_save = new QPushButton(tr("Save consultation"), this);
     m_save->setObjectName(QStringLiteral("saveConsultation"));
     m_save->setToolTip(tr("Save the consultation (Ctrl+S)"));
     m_print = new QPushButton(tr("Print prescription…"), this);
     m_print->setObjectName(QStringLiteral("printPrescription"));
     m_print->setToolTip(tr("Print the prescription (Ctrl+P)"));
-    m_pdf = new QPushButton(tr("Prescription as &PDF…"), this);
+    m_pdf = new QPushButton(tr("Pres&cription as PDF…"), this);
     m_pdf->setObjectName(QStringLiteral("savePrescriptionPdf"));
     m_pdf->setAccessibleName(tr("Save the prescription as a PDF file"));
     buttons->addWidget(m_save);

@@ -25,7 +25,7 @@ DoctorQueuePanel::DoctorQueuePanel(Session& session, QWidget* parent)
                                    : new DoctorQueueModel(this);
     auto* layout = new QVBoxLayout(this);
     auto* header = new QHBoxLayout;
-    auto* title = new QLabel(tr("&Queue"), this);
+    auto* title = new QLabel(tr("Queue"), this);
     QFont bold = title->font();
     bold.setBold(true);
     title->setFont(bold);
@@ -47,6 +47,7 @@ DoctorQueuePanel::DoctorQueuePanel(Session& session, QWidget* parent)
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setTabKeyNavigation(false);
     m_table->verticalHeader()->hide();
+    m_table->setWordWrap(false); // one line per visit; a long name is elided, not wrapped
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(DoctorQueueModel::PatientColumn,
                                                       QHeaderView::Stretch);
@@ -56,7 +57,7 @@ DoctorQueuePanel::DoctorQueuePanel(Session& session, QWidget* parent)
     m_callNext = new QPushButton(tr("Call &next"), this);
     m_callNext->setObjectName(QStringLiteral("callNext"));
     m_callNext->setToolTip(tr("Call the first waiting patient (Ctrl+N)"));
-    m_callThis = new QPushButton(tr("Call &this one"), this);
+    m_callThis = new QPushButton(tr("Call th&is one"), this);
     m_callThis->setObjectName(QStringLiteral("callThis"));
     m_callThis->setToolTip(tr("Call the patient selected in the queue"));
     buttons->addWidget(m_callNext);

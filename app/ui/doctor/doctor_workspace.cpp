@@ -62,10 +62,14 @@ DoctorWorkspace::DoctorWorkspace(Session& session, QWidget* parent, const QStrin
     work->addWidget(m_history);
     work->setStretchFactor(0, 3);
     work->setStretchFactor(1, 2);
+    work->setSizes({540, 260}); // the history readable beside the form
     patientLayout->addWidget(work, 1);
     split->addWidget(patientSide);
+    // The queue wide enough for its columns (priority, state, waiting) and both buttons.
+    m_queue->setMinimumWidth(340);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
+    split->setSizes({390, 810});
     layout->addWidget(split);
 
     connect(m_queue, &DoctorQueuePanel::patientCalled, this, &DoctorWorkspace::openEntry);

@@ -26,7 +26,7 @@ LabOrderEditor::LabOrderEditor(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* row = new QHBoxLayout;
-    auto* label = new QLabel(tr("&Test:"), this);
+    auto* label = new QLabel(tr("La&b test:"), this);
     m_test = new QComboBox(this);
     m_test->setObjectName(QStringLiteral("labTest"));
     m_test->setEditable(true);
@@ -61,7 +61,7 @@ LabOrderEditor::LabOrderEditor(QWidget* parent) : QWidget(parent)
     m_test->setCurrentIndex(-1);
     row->addWidget(label);
     row->addWidget(m_test, 1);
-    m_urgent = new QCheckBox(tr("U&rgent"), this);
+    m_urgent = new QCheckBox(tr("Urgent"), this);
     m_urgent->setObjectName(QStringLiteral("labUrgent"));
     row->addWidget(m_urgent);
     m_add = new QPushButton(tr("Add t&est"), this);

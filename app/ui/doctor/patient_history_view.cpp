@@ -26,7 +26,7 @@ PatientHistoryView::PatientHistoryView(Session& session, QWidget* parent)
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* title = new QLabel(tr("&History"), this);
+    auto* title = new QLabel(tr("History"), this);
     QFont bold = title->font();
     bold.setBold(true);
     title->setFont(bold);
@@ -142,9 +142,11 @@ void PatientHistoryView::addEntry(const protocol::HistoryEntry& entry)
     QFont bold = top->font(0);
     bold.setBold(true);
     top->setFont(0, bold);
+    top->setToolTip(0, top->text(0)); // the whole line, where the column is narrower
     const auto child = [top](const QString& text) {
         auto* item = new QTreeWidgetItem(top);
         item->setText(0, text);
+        item->setToolTip(0, text);
         return item;
     };
     if (!content.complaint.isEmpty())
@@ -196,6 +198,7 @@ void PatientHistoryView::onLabResulted(const bus::Message& message)
         line->setData(0, kOrderLineRole, result.line);
     }
     line->setText(0, resultText(result));
+    line->setToolTip(0, line->text(0));
     QFont bold = line->font(0);
     bold.setBold(true); // new since the history was opened
     line->setFont(0, bold);

@@ -52,7 +52,7 @@ PrescriptionEditor::PrescriptionEditor(Session& session, QWidget* parent)
     m_dose->setObjectName(QStringLiteral("dose"));
     m_dose->setPlaceholderText(tr("e.g. 500 mg"));
     m_dose->setMaxLength(100);
-    form->addRow(tr("D&ose:"), m_dose);
+    form->addRow(tr("Do&se:"), m_dose);
     m_frequency = new QLineEdit(this);
     m_frequency->setObjectName(QStringLiteral("frequency"));
     m_frequency->setPlaceholderText(tr("e.g. 3 times a day"));
