@@ -4,21 +4,27 @@
 //   first; the sample is collected and the result entered with the keyboard, and the order
 //   leaves the pending list;
 // - a result without a value is not sent: the problem is shown under the value field;
-// - the lab technician has no discharge workspace.
+// - the lab technician has no discharge workspace;
+// - a result sent while the pharmacy service (it serves the lab) is stopped (SIGSTOP) times
+//   out and is read, not repeated; once the service is back, Check again finds it done.
 
 #include "app_harness.h"
+#include "core/command.h"
 #include "core/lab/lab_orders_model.h"
 #include "lab_steps.h"
 #include "opd_cluster.h"
+#include "ui/command_outcome_bar.h"
 #include "ui/lab/lab_order_panel.h"
 #include "ui/lab/lab_workspace.h"
 #include "visit_on_bus.h"
 
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 
 using namespace openopd;
 using namespace openopd::app;
@@ -30,6 +36,7 @@ private Q_SLOTS:
     void initTestCase();
     void ordersAppearLiveAndAreCollectedAndResulted();
     void aResultWithoutAValueShowsItsErrorNextToTheField();
+    void aResultWithoutAnAnswerIsReadNotRepeated();
 
 private:
     std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
@@ -163,6 +170,47 @@ void TestAppLab::aResultWithoutAValueShowsItsErrorNextToTheField()
     QTest::keyClick(value, Qt::Key_Return);
     QTRY_VERIFY_WITH_TIMEOUT(lab->model()->rowOf(order) < 0, 20000);
     QVERIFY(lab->panel()->fieldError(QStringLiteral("value")).isEmpty());
+}
+
+void TestAppLab::aResultWithoutAnAnswerIsReadNotRepeated()
+{
+    auto app = makeApp(QStringLiteral("lab"));
+    auto* lab = qobject_cast<LabWorkspace*>(app->workspace(QStringLiteral("lab")));
+    QVERIFY(lab);
+    QVERIFY(QTest::qWaitForWindowActive(app->window()));
+    const QString name = QStringLiteral("Ignatius Fairweather-Osei");
+    labVisit(name);
+    QString why;
+    QString order;
+    QVERIFY2(
+        testing::lab::waitForOrder(lab, name, QStringLiteral("Full blood count"), &order, &why),
+        qPrintable(why));
+    QVERIFY2(testing::lab::collectSample(lab, order, QStringLiteral("T-77"), &why),
+             qPrintable(why));
+
+    // The pharmacy service (it serves the lab) receives the result but cannot answer.
+    const qint64 pid = m_cluster.processId(QStringLiteral("pharmacy"));
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    auto* value = lab->panel()->findChild<QLineEdit*>(QStringLiteral("resultValue"));
+    QTRY_VERIFY(value->hasFocus());
+    QTest::keyClicks(value, QStringLiteral("7.9"));
+    QTest::keyClick(value, Qt::Key_Return);
+    QTRY_VERIFY(lab->panel()->command());
+    Command* command = lab->panel()->command();
+    QTRY_VERIFY_WITH_TIMEOUT(command->phase() == Command::Phase::Checked, 30000);
+    QCOMPARE(command->lastCheck().verdict, OutcomeCheck::Verdict::Unknown);
+    QVERIFY(!command->canRepeat());
+    QVERIFY(!lab->panel()->outcomeBar()->repeatButton()->isVisible());
+    QVERIFY(lab->panel()->outcomeBar()->checkButton()->isVisible());
+
+    // Back: the one request is handled, the order leaves the list; Check again: done.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(lab->model()->rowOf(order) < 0, 20000);
+    QTest::mouseClick(lab->panel()->outcomeBar()->checkButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(command->lastCheck().verdict, OutcomeCheck::Verdict::Done, 15000);
+    QCOMPARE(command->attempts(), 1);
+    QVERIFY(lab->panel()->outcomeBar()->text().contains(QStringLiteral("it was done")));
 }
 
 QTEST_MAIN(TestAppLab)

@@ -207,6 +207,11 @@ void LabOrderPanel::setOrder(const std::optional<protocol::LabOrder>& order)
         m_value->setFocus();
 }
 
+Command* LabOrderPanel::command() const
+{
+    return m_command;
+}
+
 bool LabOrderPanel::isBusy() const
 {
     return m_command && (m_command->phase() == Command::Phase::Sending ||

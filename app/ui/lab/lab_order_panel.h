@@ -48,6 +48,7 @@ public:
     CommandOutcomeBar* outcomeBar() const { return m_outcome; }
     // A command is being sent or its outcome read.
     bool isBusy() const;
+    Command* command() const; // the last command sent (or null)
 
 Q_SIGNALS:
     void sampleCollected(const QString& orderId);
