@@ -99,6 +99,8 @@ public:
                       bool* changed, QString* error);
     // How many of the consultation's order lines have a result.
     bool resultedLines(const QString& consultationId, int* lines, QString* error);
+    // The visit was closed by another service (cancelled, left unseen, discharged ...).
+    bool isClosed(const QString& visitId, bool* closed, QString* error);
     // Claims the "results are in" announcement of consultationId for the visit (once).
     bool claimResultsIn(const QString& visitId, const QString& consultationId, bool* claimed,
                         QString* error);

@@ -76,7 +76,11 @@ HandlerResult followLabResult(host::Database& db,
     if (!store.findVisit(result.visitId, &record, &error))
         return HandlerResult::retry(error);
     // A later (follow-up) consultation or a closed visit: the results change nothing more.
-    if (!record || record->consultationId != consultation.id ||
+    // A visit discharged meanwhile (the desk may record a discharge at any time) stays closed.
+    bool closed = false;
+    if (!store.isClosed(result.visitId, &closed, &error))
+        return HandlerResult::retry(error);
+    if (closed || !record || record->consultationId != consultation.id ||
         protocol::isFinalState(record->entry.state))
         return HandlerResult::done();
     bool claimed = false;

@@ -158,6 +158,16 @@ bool ConsultationStore::resultedLines(const QString& consultationId, int* lines,
     return true;
 }
 
+bool ConsultationStore::isClosed(const QString& visitId, bool* closed, QString* error)
+{
+    auto query = m_db.run(QStringLiteral("SELECT 1 FROM closed_visits WHERE visit_id = ?"),
+                          {visitId}, error);
+    if (!query)
+        return false;
+    *closed = query->next();
+    return true;
+}
+
 bool ConsultationStore::claimResultsIn(const QString& visitId, const QString& consultationId,
                                        bool* claimed, QString* error)
 {

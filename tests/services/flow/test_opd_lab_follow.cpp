@@ -120,8 +120,8 @@ class TestOpdLabFollow : public QObject
         return given && !last.isError();
     }
 
-    // The lab collects and results every order of the consultation.
-    bool resultAll(const Consultation& c)
+    // The lab collects every order of the consultation; the collected orders.
+    QList<LabOrder> collectAll(const Consultation& c)
     {
         QList<LabOrder> orders;
         poll(
@@ -135,23 +135,30 @@ class TestOpdLabFollow : public QObject
                 return orders.size() == c.content.labOrders.size();
             },
             kWaitMs);
-        if (orders.isEmpty())
-            return false;
+        for (const LabOrder& order : orders)
+            if (!call(m_desk, kCollectSample,
+                      CollectSampleRequest{
+                          labTechnician(), order.id, QStringLiteral("S-%1").arg(order.line), {}}))
+                return {};
+        return orders;
+    }
+
+    bool enterAll(const QList<LabOrder>& orders)
+    {
         for (const LabOrder& order : orders) {
-            auto collected =
-                call(m_desk, kCollectSample,
-                     CollectSampleRequest{
-                         labTechnician(), order.id, QStringLiteral("S-%1").arg(order.line), {}});
             EnterLabResultRequest enter;
             enter.staff = labTechnician();
             enter.orderId = order.id;
             enter.result.value = QStringLiteral("WBC 13.2");
             enter.result.flag = LabFlag::Abnormal;
-            if (!collected || !call(m_desk, kEnterLabResult, enter))
+            if (!call(m_desk, kEnterLabResult, enter))
                 return false;
         }
-        return true;
+        return !orders.isEmpty();
     }
+
+    // The lab collects and results every order of the consultation.
+    bool resultAll(const Consultation& c) { return enterAll(collectAll(c)); }
 
     std::optional<ReleaseStatusReply> release(const QString& visitId)
     {
@@ -359,6 +366,34 @@ private Q_SLOTS:
                      .error()
                      .code,
                  409);
+    }
+
+    // The desk may record a discharge while a result is outstanding: the result still reaches
+    // the doctor, but the closed visit does not come back to the queue.
+    void dischargedVisitDoesNotComeBack()
+    {
+        const auto visit = waitingVisit();
+        QVERIFY(visit);
+        const auto c = consult(*visit, withLabOrder(Disposition::ToLab, false));
+        QVERIFY(c);
+        auto& reception = m_desk.as(StaffRole::Reception);
+        QVERIFY(registrationReaches(reception, visit->id, VisitState::AwaitingLab, kWaitMs));
+        const QList<LabOrder> collected = collectAll(*c); // a sample taken: the order stays
+        QCOMPARE(collected.size(), 1);
+        RecordDischargeRequest discharge;
+        discharge.staff = doctor();
+        discharge.visitId = visit->id;
+        discharge.details.outcome = DischargeOutcome::Discharged;
+        const auto recorded = call(doctorConnection(), kRecordDischarge, discharge);
+        QVERIFY2(recorded.ok(), qPrintable(describe(recorded.error())));
+        QVERIFY(registrationReaches(reception, visit->id, VisitState::Discharged, kWaitMs));
+        QTest::qWait(300); // the pharmacy's discharge consumer leaves collected orders open
+        QVERIFY(enterAll(collected));
+        QVERIFY(poll([&] { return toReview(doctorConnection(), doctor(), visit->id).size() == 1; },
+                     kWaitMs));
+        QTest::qWait(500);
+        QVERIFY(!queueEntry(doctorConnection(), kQueue, visit->id));
+        QCOMPARE(registrationVisit(reception, visit->id)->state, VisitState::Discharged);
     }
 
     void releaseWithoutResults()
