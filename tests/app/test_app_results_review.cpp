@@ -129,7 +129,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 1, 15000);
         QCOMPARE(snapshots, 0);
         QCOMPARE(panel.model()->resultAt(0).consultationId, mine->id);
-        QCOMPARE(panel.statusText(), QStringLiteral("1 result(s) to review."));
+        QCOMPARE(panel.statusText(), QStringLiteral("Results to review: 1"));
+        // OPENOPD_GRAB=<file.png>: a picture of the panel with its row, to look at.
+        if (const QString grab = qEnvironmentVariable("OPENOPD_GRAB"); !grab.isEmpty())
+            QVERIFY(panel.grab().save(grab));
         QTest::qWait(300); // dr B's result must not show up late either
         QCOMPARE(panel.model()->rowCount(), 1);
 

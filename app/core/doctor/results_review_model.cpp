@@ -207,7 +207,9 @@ QVariant ResultsReviewModel::data(const QModelIndex& index, int role) const
         case FlagColumn:
             return flagText(result.entry.flag);
         case ResultedColumn:
-            return QLocale().toString(result.resultedAt.toLocalTime(), QLocale::ShortFormat);
+            // Minutes are enough; the date matters for a result of an earlier day.
+            return QLocale().toString(result.resultedAt.toLocalTime(),
+                                      QStringLiteral("d MMM HH:mm"));
         default:
             return {};
         }

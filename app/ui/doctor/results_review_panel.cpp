@@ -40,9 +40,16 @@ ResultsReviewPanel::ResultsReviewPanel(bus::Connection& connection,
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setTabKeyNavigation(false);
     m_table->verticalHeader()->hide();
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(ResultsReviewModel::PatientColumn,
-                                                      QHeaderView::Stretch);
+    m_table->setWordWrap(false);
+    // Test, result, flag and time are short and must be read whole; the name takes the rest.
+    QHeaderView* header = m_table->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::Interactive);
+    header->setSectionResizeMode(ResultsReviewModel::PatientColumn, QHeaderView::Stretch);
+    connect(m_model, &ResultsReviewModel::resultsChanged, this, [this] {
+        for (int column = ResultsReviewModel::TestColumn; column < ResultsReviewModel::ColumnCount;
+             ++column)
+            m_table->resizeColumnToContents(column);
+    });
     heading->setBuddy(m_table);
 
     // Enter on the list marks the selected result, as the button does.
@@ -123,7 +130,7 @@ void ResultsReviewPanel::updateState()
     else if (count == 0)
         m_status->setText(tr("No results to review."));
     else
-        m_status->setText(tr("%n result(s) to review.", nullptr, count));
+        m_status->setText(tr("Results to review: %1").arg(count));
 }
 
 } // namespace openopd::app
