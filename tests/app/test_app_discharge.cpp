@@ -24,6 +24,8 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -148,6 +150,20 @@ void TestAppDischarge::theDoctorHasTheWorkspaceAndReceptionDoesNot()
 {
     auto doctor = makeApp(QStringLiteral("dr.silva"));
     QVERIFY(qobject_cast<DischargeWorkspace*>(doctor->workspace(QStringLiteral("discharge"))));
+    // A pharmacist has Pharmacy and Discharge, both with Ctrl+W for their list: with the
+    // keyboard on the tab bar, Ctrl+W goes to the shown tab's list.
+    auto pharmacist = makeApp(QStringLiteral("pharma"));
+    auto* discharge =
+        qobject_cast<DischargeWorkspace*>(pharmacist->workspace(QStringLiteral("discharge")));
+    QVERIFY(discharge);
+    QVERIFY(QTest::qWaitForWindowActive(pharmacist->window()));
+    testing::discharge::showWorkspace(discharge);
+    QVERIFY(discharge->isVisible());
+    auto* tabs = pharmacist->window()->findChild<QTabWidget*>(QStringLiteral("workspaces"));
+    QVERIFY(tabs);
+    tabs->tabBar()->setFocus();
+    QTest::keyClick(pharmacist->window(), Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(discharge->table()->hasFocus());
     auto reception = makeApp(QStringLiteral("reception"));
     QVERIFY(reception->window());
     QVERIFY(!reception->workspace(QStringLiteral("discharge")));

@@ -21,6 +21,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -86,6 +88,12 @@ void TestAppLab::ordersAppearLiveAndAreCollectedAndResulted()
     QVERIFY(!app->workspace(QStringLiteral("discharge"))); // a lab technician does not release
     QVERIFY(QTest::qWaitForWindowActive(app->window()));
     QTRY_VERIFY_WITH_TIMEOUT(lab->model()->isCurrent(), 20000);
+    // Ctrl+W reaches the list from anywhere in the window (here: the tab bar).
+    auto* tabs = app->window()->findChild<QTabWidget*>(QStringLiteral("workspaces"));
+    QVERIFY(tabs);
+    tabs->tabBar()->setFocus();
+    QTest::keyClick(app->window(), Qt::Key_W, Qt::ControlModifier);
+    QTRY_VERIFY(lab->table()->hasFocus());
 
     // Saved by the doctor while the list is open: it arrives by the list event.
     const QString name = QStringLiteral("Ottoline Pemberton-Vask");

@@ -94,7 +94,9 @@ DischargeWorkspace::DischargeWorkspace(Session& session, QWidget* parent) : QWid
 
     auto* toList = new QAction(tr("Go to the visits ready for release"), this);
     toList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
-    toList->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // The whole window while this workspace's tab is shown (a hidden workspace's shortcuts do
+    // not fire): after sign-in or a tab switch the keyboard may be on the tab bar.
+    toList->setShortcutContext(Qt::WindowShortcut);
     connect(toList, &QAction::triggered, this, &DischargeWorkspace::focusList);
     addAction(toList);
     setFocusProxy(m_table);

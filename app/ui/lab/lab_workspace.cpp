@@ -78,7 +78,9 @@ LabWorkspace::LabWorkspace(Session& session, QWidget* parent) : QWidget(parent)
 
     auto* toList = new QAction(tr("Go to the pending orders"), this);
     toList->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
-    toList->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    // The whole window while this workspace's tab is shown (a hidden workspace's shortcuts do
+    // not fire): after sign-in or a tab switch the keyboard may be on the tab bar.
+    toList->setShortcutContext(Qt::WindowShortcut);
     connect(toList, &QAction::triggered, this, &LabWorkspace::focusList);
     addAction(toList);
     setFocusProxy(m_table);
