@@ -9,7 +9,8 @@
 //   and "Try again" saves it;
 // - a draft survives closing the app;
 // - two doctors calling next at once in two app instances get different patients, and the
-//   one who finds nobody left is told.
+//   one who finds nobody left is told; two pressing "Call this one" on the same patient: one
+//   gets them, the other is told another doctor got there first (409).
 
 #include "app_harness.h"
 #include "core/command.h"
@@ -26,12 +27,14 @@
 #include "ui/doctor/patient_header.h"
 #include "ui/doctor/prescription_editor.h"
 
+#include <QCheckBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +58,7 @@ private Q_SLOTS:
     void aSaveThatFailsKeepsTheFormAndSaysWhy();
     void aDraftSurvivesClosingTheApp();
     void twoDoctorsCallingAtOnceGetDifferentPatients();
+    void twoDoctorsCallingTheSamePatientOneIsTold();
 
 private:
     std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
@@ -250,6 +254,7 @@ void TestAppDoctor::aDoctorCallsAndRecordsThroughTheWidgets()
     QCOMPARE(saved.labOrders.size(), 1);
     QCOMPARE(saved.labOrders.first().testCode, QStringLiteral("FBC"));
     QCOMPARE(saved.disposition, protocol::Disposition::ToPharmacy);
+    QVERIFY(!saved.releaseWithoutResults); // the patient waits for the result
     QVERIFY(saved.vitals && saved.vitals->temperatureC == 38.2);
     // The history on screen shows it; the form is closed for editing.
     QVERIFY2(steps::waitForHistory(desk, QStringLiteral("Acute pharyngitis (J02.9)"), &why),
@@ -381,6 +386,12 @@ void TestAppDoctor::aDraftSurvivesClosingTheApp()
     input.icd10 = QStringLiteral("H66.9");
     input.notes = QStringLiteral("Left ear, 2 days");
     QVERIFY2(steps::fillConsultation(desk, input, &why), qPrintable(why));
+    // The patient may go without waiting for the lab result (the doctor says so explicitly).
+    auto* releaseEarly =
+        desk->form()->findChild<QCheckBox*>(QStringLiteral("releaseWithoutResults"));
+    QVERIFY(releaseEarly && releaseEarly->isEnabled());
+    QTest::keyClick(releaseEarly, Qt::Key_Space);
+    QVERIFY(releaseEarly->isChecked());
     const QString draftPath = desk->drafts()->pathFor(visit.id);
     // Closed at once after typing: the last keystrokes reach the disk too.
     app.reset();
@@ -399,9 +410,15 @@ void TestAppDoctor::aDraftSurvivesClosingTheApp()
              QStringLiteral("38.2"));
     QCOMPARE(form->prescriptions()->lines().size(), 1);
     QCOMPARE(form->labOrders()->lines().size(), 1);
+    QVERIFY(form->findChild<QCheckBox*>(QStringLiteral("releaseWithoutResults"))->isChecked());
     QVERIFY2(form->statusText().contains(u"draft"), qPrintable(form->statusText()));
     QVERIFY2(steps::saveConsultation(desk, &why), qPrintable(why));
     QTRY_VERIFY(!QFile::exists(draftPath));
+    const QList<protocol::HistoryEntry> history = historyOf(patient.id);
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().consultation.content.diagnoses.first().text,
+             QStringLiteral("Otitis media"));
+    QVERIFY(history.first().consultation.content.releaseWithoutResults);
 }
 
 void TestAppDoctor::twoDoctorsCallingAtOnceGetDifferentPatients()
@@ -437,6 +454,38 @@ void TestAppDoctor::twoDoctorsCallingAtOnceGetDifferentPatients()
     QVERIFY2(loser->queue()->message().contains(u"Another doctor"),
              qPrintable(loser->queue()->message()));
     QVERIFY(loser->current()->visitId != last.id);
+}
+
+void TestAppDoctor::twoDoctorsCallingTheSamePatientOneIsTold()
+{
+    auto silva = makeApp(QStringLiteral("dr.silva"));
+    auto okafor = makeApp(kSecondDoctor);
+    DoctorWorkspace* first = steps::workspaceIn(silva->window());
+    DoctorWorkspace* second = steps::workspaceIn(okafor->window());
+    QVERIFY(first && second);
+    const protocol::Visit visit =
+        openVisit(createPatient(QStringLiteral("Dorothea Mwangi-Castellanos")));
+    // Both choose the same patient in their queue and press "Call this one" at once.
+    QList<QPushButton*> buttons;
+    for (DoctorWorkspace* desk : {first, second}) {
+        QTRY_VERIFY_WITH_TIMEOUT(desk->queue()->model()->rowOf(visit.id) >= 0, 15000);
+        desk->queue()->focusQueue();
+        desk->queue()->table()->selectRow(desk->queue()->model()->rowOf(visit.id));
+        auto* button = desk->findChild<QPushButton*>(QStringLiteral("callThis"));
+        QTRY_VERIFY(button->isEnabled());
+        buttons.append(button);
+    }
+    for (QPushButton* button : buttons)
+        QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT((first->current() && first->current()->visitId == visit.id) ||
+                                 (second->current() && second->current()->visitId == visit.id),
+                             20000);
+    DoctorWorkspace* loser =
+        first->current() && first->current()->visitId == visit.id ? second : first;
+    QTRY_VERIFY_WITH_TIMEOUT(!loser->queue()->message().isEmpty(), 20000);
+    QVERIFY2(loser->queue()->message().contains(u"Another doctor got there first"),
+             qPrintable(loser->queue()->message()));
+    QVERIFY(!loser->current());
 }
 
 QTEST_MAIN(TestAppDoctor)

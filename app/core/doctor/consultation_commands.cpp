@@ -6,7 +6,6 @@
 #include "protocol/endpoints.h"
 
 #include <QCoreApplication>
-#include <QJsonDocument>
 
 namespace openopd::app {
 
@@ -58,7 +57,7 @@ bool calledBy(const QueueEntry& entry, const QString& staffId)
 
 QByteArray callVisitSubject()
 {
-    return QByteArrayLiteral("opd.consultation.queue.call");
+    return protocol::kCallVisit.subjectBytes();
 }
 
 Command* callNextCommand(bus::Connection& connection, const protocol::CallNextRequest& request,
@@ -83,8 +82,9 @@ Command* callNextCommand(bus::Connection& connection, const protocol::CallNextRe
 Command* callVisitCommand(bus::Connection& connection, const protocol::StaffRef& staff,
                           const QString& visitId, QObject* parent)
 {
-    QJsonObject body = protocol::staffMessage(staff);
-    body.insert(QStringLiteral("visit_id"), visitId);
+    protocol::CallVisitRequest request;
+    request.staff = staff;
+    request.visitId = visitId;
     const QString me = staff.id;
     auto reader = queueReader([me, visitId](const QList<QueueEntry>& entries) -> OutcomeCheck {
         for (const QueueEntry& entry : entries) {
@@ -110,7 +110,7 @@ Command* callVisitCommand(bus::Connection& connection, const protocol::StaffRef&
                 {}};
     });
     return new Command(connection, callVisitSubject(),
-                       QJsonDocument(body).toJson(QJsonDocument::Compact), std::move(reader),
+                       bus::Codec<protocol::CallVisitRequest>::encode(request), std::move(reader),
                        parent);
 }
 
@@ -141,29 +141,31 @@ Command* startConsultationCommand(bus::Connection& connection,
 
 Command* saveConsultationCommand(bus::Connection& connection,
                                  const protocol::SaveConsultationRequest& request,
-                                 const QString& patientId, QObject* parent)
+                                 const QString& patientId, const QString& earlierId,
+                                 QObject* parent)
 {
     const QString visitId = request.visitId;
-    OutcomeReader reader = [visitId, patientId](bus::Connection& readOn, QObject* context,
-                                                std::function<void(OutcomeCheck)> done) {
+    OutcomeReader reader = [visitId, patientId, earlierId](bus::Connection& readOn,
+                                                           QObject* context,
+                                                           std::function<void(OutcomeCheck)> done) {
         protocol::PatientHistoryRequest read;
         read.patientId = patientId;
         read.limit = 5;
-        bus::sendRequest(readOn, protocol::kPatientHistory, read, context,
-                         [done, visitId](bus::Result<protocol::PatientHistoryReply> reply) {
-                             if (!reply)
-                                 return done(couldNotRead(reply.error()));
-                             for (const protocol::HistoryEntry& entry : reply->entries)
-                                 if (entry.consultation.visitId == visitId)
-                                     return done(
-                                         {OutcomeCheck::Verdict::Done,
-                                          DoctorCommandsText::tr("The consultation was saved."),
-                                          bus::Codec<protocol::ConsultationReply>::encode(
-                                              protocol::ConsultationReply{entry.consultation})});
-                             return done({OutcomeCheck::Verdict::NotDone,
-                                          DoctorCommandsText::tr("The consultation was not saved."),
-                                          {}});
-                         });
+        bus::sendRequest(
+            readOn, protocol::kPatientHistory, read, context,
+            [done, visitId, earlierId](bus::Result<protocol::PatientHistoryReply> reply) {
+                if (!reply)
+                    return done(couldNotRead(reply.error()));
+                for (const protocol::HistoryEntry& entry : reply->entries)
+                    if (entry.consultation.visitId == visitId && entry.consultation.id != earlierId)
+                        return done({OutcomeCheck::Verdict::Done,
+                                     DoctorCommandsText::tr("The consultation was saved."),
+                                     bus::Codec<protocol::ConsultationReply>::encode(
+                                         protocol::ConsultationReply{entry.consultation})});
+                return done({OutcomeCheck::Verdict::NotDone,
+                             DoctorCommandsText::tr("The consultation was not saved."),
+                             {}});
+            });
     };
     return new Command(connection, protocol::kSaveConsultation.subjectBytes(),
                        bus::Codec<protocol::SaveConsultationRequest>::encode(request),

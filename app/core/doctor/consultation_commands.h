@@ -6,7 +6,8 @@
 // - call next: opd.consultation.queue.list (include_called): a visit called by this doctor;
 // - call this one: the same list: that visit called by this doctor;
 // - start: the same list: the visit in consultation;
-// - save: opd.consultation.patient.history: a consultation of this visit.
+// - save: opd.consultation.patient.history: a consultation of this visit (other than
+//   earlierId: the first round of a visit back from the lab, QueueEntry::reviewOf).
 // A Done check carries the lost answer's shape in readBody (CallNextReply, QueueEntryReply,
 // ConsultationReply).
 
@@ -22,7 +23,7 @@ QByteArray callVisitSubject();
 
 Command* callNextCommand(bus::Connection& connection, const protocol::CallNextRequest& request,
                          QObject* parent);
-// {"v":1, "staff", "visit_id"} -> {"entry": QueueEntry}; 409 when someone called it first.
+// opd.consultation.queue.call -> {"entry": QueueEntry}; 409 when someone called it first.
 Command* callVisitCommand(bus::Connection& connection, const protocol::StaffRef& staff,
                           const QString& visitId, QObject* parent);
 Command* startConsultationCommand(bus::Connection& connection,
@@ -30,7 +31,8 @@ Command* startConsultationCommand(bus::Connection& connection,
                                   QObject* parent);
 Command* saveConsultationCommand(bus::Connection& connection,
                                  const protocol::SaveConsultationRequest& request,
-                                 const QString& patientId, QObject* parent);
+                                 const QString& patientId, const QString& earlierId,
+                                 QObject* parent);
 
 // The called entry of a call next / call this one / start answer (or a Done readBody):
 // nullopt when nobody was called.

@@ -65,6 +65,7 @@ QJsonObject ConsultationDraft::toJson() const
             {QStringLiteral("lab_orders"), protocol::json::toArray(labOrders)},
             {QStringLiteral("disposition"), protocol::toWire(disposition)},
             {QStringLiteral("referral_to"), referralTo},
+            {QStringLiteral("release_without_results"), releaseWithoutResults},
             {QStringLiteral("updated_at"), updatedAt.toString(Qt::ISODateWithMs)}};
 }
 
@@ -91,6 +92,7 @@ std::optional<ConsultationDraft> ConsultationDraft::fromJson(const QJsonObject& 
                             object.value(QStringLiteral("disposition")).toString())
                             .value_or(protocol::Disposition::Discharge);
     draft.referralTo = object.value(QStringLiteral("referral_to")).toString();
+    draft.releaseWithoutResults = object.value(QStringLiteral("release_without_results")).toBool();
     draft.updatedAt = QDateTime::fromString(object.value(QStringLiteral("updated_at")).toString(),
                                             Qt::ISODateWithMs);
     return draft;

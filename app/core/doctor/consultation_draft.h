@@ -34,6 +34,7 @@ struct ConsultationDraft
     QList<protocol::LabOrderLine> labOrders;
     protocol::Disposition disposition = protocol::Disposition::Discharge;
     QString referralTo;
+    bool releaseWithoutResults = false;
     QDateTime updatedAt;
 
     bool operator==(const ConsultationDraft&) const = default;

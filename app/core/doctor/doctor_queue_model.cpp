@@ -187,7 +187,8 @@ QString DoctorQueueModel::stateText(const QueueEntry& entry)
     const QString who = entry.calledBy ? entry.calledBy->name : QString();
     switch (entry.state) {
     case VisitState::Registered:
-        return tr("Waiting");
+        // Back from the lab: only the ordering doctor's Call next picks it.
+        return entry.reviewOf.isEmpty() ? tr("Waiting") : tr("Back with lab results");
     case VisitState::Called:
         return who.isEmpty() ? tr("Called") : tr("Called by %1").arg(who);
     case VisitState::InConsultation:

@@ -7,6 +7,7 @@
 #include "ui/doctor/prescription_editor.h"
 #include "ui/error_label.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -90,7 +91,8 @@ QWidget* ConsultationForm::buildVitals()
     field(m_pulse, tr("&Pulse (/min):"), "pulse", 0, 1);
     field(m_systolic, tr("BP s&ystolic (mmHg):"), "systolic", 1, 0);
     field(m_diastolic, tr("BP diasto&lic (mmHg):"), "diastolic", 1, 1);
-    field(m_respiratoryRate, tr("&Resp. rate (/min):"), "respiratoryRate", 2, 0);
+    // No Alt+R: the results-to-review list has it.
+    field(m_respiratoryRate, tr("Resp. rate (/min):"), "respiratoryRate", 2, 0);
     field(m_spo2, tr("SpO&2 (%):"), "spo2", 2, 1);
     field(m_weight, tr("&Weight (kg):"), "weight", 3, 0);
     field(m_height, tr("&Height (cm):"), "height", 3, 1);
@@ -162,6 +164,12 @@ void ConsultationForm::build()
     m_referral->setMaxLength(200);
     m_referral->setPlaceholderText(tr("Where to (required when referring)"));
     next->addRow(tr("Referred to:"), m_referral);
+    // With lab orders the patient waits for the results unless released explicitly.
+    m_releaseEarly = new QCheckBox(tr("Release without waiting for the lab results"), this);
+    m_releaseEarly->setObjectName(QStringLiteral("releaseWithoutResults"));
+    next->addRow(QString(), m_releaseEarly);
+    connect(m_releaseEarly, &QCheckBox::toggled, this, &ConsultationForm::fieldChanged);
+    connect(m_labOrders, &LabOrderEditor::changed, this, &ConsultationForm::updateReferral);
     layout->addLayout(next);
     connect(m_disposition, &QComboBox::currentIndexChanged, this, [this] {
         updateReferral();
@@ -205,6 +213,7 @@ void ConsultationForm::updateReferral()
 {
     m_referral->setEnabled(m_disposition->isEnabled() &&
                            m_disposition->currentData().toInt() == int(Disposition::Refer));
+    m_releaseEarly->setEnabled(m_disposition->isEnabled() && !m_labOrders->lines().isEmpty());
 }
 
 void ConsultationForm::clear()
@@ -213,6 +222,7 @@ void ConsultationForm::clear()
     m_visitId.clear();
     m_patientId.clear();
     m_patientName.clear();
+    m_reviewOf.clear();
     m_patient.reset();
     m_saved.reset();
     if (m_command)
@@ -233,6 +243,7 @@ void ConsultationForm::setVisit(const protocol::QueueEntry& entry)
     m_visitId = entry.visitId;
     m_patientId = entry.patientId;
     m_patientName = entry.patientName;
+    m_reviewOf = entry.reviewOf;
     setEditable(true);
     setStatus(tr("Consultation for %1 (token %2).").arg(entry.patientName).arg(entry.token));
     m_drafts.load(entry.visitId);
@@ -285,6 +296,7 @@ ConsultationDraft ConsultationForm::draft() const
     draft.labOrders = m_labOrders->lines();
     draft.disposition = Disposition(m_disposition->currentData().toInt());
     draft.referralTo = m_referral->text();
+    draft.releaseWithoutResults = m_releaseEarly->isChecked();
     draft.updatedAt = QDateTime::currentDateTimeUtc();
     return draft;
 }
@@ -307,6 +319,7 @@ void ConsultationForm::applyDraft(const ConsultationDraft& draft)
     m_labOrders->setLines(draft.labOrders);
     m_disposition->setCurrentIndex(m_disposition->findData(int(draft.disposition)));
     m_referral->setText(draft.referralTo);
+    m_releaseEarly->setChecked(draft.releaseWithoutResults);
     updateReferral();
     m_applying = false;
 }

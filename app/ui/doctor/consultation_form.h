@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -92,6 +93,7 @@ private:
     QString m_visitId;
     QString m_patientId;
     QString m_patientName;
+    QString m_reviewOf; // a visit back from the lab: its first consultation
     std::optional<protocol::Patient> m_patient;
     std::optional<protocol::Consultation> m_saved;
     bool m_applying = false;
@@ -112,6 +114,7 @@ private:
     LabOrderEditor* m_labOrders = nullptr;
     QComboBox* m_disposition = nullptr;
     QLineEdit* m_referral = nullptr;
+    QCheckBox* m_releaseEarly = nullptr;
     QPushButton* m_save = nullptr;
     QPushButton* m_print = nullptr;
     QPushButton* m_pdf = nullptr;

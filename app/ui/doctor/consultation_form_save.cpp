@@ -10,6 +10,7 @@
 #include "ui/doctor/lab_order_editor.h"
 #include "ui/doctor/prescription_editor.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -84,6 +85,7 @@ std::optional<protocol::ConsultationContent> ConsultationForm::content(QString* 
     content.disposition = Disposition(m_disposition->currentData().toInt());
     if (content.disposition == Disposition::Refer)
         content.referralTo = m_referral->text().trimmed();
+    content.releaseWithoutResults = !content.labOrders.isEmpty() && m_releaseEarly->isChecked();
     if (bad.isEmpty() && content.disposition == Disposition::ToPharmacy &&
         content.prescriptions.isEmpty())
         bad = tr("Add a drug before sending the patient to the pharmacy.");
@@ -121,7 +123,7 @@ void ConsultationForm::save()
     request.consultation = *checked;
     if (m_command)
         m_command->deleteLater();
-    m_command = saveConsultationCommand(*connection, request, m_patientId, this);
+    m_command = saveConsultationCommand(*connection, request, m_patientId, m_reviewOf, this);
     m_outcome->follow(m_command, tr("Saving the consultation of %1").arg(m_patientName));
     connect(m_command, &Command::succeeded, this, [this](const bus::Message& reply) {
         if (std::optional<protocol::Consultation> saved = consultationFromReply(reply.data))
