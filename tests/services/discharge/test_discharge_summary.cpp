@@ -59,7 +59,8 @@ private Q_SLOTS:
         publish(kVisitRegistered, other, receptionist());
         const Consultation consulted = consultation(visit, Disposition::ToLab, 2, true);
         const Dispense first = dispense(consulted, true);
-        const Dispense second = dispense(consulted);
+        Dispense second = dispense(consulted);
+        second.dispensedAt = first.dispensedAt.addSecs(60); // the rest, collected later
         const LabResult line1 = labResult(consulted, 1);
         const LabResult line2 = labResult(consulted, 2);
         publish(kVisitConsulted, consulted, doctor());
