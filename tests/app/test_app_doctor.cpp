@@ -27,13 +27,17 @@
 #include "ui/doctor/patient_header.h"
 #include "ui/doctor/prescription_editor.h"
 
+#include <QAbstractButton>
+#include <QAccessible>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +49,15 @@ namespace steps = openopd::testing::doctor;
 
 namespace {
 const QString kSecondDoctor = QStringLiteral("dr.okafor");
+
+// What a screen reader announces for a widget: Qt's accessible name and description.
+QString spoken(QWidget* widget)
+{
+    QAccessibleInterface* accessible = QAccessible::queryAccessibleInterface(widget);
+    if (!accessible)
+        return {};
+    return accessible->text(QAccessible::Name) + u' ' + accessible->text(QAccessible::Description);
+}
 } // namespace
 
 class TestAppDoctor : public QObject
@@ -59,6 +72,7 @@ private Q_SLOTS:
     void aDraftSurvivesClosingTheApp();
     void twoDoctorsCallingAtOnceGetDifferentPatients();
     void twoDoctorsCallingTheSamePatientOneIsTold();
+    void aScreenReaderHearsEveryControl();
 
 private:
     std::unique_ptr<testing::AppHarness> makeApp(const QString& user);
@@ -486,6 +500,42 @@ void TestAppDoctor::twoDoctorsCallingTheSamePatientOneIsTold()
     QVERIFY2(loser->queue()->message().contains(u"Another doctor got there first"),
              qPrintable(loser->queue()->message()));
     QVERIFY(!loser->current());
+}
+
+void TestAppDoctor::aScreenReaderHearsEveryControl()
+{
+    openVisit(
+        createPatient(QStringLiteral("Evangeline Boateng-Larsen"), {QStringLiteral("Aspirin")}));
+    auto app = makeApp(QStringLiteral("dr.silva"));
+    DoctorWorkspace* desk = steps::workspaceIn(app->window());
+    QVERIFY(desk);
+    QString why;
+    QVERIFY2(steps::callNext(desk, &why), qPrintable(why));
+    QVERIFY2(steps::waitForHeader(desk, &why), qPrintable(why));
+    // The allergies are heard with what they are about.
+    auto* allergies = desk->findChild<QLabel*>(QStringLiteral("headerAllergies"));
+    QVERIFY2(spoken(allergies).contains(u"Aspirin") && spoken(allergies).contains(u"Allergies"),
+             qPrintable(spoken(allergies)));
+    QStringList problems;
+    int checked = 0;
+    for (QWidget* widget : desk->findChildren<QWidget*>()) {
+        if (!widget->isVisibleTo(desk) || widget->focusPolicy() == Qt::NoFocus)
+            continue;
+        if (qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget) ||
+            qobject_cast<QComboBox*>(widget) || qobject_cast<QAbstractSpinBox*>(widget) ||
+            qobject_cast<QAbstractItemView*>(widget)) {
+            if (qobject_cast<QLineEdit*>(widget) &&
+                (qobject_cast<QComboBox*>(widget->parentWidget()) ||
+                 qobject_cast<QAbstractSpinBox*>(widget->parentWidget())))
+                continue; // heard through its combo box or spin box
+            ++checked;
+            if (spoken(widget).trimmed().isEmpty())
+                problems << QString::fromLatin1(widget->metaObject()->className()) + u' ' +
+                                widget->objectName() + QStringLiteral(": no accessible name");
+        }
+    }
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    QVERIFY2(checked >= 25, qPrintable(QString::number(checked))); // the form's fields were seen
 }
 
 QTEST_MAIN(TestAppDoctor)
