@@ -410,6 +410,10 @@ void TestAppDoctor::aDraftSurvivesClosingTheApp()
     // Closed at once after typing: the last keystrokes reach the disk too.
     app.reset();
     QVERIFY(QFile::exists(draftPath));
+    // Clinical notes on disk: this user's only.
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                            QFileDevice::WriteGroup | QFileDevice::WriteOther;
+    QCOMPARE(QFile::permissions(draftPath) & others, QFileDevice::Permissions());
 
     // Opened again: the called patient is back, with everything typed.
     app = makeApp(QStringLiteral("dr.silva"));

@@ -143,10 +143,13 @@ void DraftStore::save(const ConsultationDraft& draft)
     m_pool.start([this, bytes, path, directory, visitId] {
         QString error;
         QSaveFile file(path);
-        if (!QDir().mkpath(directory))
+        // Clinical notes: readable by this user only (the folder and the file).
+        const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        if (!QDir().mkpath(directory) ||
+            !QFile::setPermissions(directory, ownerOnly | QFileDevice::ExeOwner))
             error = DraftText::tr("Could not create the folder %1.").arg(directory);
-        else if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() ||
-                 !file.commit())
+        else if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(ownerOnly) ||
+                 file.write(bytes) != bytes.size() || !file.commit())
             error =
                 DraftText::tr("Could not save the draft to %1: %2").arg(path, file.errorString());
         QMetaObject::invokeMethod(
