@@ -3,9 +3,10 @@
 // reception registers a patient and opens a visit → the doctor's queue shows it without a
 // refresh → the doctor calls, sees the allergy, records a diagnosis, a prescription and a
 // lab order → the pharmacy dispenses and the lab enters a result → the doctor's open
-// history shows the result live → discharge (a pharmacist) records the next visit and saves
-// the visit summary → the visit is closed everywhere. What each screen shows is asserted at
-// each step; the widgets are driven by the steps each workspace's own tests use.
+// history and results to review show it by themselves → discharge (a pharmacist) records
+// the next visit and saves the visit summary → the visit is closed everywhere. What each
+// screen shows is asserted at each step; the widgets are driven by the steps each
+// workspace's own tests use.
 
 #include "app_harness.h"
 #include "core/command.h"
@@ -20,6 +21,7 @@
 #include "ui/discharge/discharge_workspace.h"
 #include "ui/doctor/doctor_queue_panel.h"
 #include "ui/doctor/doctor_workspace.h"
+#include "ui/doctor/results_review_panel.h"
 #include "ui/lab/lab_workspace.h"
 #include "ui/pharmacy/pharmacy_workspace.h"
 #include "ui/reception/reception_workspace.h"
@@ -28,6 +30,7 @@
 #include <QAbstractItemView>
 #include <QLocale>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -172,6 +175,14 @@ void TestAppVisitWalk::aVisitWalksThroughEveryWorkspace()
     // The doctor still has the patient open: the result appears in the history by itself.
     QVERIFY2(testing::doctor::waitForHistory(doctor, QStringLiteral("10.9"), &why),
              qPrintable(why));
+    // ...and in the results to review, where Enter marks it reviewed.
+    QTRY_VERIFY_WITH_TIMEOUT(listsShow(doctor->results(), name), 10000);
+    QVERIFY(activate(doctorApp->window()));
+    QTableView* results = doctor->results()->table();
+    results->setFocus();
+    results->selectRow(0);
+    QTest::keyClick(results, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!listsShow(doctor->results(), name), 10000);
 
     // Discharge, in the pharmacist's app: release with a next visit, print the summary.
     QVERIFY(activate(pharmacyApp->window()));

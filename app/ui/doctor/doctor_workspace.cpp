@@ -8,6 +8,7 @@
 #include "ui/doctor/doctor_queue_panel.h"
 #include "ui/doctor/patient_header.h"
 #include "ui/doctor/patient_history_view.h"
+#include "ui/doctor/results_review_panel.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -30,8 +31,16 @@ DoctorWorkspace::DoctorWorkspace(Session& session, QWidget* parent, const QStrin
     auto* layout = new QHBoxLayout(this);
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->setChildrenCollapsible(false);
-    m_queue = new DoctorQueuePanel(session, split);
-    split->addWidget(m_queue);
+    // Left: the queue, and below it the lab results that came back to this doctor.
+    auto* lists = new QSplitter(Qt::Vertical, split);
+    lists->setChildrenCollapsible(false);
+    m_queue = new DoctorQueuePanel(session, lists);
+    lists->addWidget(m_queue);
+    m_results = new ResultsReviewPanel(session, lists);
+    lists->addWidget(m_results);
+    lists->setStretchFactor(0, 3);
+    lists->setStretchFactor(1, 2);
+    split->addWidget(lists);
 
     auto* patientSide = new QWidget(split);
     auto* patientLayout = new QVBoxLayout(patientSide);
@@ -112,7 +121,8 @@ void DoctorWorkspace::addShortcuts()
     };
     add(QKeySequence(Qt::CTRL | Qt::Key_N), tr("Call the next patient"),
         [this] { m_queue->callNext(); });
-    add(QKeySequence(Qt::CTRL | Qt::Key_L), tr("Go to the queue"),
+    // Ctrl+W as in every workspace's list (Ctrl+L is the window's Sign out).
+    add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the queue"),
         [this] { m_queue->focusQueue(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_T), tr("Start the consultation"),
         [this] { startConsultation(); });

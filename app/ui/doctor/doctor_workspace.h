@@ -31,6 +31,7 @@ class DoctorQueuePanel;
 class DraftStore;
 class PatientHeader;
 class PatientHistoryView;
+class ResultsReviewPanel;
 
 class DoctorWorkspace final : public QWidget
 {
@@ -44,6 +45,7 @@ public:
     DoctorQueuePanel* queue() const { return m_queue; }
     PatientHeader* header() const { return m_header; }
     PatientHistoryView* history() const { return m_history; }
+    ResultsReviewPanel* results() const { return m_results; }
     ConsultationForm* form() const { return m_form; }
     DraftStore* drafts() const { return m_drafts; }
     const std::optional<protocol::QueueEntry>& current() const { return m_current; }
@@ -66,6 +68,7 @@ private:
     Session& m_session;
     DraftStore* m_drafts = nullptr;
     DoctorQueuePanel* m_queue = nullptr;
+    ResultsReviewPanel* m_results = nullptr;
     PatientHeader* m_header = nullptr;
     PatientHistoryView* m_history = nullptr;
     ConsultationForm* m_form = nullptr;
