@@ -21,8 +21,6 @@ struct VisitSummaryText
     Q_DECLARE_TR_FUNCTIONS(VisitSummary)
 };
 
-using T = VisitSummaryText;
-
 QString esc(const QString& text)
 {
     return text.toHtmlEscaped();
@@ -42,21 +40,21 @@ QString flagText(protocol::LabFlag flag)
 {
     switch (flag) {
     case protocol::LabFlag::Normal:
-        return T::tr("normal");
+        return VisitSummaryText::tr("normal");
     case protocol::LabFlag::Abnormal:
-        return T::tr("abnormal");
+        return VisitSummaryText::tr("abnormal");
     case protocol::LabFlag::Critical:
-        return T::tr("critical");
+        return VisitSummaryText::tr("critical");
     }
     return {};
 }
 
 QString prescriptionText(const protocol::PrescriptionLine& line)
 {
-    QString text = T::tr("%1 — %2, %3 for %n day(s)", nullptr, line.durationDays)
+    QString text = VisitSummaryText::tr("%1 — %2, %3 for %n day(s)", nullptr, line.durationDays)
                        .arg(line.drugName, line.dose, line.frequency);
     if (!line.instructions.isEmpty())
-        text += T::tr(" (%1)").arg(line.instructions);
+        text += VisitSummaryText::tr(" (%1)").arg(line.instructions);
     return text;
 }
 
@@ -85,80 +83,84 @@ QString VisitSummaryDocument::toHtml() const
     QString html;
     if (!clinicName.isEmpty())
         html += para(clinicName);
-    html += QStringLiteral("<h1>%1</h1>").arg(esc(T::tr("Visit summary")));
+    html += QStringLiteral("<h1>%1</h1>").arg(esc(VisitSummaryText::tr("Visit summary")));
     html += QStringLiteral("<h2>%1</h2>").arg(esc(visit.patientName));
-    html += para(T::tr("Visit of %1 · token %2 · queue %3")
+    html += para(VisitSummaryText::tr("Visit of %1 · token %2 · queue %3")
                      .arg(date(visit.day))
                      .arg(visit.token)
                      .arg(visit.queue));
 
-    html += section(T::tr("Consultation"));
+    html += section(VisitSummaryText::tr("Consultation"));
     if (const auto& c = summary.consultation) {
-        html += para(T::tr("Seen by %1 on %2").arg(c->doctor.name, when(c->savedAt)));
+        html +=
+            para(VisitSummaryText::tr("Seen by %1 on %2").arg(c->doctor.name, when(c->savedAt)));
         if (!c->content.complaint.isEmpty())
-            html += para(T::tr("Complaint: %1").arg(c->content.complaint));
+            html += para(VisitSummaryText::tr("Complaint: %1").arg(c->content.complaint));
         QStringList diagnoses;
         for (const protocol::Diagnosis& d : c->content.diagnoses)
-            diagnoses << (d.icd10.isEmpty() ? d.text
-                                            : T::tr("%1 (ICD-10 %2)").arg(d.text, d.icd10));
+            diagnoses << (d.icd10.isEmpty()
+                              ? d.text
+                              : VisitSummaryText::tr("%1 (ICD-10 %2)").arg(d.text, d.icd10));
         if (!diagnoses.isEmpty())
-            html += para(T::tr("Diagnosis:")) + list(diagnoses);
+            html += para(VisitSummaryText::tr("Diagnosis:")) + list(diagnoses);
         if (!c->content.notes.isEmpty())
-            html += para(T::tr("Notes: %1").arg(c->content.notes));
+            html += para(VisitSummaryText::tr("Notes: %1").arg(c->content.notes));
         QStringList prescribed;
         for (const protocol::PrescriptionLine& line : c->content.prescriptions)
             prescribed << prescriptionText(line);
         if (!prescribed.isEmpty())
-            html += para(T::tr("Prescribed:")) + list(prescribed);
+            html += para(VisitSummaryText::tr("Prescribed:")) + list(prescribed);
     } else {
-        html += para(T::tr("No consultation is on record for this visit."));
+        html += para(VisitSummaryText::tr("No consultation is on record for this visit."));
     }
 
-    html += section(T::tr("Medicines dispensed"));
+    html += section(VisitSummaryText::tr("Medicines dispensed"));
     QStringList dispensed;
     for (const protocol::Dispense& d : summary.dispenses)
         for (const protocol::DispensedLine& line : d.lines)
-            dispensed << T::tr("%1 × %2 (%3, %4)")
+            dispensed << VisitSummaryText::tr("%1 × %2 (%3, %4)")
                              .arg(line.drugName)
                              .arg(line.quantity)
                              .arg(d.dispensedBy.name, when(d.dispensedAt));
-    html += dispensed.isEmpty() ? para(T::tr("Nothing was dispensed.")) : list(dispensed);
+    html += dispensed.isEmpty() ? para(VisitSummaryText::tr("Nothing was dispensed."))
+                                : list(dispensed);
 
-    html += section(T::tr("Lab results"));
+    html += section(VisitSummaryText::tr("Lab results"));
     QStringList results;
     for (const protocol::LabResult& r : summary.labResults) {
-        QString text = T::tr("%1: %2").arg(r.testName, r.entry.value);
+        QString text = VisitSummaryText::tr("%1: %2").arg(r.testName, r.entry.value);
         if (!r.entry.unit.isEmpty())
             text += u' ' + r.entry.unit;
         if (!r.entry.referenceRange.isEmpty())
-            text += T::tr(" (reference %1)").arg(r.entry.referenceRange);
-        text += T::tr(" — %1").arg(flagText(r.entry.flag));
+            text += VisitSummaryText::tr(" (reference %1)").arg(r.entry.referenceRange);
+        text += VisitSummaryText::tr(" — %1").arg(flagText(r.entry.flag));
         if (!r.entry.notes.isEmpty())
-            text += T::tr(". %1").arg(r.entry.notes);
+            text += VisitSummaryText::tr(". %1").arg(r.entry.notes);
         results << text;
     }
-    html += results.isEmpty() ? para(T::tr("No lab results.")) : list(results);
+    html += results.isEmpty() ? para(VisitSummaryText::tr("No lab results.")) : list(results);
 
-    html += section(T::tr("Outcome"));
+    html += section(VisitSummaryText::tr("Outcome"));
     QString outcome = outcomeText(details.outcome);
     if (!details.destination.isEmpty())
         outcome = details.outcome == protocol::DischargeOutcome::Admitted
-                      ? T::tr("Admitted to %1").arg(details.destination)
-                      : T::tr("Referred to %1").arg(details.destination);
+                      ? VisitSummaryText::tr("Admitted to %1").arg(details.destination)
+                      : VisitSummaryText::tr("Referred to %1").arg(details.destination);
     html += para(outcome);
     if (recordedAt.isValid())
-        html += para(T::tr("Recorded by %1 on %2").arg(recordedBy, when(recordedAt)));
+        html +=
+            para(VisitSummaryText::tr("Recorded by %1 on %2").arg(recordedBy, when(recordedAt)));
     QStringList continued;
     for (const protocol::PrescriptionLine& line : details.postMedication)
         continued << prescriptionText(line);
     if (!continued.isEmpty())
-        html += para(T::tr("Medication to continue:")) + list(continued);
+        html += para(VisitSummaryText::tr("Medication to continue:")) + list(continued);
     if (!details.notes.isEmpty())
-        html += para(T::tr("Notes: %1").arg(details.notes));
+        html += para(VisitSummaryText::tr("Notes: %1").arg(details.notes));
     html += QStringLiteral("<h3>%1</h3>")
                 .arg(esc(details.nextVisit.isValid()
-                             ? T::tr("Next visit: %1").arg(date(details.nextVisit))
-                             : T::tr("No next visit is planned.")));
+                             ? VisitSummaryText::tr("Next visit: %1").arg(date(details.nextVisit))
+                             : VisitSummaryText::tr("No next visit is planned.")));
     return html;
 }
 
@@ -183,7 +185,7 @@ QByteArray VisitSummaryDocument::toPdf() const
     buffer.open(QIODevice::WriteOnly);
     {
         QPdfWriter writer(&buffer);
-        writer.setTitle(T::tr("Visit summary: %1").arg(visit.patientName));
+        writer.setTitle(VisitSummaryText::tr("Visit summary: %1").arg(visit.patientName));
         writer.setPageSize(QPageSize(QPageSize::A4));
         writer.setPageMargins(QMarginsF(18, 18, 18, 18), QPageLayout::Millimeter);
         writer.setResolution(300);
