@@ -21,6 +21,7 @@
 #include "ui/discharge/discharge_workspace.h"
 #include "ui/doctor/doctor_queue_panel.h"
 #include "ui/doctor/doctor_workspace.h"
+#include "ui/doctor/patient_history_view.h"
 #include "ui/doctor/results_review_panel.h"
 #include "ui/lab/lab_workspace.h"
 #include "ui/pharmacy/pharmacy_workspace.h"
@@ -155,6 +156,10 @@ void TestAppVisitWalk::aVisitWalksThroughEveryWorkspace()
     testing::pharmacy::show(pharmacy);
     QVERIFY2(testing::pharmacy::waitForPending(pharmacy, name, &why), qPrintable(why));
     QVERIFY2(testing::pharmacy::dispenseAllFor(pharmacy, name, &why), qPrintable(why));
+    // The doctor, who still has the patient open, sees what was given.
+    QVERIFY2(
+        testing::doctor::waitForHistory(doctor, QStringLiteral("Dispensed: Amoxicillin"), &why),
+        qPrintable(why));
 
     // The lab collects the sample and enters the result.
     QVERIFY(activate(labApp->window()));
@@ -207,6 +212,13 @@ void TestAppVisitWalk::aVisitWalksThroughEveryWorkspace()
                                static_cast<QWidget*>(discharge)})
         QTRY_VERIFY2_WITH_TIMEOUT(!listsShow(workspace, name), workspace->metaObject()->className(),
                                   10000);
+    // The history read afresh (as for the patient's next visit) still says what was given:
+    // from the visit summary, not the live event.
+    doctor->history()->showPatient(patient.id);
+    QVERIFY(doctor->history()->lines().isEmpty()); // cleared until the read answers
+    QVERIFY2(
+        testing::doctor::waitForHistory(doctor, QStringLiteral("Dispensed: Amoxicillin"), &why),
+        qPrintable(why));
     auto visit = call(*receptionApp->session.connection(), protocol::kGetVisit,
                       protocol::GetVisitRequest{visitId});
     QVERIFY2(visit, qPrintable(visit.error().toString()));

@@ -11,6 +11,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QSet>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -19,6 +20,7 @@ namespace openopd::app {
 namespace {
 constexpr int kConsultationIdRole = Qt::UserRole + 1;
 constexpr int kOrderLineRole = Qt::UserRole + 2; // lab order line number (1-based)
+constexpr int kDispenseRole = Qt::UserRole + 3;  // the dispense id of a dispensed line
 } // namespace
 
 PatientHistoryView::PatientHistoryView(Session& session, QWidget* parent)
@@ -50,6 +52,11 @@ PatientHistoryView::PatientHistoryView(Session& session, QWidget* parent)
         m_results =
             connection->subscribe(protocol::kLabResulted.subjectBytes(), this,
                                   [this](const bus::Message& message) { onLabResulted(message); });
+    // So do dispenses (the pharmacy's answer to the prescriptions).
+    if (bus::Connection* connection = session.connection())
+        m_dispensed =
+            connection->subscribe(protocol::kVisitDispensed.subjectBytes(), this,
+                                  [this](const bus::Message& message) { onDispensed(message); });
     clear();
 }
 
@@ -104,7 +111,67 @@ void PatientHistoryView::show(const protocol::PatientHistoryReply& reply)
                              int(reply.entries.size())));
     else
         m_status->setText(tr("%n consultation(s).", nullptr, int(reply.entries.size())));
+    loadDispenses(reply);
     Q_EMIT loaded();
+}
+
+void PatientHistoryView::loadDispenses(const protocol::PatientHistoryReply& reply)
+{
+    // What was dispensed is the pharmacy's record: the discharge service's visit summary
+    // (opd.discharge.release.get, which a doctor may read) has it per visit. A visit it does
+    // not know (404) or a failed read just shows no dispensed lines.
+    bus::Connection* connection = m_session.connection();
+    if (!connection)
+        return;
+    QSet<QString> visits;
+    for (const protocol::HistoryEntry& entry : reply.entries)
+        visits.insert(entry.consultation.visitId);
+    for (const QString& visitId : std::as_const(visits))
+        bus::sendRequest(
+            *connection, protocol::kGetRelease, protocol::GetReleaseRequest{visitId}, this,
+            [this, patientId = m_patientId](bus::Result<protocol::ReleaseStatusReply> status) {
+                if (patientId != m_patientId || !status)
+                    return;
+                for (const protocol::Dispense& dispense : status->summary.dispenses)
+                    addDispense(dispense, false);
+            });
+}
+
+QString PatientHistoryView::dispensedText(const protocol::DispensedLine& line, const QDateTime& at)
+{
+    return tr("Dispensed: %1 × %2 (%3)")
+        .arg(line.drugName, QLocale().toString(line.quantity),
+             QLocale().toString(at.toLocalTime(), QLocale::ShortFormat));
+}
+
+void PatientHistoryView::addDispense(const protocol::Dispense& dispense, bool isNew)
+{
+    QTreeWidgetItem* top = itemOfConsultation(dispense.consultationId);
+    if (!top)
+        return;
+    for (int i = 0; i < top->childCount(); ++i)
+        if (top->child(i)->data(0, kDispenseRole).toString() == dispense.id)
+            return; // already shown (the live event and the read may both bring it)
+    for (const protocol::DispensedLine& line : dispense.lines) {
+        auto* item = new QTreeWidgetItem(top);
+        item->setText(0, dispensedText(line, dispense.dispensedAt));
+        item->setToolTip(0, item->text(0));
+        item->setData(0, kDispenseRole, dispense.id);
+        if (isNew) {
+            QFont bold = item->font(0);
+            bold.setBold(true); // new since the history was opened
+            item->setFont(0, bold);
+        }
+    }
+}
+
+void PatientHistoryView::onDispensed(const bus::Message& message)
+{
+    using Envelope = protocol::EventEnvelope<protocol::Dispense>;
+    auto event = bus::Codec<Envelope>::decode(message.data);
+    if (!event || m_patientId.isEmpty() || event->payload.patientId != m_patientId)
+        return;
+    addDispense(event->payload, true);
 }
 
 QString PatientHistoryView::resultText(const protocol::LabResult& result)

@@ -3,10 +3,13 @@
 // The called patient's history (issue 11): past consultations, newest first, each with its
 // diagnoses, vitals, prescriptions, lab orders and the lab results that came back
 // (opd.consultation.patient.history). A lab result published while the patient is open
-// (opd.events.lab.resulted, live) is added under its consultation without a refresh.
+// (opd.events.lab.resulted, live) is added under its consultation without a refresh; so is
+// what the pharmacy dispensed (the visit summary of opd.discharge.release.get, then
+// opd.events.visit.dispensed live).
 
 #include "core/session.h"
 #include "protocol/consultation_api.h"
+#include "protocol/pharmacy.h"
 
 #include <QPointer>
 #include <QWidget>
@@ -37,6 +40,7 @@ public:
     QStringList lines() const;
 
     static QString resultText(const protocol::LabResult& result);
+    static QString dispensedText(const protocol::DispensedLine& line, const QDateTime& at);
 
 Q_SIGNALS:
     void loaded();
@@ -46,6 +50,9 @@ private:
     void show(const protocol::PatientHistoryReply& reply);
     void addEntry(const protocol::HistoryEntry& entry);
     void onLabResulted(const bus::Message& message);
+    void loadDispenses(const protocol::PatientHistoryReply& reply);
+    void addDispense(const protocol::Dispense& dispense, bool isNew);
+    void onDispensed(const bus::Message& message);
     QTreeWidgetItem* itemOfConsultation(const QString& consultationId) const;
 
     Session& m_session;
@@ -54,6 +61,7 @@ private:
     QTreeWidget* m_tree = nullptr;
     QPointer<bus::RequestHandle> m_request;
     QPointer<bus::Subscription> m_results;
+    QPointer<bus::Subscription> m_dispensed;
 };
 
 } // namespace openopd::app
