@@ -664,7 +664,7 @@
 <context>
     <name>VisitSummary</name>
     <message>
-        <location filename="../app/core/discharge/visit_summary_document.cpp" line="+44"/>
+        <location filename="../app/core/discharge/visit_summary_document.cpp" line="+43"/>
         <source>normal</source>
         <translation type="unfinished"></translation>
     </message>
@@ -707,7 +707,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Seen by %1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -717,7 +717,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>%1 (ICD-10 %2)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -728,12 +728,12 @@
     </message>
     <message>
         <location line="+2"/>
-        <location line="+50"/>
+        <location line="+52"/>
         <source>Notes: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-45"/>
+        <location line="-47"/>
         <source>Prescribed:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -758,7 +758,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Lab results</source>
         <translation type="unfinished"></translation>
     </message>
@@ -803,7 +803,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Recorded by %1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3172,7 +3172,7 @@
 <context>
     <name>openopd::app::PatientHistoryView</name>
     <message>
-        <location filename="../app/ui/doctor/patient_history_view.cpp" line="+29"/>
+        <location filename="../app/ui/doctor/patient_history_view.cpp" line="+31"/>
         <source>History</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3187,7 +3187,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+25"/>
         <source>No patient open.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3223,7 +3223,12 @@
         </translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+29"/>
+        <source>Dispensed: %1 × %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Result %1: %2</source>
         <translation type="unfinished"></translation>
     </message>

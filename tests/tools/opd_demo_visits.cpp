@@ -168,7 +168,9 @@ int main(int argc, char** argv)
                 .arg(visits.size()));
     std::printf("opened %lld visits\n", static_cast<long long>(visits.size()));
 
-    // The doctor sees the first four: two to the pharmacy, one to the lab, one released.
+    // The doctor sees the first four in the queue (the desk's visits come first): two to the
+    // pharmacy, one to the lab, one released. Each consultation records its own complaint,
+    // so that it matches its diagnosis whichever patient is called.
     std::map<int, p::ConsultationContent> consultations;
     {
         p::ConsultationContent c;
@@ -176,12 +178,14 @@ int main(int argc, char** argv)
         c.prescriptions = {
             drug("PARA500", "Paracetamol 500 mg tablet", "1 g", "every 6 hours", 3, 24),
             drug("AMOX500", "Amoxicillin 500 mg capsule", "500 mg", "3 times a day", 5, 15)};
+        c.complaint = QStringLiteral("Fever and sore throat for 3 days");
         c.disposition = p::Disposition::ToPharmacy;
         consultations[0] = c;
         p::ConsultationContent cough;
         cough.diagnoses = {{QStringLiteral("Acute bronchitis"), QStringLiteral("J20.9")}};
         cough.prescriptions = {
             drug("IBU400", "Ibuprofen 400 mg tablet", "400 mg", "3 times a day", 5, 15)};
+        cough.complaint = QStringLiteral("Cough for a week");
         cough.disposition = p::Disposition::ToPharmacy;
         consultations[1] = cough;
         p::ConsultationContent headache;
@@ -191,11 +195,13 @@ int main(int argc, char** argv)
         fbc.testName = QStringLiteral("Full blood count");
         fbc.specimen = QStringLiteral("blood (EDTA)");
         headache.labOrders = {fbc};
+        headache.complaint = QStringLiteral("Headache and tiredness for two weeks");
         headache.disposition = p::Disposition::ToLab;
         consultations[2] = headache;
         p::ConsultationContent pain;
         pain.diagnoses = {{QStringLiteral("Abdominal pain, resolved"), QStringLiteral("R10.4")}};
         pain.notes = QStringLiteral("Advice given; return if the pain comes back.");
+        pain.complaint = QStringLiteral("Abdominal pain since last night");
         pain.disposition = p::Disposition::Discharge;
         consultations[3] = pain;
     }
@@ -214,7 +220,6 @@ int main(int argc, char** argv)
         save.staff = doctor.staff;
         save.visitId = called.entry->visitId;
         save.consultation = content;
-        save.consultation.complaint = called.entry->complaint;
         saved.append(call(doctor, p::kSaveConsultation, save).consultation);
     }
     std::printf("recorded %lld consultations\n", static_cast<long long>(saved.size()));
