@@ -4,83 +4,16 @@
 // cross-field rules, for requests, replies and event envelopes. The sweep over every field
 // of every example is test_protocol_field_sweep.cpp.
 
-#include "json_edit.h"
-#include "samples.h"
-
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QTest>
-#include <functional>
+#include "invalid_rows.h"
 
 using namespace openopd;
 using namespace openopd::protocol;
+using namespace openopd::testing::invalid;
 using openopd::testing::edited;
-
-namespace {
-
-struct Decoder
-{
-    std::function<bus::BusError(const QByteArray&)> decode;
-};
-
-template <class T> Decoder decoder()
-{
-    return {[](const QByteArray& bytes) { return bus::Codec<T>::decode(bytes).error(); }};
-}
-
-QJsonObject requestOf(const char* subject)
-{
-    for (const auto& example : samples::endpointExamples())
-        if (example.subject == subject)
-            return example.request;
-    qFatal("no example for %s", subject);
-}
-
-QJsonObject replyOf(const char* subject)
-{
-    for (const auto& example : samples::endpointExamples())
-        if (example.subject == subject)
-            return example.reply;
-    qFatal("no example for %s", subject);
-}
-
-QJsonObject eventOf(const char* subject)
-{
-    for (const auto& example : samples::eventExamples())
-        if (example.subject == subject)
-            return example.envelope;
-    qFatal("no example for %s", subject);
-}
-
-QString repeated(qsizetype count)
-{
-    return QString(count, u'x');
-}
-
-QJsonArray manyItems(qsizetype count, const QJsonValue& item)
-{
-    QJsonArray array;
-    for (qsizetype i = 0; i < count; ++i)
-        array.append(item);
-    return array;
-}
-
-} // namespace
-
-Q_DECLARE_METATYPE(Decoder)
 
 class TestProtocolInvalid : public QObject
 {
     Q_OBJECT
-
-    // A row: base with the value at path replaced (nullopt removes it) must fail on field.
-    void row(const char* name, const Decoder& decoder, const QJsonObject& base, const QString& path,
-             std::optional<QJsonValue> value, const QString& field, const QString& messagePart)
-    {
-        const QJsonObject input = edited(base, path, std::move(value));
-        QTest::newRow(name) << decoder << QJsonDocument(input).toJson(QJsonDocument::Compact)
-                            << field << messagePart;
-    }
 
     void registrationRows()
     {
