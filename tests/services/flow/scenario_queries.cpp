@@ -94,6 +94,37 @@ QList<AuditRecord> auditOfPatient(bus::Connection& client, const QString& patien
     return reply ? reply->records : QList<AuditRecord>{};
 }
 
+std::optional<LabOrder> pendingLabOrder(bus::Connection& lab, const QString& consultationId)
+{
+    auto list = call(lab, kPendingLabOrders, PendingLabOrdersRequest{});
+    if (list)
+        for (const LabOrder& order : list->orders)
+            if (order.consultationId == consultationId)
+                return order;
+    return std::nullopt;
+}
+
+std::optional<PendingRelease> pendingRelease(bus::Connection& client, const QString& visitId)
+{
+    auto list = call(client, kPendingReleases, PendingReleasesRequest{});
+    if (list)
+        for (const PendingRelease& release : list->releases)
+            if (release.visitId == visitId)
+                return release;
+    return std::nullopt;
+}
+
+QString missingInOrder(const QStringList& seen, const QStringList& expected)
+{
+    qsizetype at = 0;
+    for (const QString& state : expected) {
+        at = seen.indexOf(state, at);
+        if (at < 0)
+            return state;
+    }
+    return {};
+}
+
 namespace {
 
 template <class T> QString differs(const char* what, const T& actual, const T& expected)

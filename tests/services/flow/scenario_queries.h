@@ -38,6 +38,16 @@ bool registrationReaches(bus::Connection& client, const QString& visitId,
 std::optional<protocol::QueueEntry> queueEntry(bus::Connection& client, const QString& queue,
                                                const QString& visitId, bool* ok = nullptr);
 
+// The consultation's order on the lab's pending list, if it is there (one read).
+std::optional<protocol::LabOrder> pendingLabOrder(bus::Connection& lab,
+                                                  const QString& consultationId);
+// The visit on the discharge service's pending releases, if it is there (one read).
+std::optional<protocol::PendingRelease> pendingRelease(bus::Connection& client,
+                                                       const QString& visitId);
+// The first of expected (in that order) that seen lacks after the ones before it; empty when
+// seen has them all in order (other states may come between).
+QString missingInOrder(const QStringList& seen, const QStringList& expected);
+
 // The drug's unexpired batches from the pharmacy's stock list.
 DrugStock stockOf(bus::Connection& client, const QString& drugCode);
 

@@ -384,11 +384,9 @@ private Q_SLOTS:
         std::optional<LabOrder> order;
         QVERIFY2(poll(
                      [&] {
-                         auto list = call(m_desk, kPendingLabOrders, PendingLabOrdersRequest{});
-                         if (list)
-                             for (const LabOrder& o : list->orders)
-                                 if (o.consultationId == m_consultation.id)
-                                     order = o;
+                         order =
+                             pendingLabOrder(m_desk.forSubject(kPendingLabOrders.subjectBytes()),
+                                             m_consultation.id);
                          return order.has_value();
                      },
                      kWaitMs),
@@ -450,14 +448,11 @@ private Q_SLOTS:
     void dischargeRecordsTheNextVisit()
     {
         QVERIFY(!m_consultation.id.isEmpty());
+        bus::Connection& releases = m_desk.forSubject(kPendingReleases.subjectBytes());
         std::optional<PendingRelease> release;
         QVERIFY2(poll(
                      [&] {
-                         auto list = call(m_desk, kPendingReleases, PendingReleasesRequest{});
-                         if (list)
-                             for (const PendingRelease& r : list->releases)
-                                 if (r.visitId == m_visit.id)
-                                     release = r;
+                         release = pendingRelease(releases, m_visit.id);
                          return release.has_value();
                      },
                      kWaitMs),
@@ -494,14 +489,10 @@ private Q_SLOTS:
                                    QStringLiteral("awaiting_lab"),    QStringLiteral("dispensed"),
                                    QStringLiteral("awaiting_lab"),    QStringLiteral("dispensed"),
                                    QStringLiteral("discharged")};
-        qsizetype at = 0;
-        for (const QString& state : expected) {
-            at = seen.indexOf(state, at);
-            QVERIFY2(
-                at >= 0,
-                qPrintable(
-                    QStringLiteral("history %1 lacks %2 in order").arg(seen.join(u'>'), state)));
-        }
+        const QString missing = missingInOrder(seen, expected);
+        QVERIFY2(missing.isEmpty(),
+                 qPrintable(
+                     QStringLiteral("history %1 lacks %2 in order").arg(seen.join(u'>'), missing)));
         for (const VisitTransition& t : visit->history)
             QVERIFY2(!t.by.id.isEmpty() && t.at.isValid(), "a step without who or when");
 
