@@ -3,6 +3,7 @@
 #include "core/discharge/pending_releases_model.h"
 #include "core/error_text.h"
 #include "ui/discharge/discharge_panel.h"
+#include "ui/list_focus.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -104,9 +105,7 @@ DischargeWorkspace::DischargeWorkspace(Session& session, QWidget* parent) : QWid
 
 void DischargeWorkspace::focusList()
 {
-    m_table->setFocus();
-    if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
-        m_table->selectRow(0);
+    app::focusList(m_table);
 }
 
 bool DischargeWorkspace::selectVisit(const QString& visitId)

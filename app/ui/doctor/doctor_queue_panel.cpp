@@ -5,6 +5,7 @@
 #include "core/doctor/doctor_queue_model.h"
 #include "core/error_text.h"
 #include "ui/command_outcome_bar.h"
+#include "ui/list_focus.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -93,9 +94,7 @@ QString DoctorQueuePanel::message() const
 
 void DoctorQueuePanel::focusQueue()
 {
-    m_table->setFocus();
-    if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
-        m_table->selectRow(0);
+    focusList(m_table);
 }
 
 void DoctorQueuePanel::showMessage(const QString& text)

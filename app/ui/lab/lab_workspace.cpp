@@ -3,6 +3,7 @@
 #include "core/error_text.h"
 #include "core/lab/lab_orders_model.h"
 #include "ui/lab/lab_order_panel.h"
+#include "ui/list_focus.h"
 
 #include <QAction>
 #include <QHeaderView>
@@ -88,9 +89,7 @@ LabWorkspace::LabWorkspace(Session& session, QWidget* parent) : QWidget(parent)
 
 void LabWorkspace::focusList()
 {
-    m_table->setFocus();
-    if (!m_table->selectionModel()->hasSelection() && m_model->rowCount() > 0)
-        m_table->selectRow(0);
+    app::focusList(m_table);
 }
 
 bool LabWorkspace::selectOrder(const QString& orderId)

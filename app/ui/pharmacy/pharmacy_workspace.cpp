@@ -1,5 +1,6 @@
 #include "ui/pharmacy/pharmacy_workspace.h"
 
+#include "ui/list_focus.h"
 #include "ui/pharmacy/dispense_dialog.h"
 #include "ui/pharmacy/pending_list_view.h"
 #include "ui/pharmacy/stock_change_dialog.h"
@@ -51,10 +52,7 @@ void PharmacyWorkspace::addShortcuts()
     add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the prescriptions awaiting dispensing"),
         [this] {
             // The first row is selected at once, so Enter dispenses without an arrow key.
-            QTableView* table = m_pending->table();
-            table->setFocus(Qt::ShortcutFocusReason);
-            if (!table->selectionModel()->hasSelection() && table->model()->rowCount() > 0)
-                table->selectRow(0);
+            focusList(m_pending->table(), Qt::ShortcutFocusReason);
         });
     add(QKeySequence::Find, tr("Search the stock"), [this] { m_stock->focusSearch(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_R), tr("Receive stock"),

@@ -1,5 +1,6 @@
 #include "ui/reception/reception_workspace.h"
 
+#include "ui/list_focus.h"
 #include "ui/reception/open_visit_dialog.h"
 #include "ui/reception/patient_card.h"
 #include "ui/reception/patient_form_dialog.h"
@@ -80,10 +81,7 @@ void ReceptionWorkspace::addShortcuts()
     add(QKeySequence(Qt::CTRL | Qt::Key_W), tr("Go to the waiting list"), [this] {
         // The first visit is selected at once, so Cancel and Left unseen work without a
         // further arrow key.
-        QTableView* table = m_waiting->table();
-        table->setFocus();
-        if (!table->selectionModel()->hasSelection() && table->model()->rowCount() > 0)
-            table->selectRow(0);
+        focusList(m_waiting->table());
     });
 }
 
