@@ -1,5 +1,6 @@
 #include "flow_bench.h"
 
+#include "flow_deployments.h"
 #include "flow_runs.h"
 #include "flow_support.h"
 #include "json_lines.h"
@@ -7,7 +8,6 @@
 #include "process_cpu.h"
 #include "stats.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -26,36 +26,13 @@ struct Settings
     int queries = 2000;        // searches measured (+ warm-up)
     QString cache = QStringLiteral(OPENOPD_BENCH_DATA_DIR);
     QString only; // load | latency | search; empty: all
+    // --deployment: the single node (latency, load, search as before) and/or the cluster
+    // (load only, with one and with two registration instances).
+    bool single = true;
+    bool cluster = false;
+    int others = 2; // --others: instances of each service but registration on the cluster
+    bool durablePostgres = true; // --pg-no-fsync: PostgreSQL as the tests run it
 };
-
-// The processes of a load run: nats-server, the five services and this benchmark (the clients).
-ProcessCpuMeter clusterCpuMeter(testing::OpdCluster& cluster)
-{
-    ProcessCpuMeter meter;
-    meter.add(QStringLiteral("nats-server"), cluster.nats().processId());
-    for (const QString& service : testing::OpdCluster::serviceNames())
-        meter.add(service, cluster.processId(service));
-    meter.add(QStringLiteral("opd-bench"), QCoreApplication::applicationPid());
-    return meter;
-}
-
-// CPU milliseconds per pair by process, and the pairs/s this machine's cores would allow if
-// CPU were the only limit at that cost: why a throughput figure is what it is.
-void printCpuPerPair(const ProcessCpuMeter& cpu, long long pairs)
-{
-    if (pairs <= 0)
-        return;
-    std::fprintf(stderr, "# CPU per pair (ms):");
-    for (const ProcessCpu& p : cpu.processes())
-        std::fprintf(stderr, " %s %.2f", qPrintable(p.name),
-                     1000 * p.usedSeconds / static_cast<double>(pairs));
-    const double perPairMs = 1000 * cpu.totalSeconds() / static_cast<double>(pairs);
-    const int cores = ProcessCpuMeter::onlineCpus();
-    std::fprintf(stderr, "; total %.2f ms on %d cores\n", perPairMs, cores);
-    printJsonLine("load_cpu_ms_per_pair", perPairMs, "ms", 2);
-    printJsonLine("load_cpu_bound_pairs_per_s", perPairMs > 0 ? 1000.0 * cores / perPairMs : 0,
-                  "pairs/s", 0);
-}
 
 bool parseInt(const QStringList& args, qsizetype& i, qint64 low, qint64 high, qint64& out)
 {
@@ -89,6 +66,17 @@ bool parse(const QStringList& args, Settings& s)
             s.queries = static_cast<int>(value);
         } else if (arg == QStringLiteral("--cache") && i + 1 < args.size()) {
             s.cache = args.at(++i);
+        } else if (arg == QStringLiteral("--others") && parseInt(args, i, 1, 4, value)) {
+            s.others = static_cast<int>(value);
+        } else if (arg == QStringLiteral("--pg-no-fsync")) {
+            s.durablePostgres = false;
+        } else if (arg == QStringLiteral("--deployment") && i + 1 < args.size()) {
+            const QStringList names = args.at(++i).split(u',');
+            s.single = names.contains(QStringLiteral("single"));
+            s.cluster = names.contains(QStringLiteral("cluster"));
+            for (const QString& name : names)
+                if (name != QStringLiteral("single") && name != QStringLiteral("cluster"))
+                    return false;
         } else if (arg == QStringLiteral("--only") && i + 1 < args.size()) {
             s.only = args.at(++i);
             if (s.only != QStringLiteral("load") && s.only != QStringLiteral("latency") &&
@@ -107,7 +95,7 @@ bool wants(const Settings& s, const char* part)
 }
 
 // Latency, then load, against nats-server and all five services (demo data seeded).
-bool benchFlow(const Settings& s)
+bool benchFlow(const Settings& s, std::vector<DeploymentRun>& runs)
 {
     testing::OpdCluster cluster;
     QElapsedTimer startup;
@@ -142,20 +130,19 @@ bool benchFlow(const Settings& s)
         testing::flow::waitForQuiet(*client, 60000);
     }
     if (wants(s, "load")) {
+        // Compared with the cluster: what the clinic costs doing nothing, first.
+        const double idle = s.cluster ? measureIdleCpu(cluster, kIdleMeasureMs) : -1;
         LoadFigures load;
-        ProcessCpuMeter cpu = clusterCpuMeter(cluster);
+        ProcessCpuMeter cpu = deploymentCpuMeter(cluster);
         cpu.start();
-        if (!measureRegistrations(cluster.nats().url(), *client, s.clients, s.seconds, load))
+        if (!measureRegistrations({cluster.nats().url()}, *client, s.clients, s.seconds, load))
             return false;
-        std::fprintf(stderr,
-                     "# load: %d clients, %lld patients+visits (%lld errors) answered in %.2f s, "
-                     "events durable after %.2f s\n",
-                     load.clients, load.pairs, load.errors, load.issueSeconds, load.durableSeconds);
-        printJsonLine("register_visits_per_s", load.pairsPerSecond, "pairs/s", 0);
         // Every consumer done with the run's events: then the CPU spent is the pairs' whole cost.
         testing::flow::waitForQuiet(*client, 120000);
         cpu.stop();
-        printCpuPerPair(cpu, load.pairs);
+        runs.push_back(reportLoad(QStringLiteral("single node"), {},
+                                  QStringLiteral("1 each, SQLite"), load, cpu, idle,
+                                  /*perProcessJson=*/s.cluster));
     }
     return true;
 }
@@ -215,13 +202,25 @@ int runFlowBench(const QStringList& args)
         std::fprintf(stderr,
                      "usage: opd-bench flow [--quick] [--seconds N] [--clients N] [--samples N]\n"
                      "                      [--patients N] [--queries N] [--cache DIR]\n"
-                     "                      [--only load|latency|search]\n");
+                     "                      [--only load|latency|search]\n"
+                     "                      [--deployment single,cluster] [--others N] "
+                     "[--pg-no-fsync]\n");
         return 2;
     }
-    const bool flowOk =
-        (!wants(settings, "load") && !wants(settings, "latency")) || benchFlow(settings);
-    const bool searchOk = !wants(settings, "search") || benchSearch(settings);
-    if (!flowOk || !searchOk) {
+    std::vector<DeploymentRun> runs;
+    const bool flowOk = !settings.single ||
+                        (!wants(settings, "load") && !wants(settings, "latency")) ||
+                        benchFlow(settings, runs);
+    bool clusterOk = true;
+    if (settings.cluster && wants(settings, "load")) {
+        const ClusterSettings cluster{settings.seconds, settings.clients, settings.others,
+                                      settings.durablePostgres};
+        clusterOk = benchClusterLoad(cluster, runs);
+    }
+    if (runs.size() > 1)
+        printDeploymentTable(runs);
+    const bool searchOk = !settings.single || !wants(settings, "search") || benchSearch(settings);
+    if (!flowOk || !clusterOk || !searchOk) {
         std::fprintf(stderr, "opd-bench: a measurement failed\n");
         return 1;
     }

@@ -135,8 +135,8 @@ bool measureVisitToQueue(bus::Connection& client, int warmup, int samples,
     return true;
 }
 
-bool measureRegistrations(const QString& natsUrl, bus::Connection& probe, int clients, int seconds,
-                          LoadFigures& figures)
+bool measureRegistrations(const QStringList& servers, bus::Connection& probe, int clients,
+                          int seconds, LoadFigures& figures)
 {
     struct Client
     {
@@ -147,6 +147,8 @@ bool measureRegistrations(const QString& natsUrl, bus::Connection& probe, int cl
         long long errors = 0;
         bool stopped = false;
     };
+    if (servers.isEmpty())
+        return false;
     const QString patientSubject = QString::fromLatin1(kPatientRegistered.subject);
     const QString visitSubject = QString::fromLatin1(kVisitRegistered.subject);
     const QHash<QString, qint64> before = testing::flow::subjectCounts(probe);
@@ -154,7 +156,7 @@ bool measureRegistrations(const QString& natsUrl, bus::Connection& probe, int cl
     std::vector<Client> pool(static_cast<size_t>(clients));
     for (int c = 0; c < clients; ++c) {
         bus::ConnectionOptions options;
-        options.servers = {natsUrl};
+        options.servers = {servers.at(c % servers.size())};
         options.name = QStringLiteral("opd-bench-reception-%1").arg(c);
         pool[static_cast<size_t>(c)].bus = std::make_unique<bus::Connection>(options);
         pool[static_cast<size_t>(c)].bus->open();

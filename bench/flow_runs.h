@@ -39,11 +39,12 @@ struct LoadFigures
     double pairsPerSecond = 0; // pairs / durableSeconds
 };
 
-// clients connections to natsUrl, each creating a patient then opening a visit for it, back to
-// back, for seconds; then waits until every patient.registered and visit.registered event is
-// in OPD_EVENTS (probe queries the stream).
-bool measureRegistrations(const QString& natsUrl, bus::Connection& probe, int clients, int seconds,
-                          LoadFigures& figures);
+// clients connections, each creating a patient then opening a visit for it, back to back, for
+// seconds; then waits until every patient.registered and visit.registered event is in
+// OPD_EVENTS (probe queries the stream). Client c connects to servers[c % servers.size()]
+// only: on a cluster the reception desks are spread evenly over the nodes.
+bool measureRegistrations(const QStringList& servers, bus::Connection& probe, int clients,
+                          int seconds, LoadFigures& figures);
 
 // Name searches as a receptionist types them (realistic prefixes of first names and
 // surnames, with and without accents, any case), sequentially; microseconds per reply.

@@ -40,8 +40,10 @@ constexpr Subcommand kSubcommands[] = {
 #ifdef OPENOPD_FLOW_BENCH
     {"flow",
      "flow [--quick] [--seconds N] [--clients N] [--samples N] [--patients N] [--queries N]\n"
-     "     [--cache DIR] [--only load|latency|search]\n"
-     "      the OPD services: registrations/s, open-visit -> queue latency, search at 1M",
+     "     [--cache DIR] [--only load|latency|search] [--deployment single,cluster]\n"
+     "     [--others N] [--pg-no-fsync]\n"
+     "      the OPD services: registrations/s, open-visit -> queue latency, search at 1M;\n"
+     "      with cluster: registrations/s on 3 nats-servers + PostgreSQL, 1 and 2 instances",
      &openopd::bench::runFlowBench, false},
 #endif
 #ifdef OPENOPD_APP_START_BENCH

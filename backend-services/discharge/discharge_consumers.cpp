@@ -49,8 +49,13 @@ host::HandlerResult mergeIntoVisit(host::Database& db, const QString& visitId,
     if (!store::loadLabProgress(db, visit.consultationId, &lab, &error))
         return host::HandlerResult::retry(error);
     recompute(visit, lab);
-    if (!store::saveVisit(db, visit, &error) ||
-        !announceRelease(db, before, visit, actor, protocol::nowUtc(), &error))
+    bool lost = false;
+    if (!store::saveVisit(db, visit, &lost, &error))
+        return host::HandlerResult::retry(error);
+    if (lost) // another instance merged an event of this visit meanwhile: merge into that
+        return host::HandlerResult::retry(
+            Text::tr("visit %1 changed meanwhile; merging again").arg(visitId));
+    if (!announceRelease(db, before, visit, actor, protocol::nowUtc(), &error))
         return host::HandlerResult::retry(error);
     return host::HandlerResult::done();
 }

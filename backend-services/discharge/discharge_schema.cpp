@@ -52,4 +52,14 @@ void addMigrations(host::Migrations& migrations)
                         " event_id TEXT NOT NULL)")});
 }
 
+void addLaterMigrations(host::Migrations& migrations)
+{
+    // Several instances on one database merge events into the same row: each write is
+    // conditional on the revision it read (store::saveVisit), a lost race retries the event.
+    migrations.addPortable(host::kFirstServiceMigration + 2,
+                           QStringLiteral("release visit revisions"),
+                           {QStringLiteral("ALTER TABLE release_visits ADD COLUMN revision "
+                                           "INTEGER NOT NULL DEFAULT 1")});
+}
+
 } // namespace openopd::discharge

@@ -10,5 +10,7 @@ namespace openopd::discharge {
 //   release_lab_results  (consultation_id, line) of each lab result seen, with its time
 //   discharges           one row per recorded discharge / admission / referral
 void addMigrations(host::Migrations& migrations);
+// The migrations after the visit summary's (summary_store.h, version 11): 12 and up.
+void addLaterMigrations(host::Migrations& migrations);
 
 } // namespace openopd::discharge

@@ -20,6 +20,7 @@ void DischargeService::addMigrations(host::Migrations& migrations)
 {
     discharge::addMigrations(migrations);
     summary::addMigrations(migrations);
+    discharge::addLaterMigrations(migrations);
 }
 
 bool DischargeService::start()
@@ -137,8 +138,13 @@ void DischargeService::record(const protocol::RecordDischargeRequest& request,
             const std::optional<protocol::PendingRelease> before = pendingRow(visit);
             applyDischarged(visit, discharge);
             recompute(visit, {});
-            if (!store::saveVisit(db, visit, workError))
+            bool lost = false;
+            if (!store::saveVisit(db, visit, &lost, workError))
                 return false;
+            if (lost) { // an event of the visit merged meanwhile (another instance): again
+                *workError = tr("the visit changed meanwhile; try again");
+                return false;
+            }
             return host::enqueueEvent(
                        db,
                        {event.id, protocol::kVisitDischarged.subjectBytes(),

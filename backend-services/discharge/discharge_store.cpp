@@ -17,7 +17,7 @@ namespace {
 const QString kVisitColumns = QStringLiteral(
     "visit_id, patient_id, patient_name, queue, day, token, consultation_id, disposition, "
     "consulted_at, prescription_lines, lab_order_lines, dispensed_at, closed_state, closed_at, "
-    "state, ready_since");
+    "state, ready_since, revision");
 
 // NULL for an empty text (typed, so QPSQL binds it as text).
 QVariant text(const QString& value)
@@ -57,6 +57,7 @@ ReleaseVisit readVisit(const QSqlQuery& q)
     v.state = protocol::enumFromWire<protocol::VisitState>(q.value(14).toString())
                   .value_or(protocol::VisitState::Registered);
     v.readySince = parseTimestamp(q.value(15).toString());
+    v.revision = q.value(16).toInt();
     return v;
 }
 
@@ -76,44 +77,47 @@ bool loadVisit(host::Database& db, const QString& visitId, ReleaseVisit* visit, 
     return true;
 }
 
-bool saveVisit(host::Database& db, const ReleaseVisit& v, QString* error)
+bool saveVisit(host::Database& db, const ReleaseVisit& v, bool* lost, QString* error)
 {
-    const QVariantList values{v.visitId,
-                              v.patientId,
-                              text(v.patientName),
-                              text(v.queue),
-                              date(v.day),
-                              v.token > 0 ? QVariant(v.token)
-                                          : QVariant(QMetaType::fromType<int>()),
-                              text(v.consultationId),
-                              wire(v.disposition),
-                              timestamp(v.consultedAt),
-                              v.prescriptionLines,
-                              v.labOrderLines,
-                              timestamp(v.dispensedAt),
-                              wire(v.closedState),
-                              timestamp(v.closedAt),
-                              protocol::toWire(v.state),
-                              timestamp(v.readySince),
-                              formatTimestamp(protocol::nowUtc())};
-    return db
-        .run(QStringLiteral(
-                 "INSERT INTO release_visits (visit_id, patient_id, patient_name, queue, day, "
-                 "token, consultation_id, disposition, consulted_at, prescription_lines, "
-                 "lab_order_lines, dispensed_at, closed_state, closed_at, state, ready_since, "
-                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (visit_id) DO UPDATE SET patient_id = excluded.patient_id, "
-                 "patient_name = excluded.patient_name, queue = excluded.queue, "
-                 "day = excluded.day, token = excluded.token, "
-                 "consultation_id = excluded.consultation_id, "
-                 "disposition = excluded.disposition, consulted_at = excluded.consulted_at, "
-                 "prescription_lines = excluded.prescription_lines, "
-                 "lab_order_lines = excluded.lab_order_lines, "
-                 "dispensed_at = excluded.dispensed_at, closed_state = excluded.closed_state, "
-                 "closed_at = excluded.closed_at, state = excluded.state, "
-                 "ready_since = excluded.ready_since, updated_at = excluded.updated_at"),
-             values, error)
-        .has_value();
+    QVariantList values{text(v.patientName),
+                        text(v.queue),
+                        date(v.day),
+                        v.token > 0 ? QVariant(v.token) : QVariant(QMetaType::fromType<int>()),
+                        text(v.consultationId),
+                        wire(v.disposition),
+                        timestamp(v.consultedAt),
+                        v.prescriptionLines,
+                        v.labOrderLines,
+                        timestamp(v.dispensedAt),
+                        wire(v.closedState),
+                        timestamp(v.closedAt),
+                        protocol::toWire(v.state),
+                        timestamp(v.readySince),
+                        formatTimestamp(protocol::nowUtc()),
+                        v.revision + 1,
+                        v.patientId,
+                        v.visitId};
+    // Read, merge, write is a lost update when two instances merge events of one visit at
+    // once (READ COMMITTED): the write is conditional on the row read, or on there being none.
+    const QString insert = QStringLiteral(
+        "INSERT INTO release_visits (patient_name, queue, day, token, consultation_id, "
+        "disposition, consulted_at, prescription_lines, lab_order_lines, dispensed_at, "
+        "closed_state, closed_at, state, ready_since, updated_at, revision, patient_id, "
+        "visit_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (visit_id) DO NOTHING");
+    const QString update = QStringLiteral(
+        "UPDATE release_visits SET patient_name = ?, queue = ?, day = ?, token = ?, "
+        "consultation_id = ?, disposition = ?, consulted_at = ?, prescription_lines = ?, "
+        "lab_order_lines = ?, dispensed_at = ?, closed_state = ?, closed_at = ?, state = ?, "
+        "ready_since = ?, updated_at = ?, revision = ?, patient_id = ? "
+        "WHERE visit_id = ? AND revision = ?");
+    if (v.revision != 0)
+        values.append(v.revision);
+    auto q = db.run(v.revision == 0 ? insert : update, values, error);
+    if (!q)
+        return false;
+    *lost = q->numRowsAffected() != 1;
+    return true;
 }
 
 bool loadLabProgress(host::Database& db, const QString& consultationId, LabProgress* progress,

@@ -14,8 +14,10 @@ namespace openopd::discharge::store {
 // The visit's row into *visit and *found true, or *found false when there is none.
 bool loadVisit(host::Database& db, const QString& visitId, ReleaseVisit* visit, bool* found,
                QString* error);
-// Insert or replace the visit's row.
-bool saveVisit(host::Database& db, const ReleaseVisit& visit, QString* error);
+// Writes the visit's row if it is still the one loaded (visit.revision; 0: there was none),
+// with the next revision. *lost (then true returned) when another writer (another instance
+// on the same database) changed or created it meanwhile: nothing written, load again.
+bool saveVisit(host::Database& db, const ReleaseVisit& visit, bool* lost, QString* error);
 
 // Lab results seen for a consultation's lab order lines.
 bool loadLabProgress(host::Database& db, const QString& consultationId, LabProgress* progress,

@@ -36,6 +36,8 @@ struct ReleaseVisit
     // Derived by recompute().
     protocol::VisitState state = protocol::VisitState::Registered;
     QDateTime readySince; // invalid: not ready
+    // The stored row's revision when loaded (>= 1; 0: no row yet); saveVisit writes only over it.
+    int revision = 0;
 
     bool isConsulted() const { return !consultationId.isEmpty() || dispensedAt.isValid(); }
     // Known well enough to be listed as a PendingRelease.

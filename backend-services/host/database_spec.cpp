@@ -14,9 +14,29 @@ namespace {
 
 constexpr int kDefaultConnectTimeoutSec = 10;
 
-// The spec with any password replaced by "***", for messages about a URL we could not parse.
-QString redacted(const QString& spec)
+// The query's password values (key "password", also percent-encoded) replaced by "***".
+QString redactedQuery(const QString& spec)
 {
+    const qsizetype start = spec.indexOf(u'?');
+    if (start < 0)
+        return spec;
+    qsizetype end = spec.indexOf(u'#', start);
+    if (end < 0)
+        end = spec.size();
+    QStringList items = spec.mid(start + 1, end - start - 1).split(u'&');
+    for (QString& item : items) {
+        const qsizetype equals = item.indexOf(u'=');
+        if (equals >= 0 && QUrl::fromPercentEncoding(item.left(equals).toUtf8())
+                                   .compare(u"password"_s, Qt::CaseInsensitive) == 0)
+            item = item.left(equals + 1) + u"***"_s;
+    }
+    return spec.left(start + 1) + items.join(u'&') + spec.mid(end);
+}
+
+// The spec with any password (user info or query) replaced by "***", for messages.
+QString redacted(const QString& text)
+{
+    const QString spec = redactedQuery(text);
     const qsizetype authority = spec.indexOf(u"://"_s);
     if (authority < 0)
         return spec;
@@ -60,9 +80,9 @@ bus::Result<DatabaseSpec> sqliteUrlSpec(const QString& text, const QString& data
 {
     const QUrl url(text);
     if (!url.isValid())
-        return databaseError(u"the --db SQLite URL '"_s + text + u"' is not valid"_s);
+        return databaseError(u"the --db SQLite URL '"_s + redacted(text) + u"' is not valid"_s);
     if (!url.host().isEmpty() || url.port() != -1 || !url.userInfo().isEmpty())
-        return databaseError(u"the --db SQLite URL '"_s + text +
+        return databaseError(u"the --db SQLite URL '"_s + redacted(text) +
                              u"' names a host; write sqlite:///absolute/path or sqlite:path"_s);
     return sqliteSpec(url.path(QUrl::FullyDecoded), dataDir);
 }
@@ -71,7 +91,8 @@ bus::Result<DatabaseSpec> sqliteUrlSpec(const QString& text, const QString& data
 bool applyQueryItem(DatabaseSpec& spec, QStringList& options, const QString& key,
                     const QString& value, QString* error)
 {
-    static const QRegularExpression keyword(u"^[a-z_]+$"_s);
+    // anchoredPattern: "^…$" would let a final newline through.
+    static const QRegularExpression keyword(QRegularExpression::anchoredPattern(u"[a-z_]+"_s));
     if (!keyword.match(key).hasMatch()) {
         *error = u"parameter '"_s + key + u"' is not a libpq keyword"_s;
         return false;
@@ -110,6 +131,9 @@ bus::Result<DatabaseSpec> postgresSpec(const QString& text, const QString& appli
                              expected);
     if (url.hasFragment())
         return databaseError(u"the --db PostgreSQL URL '"_s + shown + u"' has a #fragment"_s);
+    if (url.port(-1) == 0) // QUrl takes 0; libpq would read it as "the default"
+        return databaseError(u"the --db PostgreSQL URL '"_s + shown +
+                             u"': port 0 is not a port number"_s);
 
     DatabaseSpec spec;
     spec.driver = Driver::Postgres;
@@ -122,8 +146,14 @@ bus::Result<DatabaseSpec> postgresSpec(const QString& text, const QString& appli
         spec.database.remove(0, 1);
 
     QStringList options;
+    QStringList seen;
     const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
     for (const auto& [key, value] : items) {
+        // Which of two values wins is anyone's guess (libpq takes the last): refuse both.
+        if (seen.contains(key))
+            return databaseError(u"the --db PostgreSQL URL '"_s + shown + u"': parameter '"_s +
+                                 key + u"' is given more than once"_s);
+        seen.append(key);
         QString error;
         if (!applyQueryItem(spec, options, key, value, &error))
             return databaseError(u"the --db PostgreSQL URL '"_s + shown + u"': "_s + error);
@@ -165,8 +195,8 @@ QString DatabaseSpec::describe() const
 bus::Result<DatabaseSpec> parseDatabaseSpec(const QString& spec, const QString& dataDir,
                                             const QString& serviceName, const QString& instance)
 {
-    static const QRegularExpression validName(u"^[A-Za-z0-9_-]+$"_s);
-    static const QRegularExpression otherScheme(u"^[A-Za-z][A-Za-z0-9+.-]*://"_s);
+    static const QRegularExpression validName(
+        QRegularExpression::anchoredPattern(u"[A-Za-z0-9_-]+"_s));
     const QString text = spec.trimmed();
 
     if (text.startsWith(u"postgresql://"_s, Qt::CaseInsensitive) ||
@@ -177,10 +207,17 @@ bus::Result<DatabaseSpec> parseDatabaseSpec(const QString& spec, const QString& 
     }
     if (text.startsWith(u"sqlite:"_s, Qt::CaseInsensitive))
         return sqliteUrlSpec(text, dataDir);
-    if (otherScheme.match(text).hasMatch())
-        return databaseError(u"the --db value '"_s + redacted(text) +
-                             u"' has an unsupported scheme (use a SQLite path, sqlite:///path "
-                             "or postgresql://...)"_s);
+    // Any other "<something>://" is a URL we do not speak (or a mistyped one), never a file:
+    // as a path it would create odd directories and show its password in describe().
+    // Only the scheme is shown: where such a text has its password is anyone's guess.
+    if (const qsizetype end = text.indexOf(u"://"_s); end >= 0) {
+        static const QRegularExpression scheme(
+            QRegularExpression::anchoredPattern(u"[A-Za-z][A-Za-z0-9+.-]{0,15}"_s));
+        const QString name = text.left(end);
+        return databaseError(u"the --db value has an unsupported scheme '"_s +
+                             (scheme.match(name).hasMatch() ? name : u"?"_s) +
+                             u"' (use a SQLite path, sqlite:///path or postgresql://...)"_s);
+    }
     if (text.isEmpty()) {
         if (!validName.match(serviceName).hasMatch())
             return databaseError(u"service name '"_s + serviceName +

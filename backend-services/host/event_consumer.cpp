@@ -111,8 +111,11 @@ struct EventConsumer::Outcome
 
 void EventConsumer::enqueue(bus::JsMessage message)
 {
+    if (!m_sinceAlive.isValid())
+        m_sinceAlive.start(); // the server's ack wait for this delivery runs already
     m_batch.push_back(std::move(message));
-    if (m_batch.size() >= static_cast<size_t>(kMaxBatch)) {
+    // Inside a batch (taken in by keepBatchAlive()) it waits for the next one, kept alive.
+    if (!m_processing && m_batch.size() >= static_cast<size_t>(kMaxBatch)) {
         processBatch();
         return;
     }
@@ -169,14 +172,19 @@ void EventConsumer::processBatch()
             outcomes[i].newerVersion = version;
     }
     QString error;
+    m_processing = true; // m_sinceAlive runs: started when the oldest of the batch arrived
     const bool committed = m_db.transaction(
         [&](QSqlDatabase&, QString* workError) {
-            for (size_t i = 0; i < batch.size(); ++i)
+            for (size_t i = 0; i < batch.size(); ++i) {
+                keepBatchAlive(batch);
                 if (!processOne(batch[i], outcomes[i], workError))
                     return false;
+            }
+            m_faults.hit(QString::fromLatin1(fault::kConsumerBeforeCommit));
             return true;
         },
         &error);
+    m_processing = false;
     if (!committed) {
         // Nothing of the batch was stored: every event is retried.
         for (Outcome& outcome : outcomes) {
@@ -192,6 +200,29 @@ void EventConsumer::processBatch()
     }
     for (size_t i = 0; i < batch.size(); ++i)
         settle(std::move(batch[i]), outcomes[i]);
+    // What arrived during the batch has waited since (at most) the timer's start: keep the
+    // timer running for it rather than start again when the event loop hands it over.
+    if (m_pull != nullptr)
+        m_pull->deliverArrived();
+    if (m_batch.empty())
+        m_sinceAlive.invalidate(); // nothing unsettled waits here any more
+}
+
+void EventConsumer::keepBatchAlive(std::vector<bus::JsMessage>& batch)
+{
+    if (m_sinceAlive.elapsed() < m_options.ackWait.count() / 3)
+        return;
+    // Deliveries that arrived meanwhile wait behind this batch, unseen by the event loop;
+    // their ack wait runs too. Take them in (into the next batch) to keep them alive.
+    if (m_pull != nullptr)
+        m_pull->deliverArrived();
+    // Every event of the batch is unsettled until the commit, the handled ones too.
+    for (bus::JsMessage& message : batch)
+        message.inProgress();
+    for (bus::JsMessage& message : m_batch)
+        message.inProgress();
+    ++m_counters.keptAlive;
+    m_sinceAlive.start();
 }
 
 void EventConsumer::settle(bus::JsMessage message, const Outcome& outcome)

@@ -5,6 +5,7 @@
 #include "host/fault_points.h"
 #include "protocol/version.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <chrono>
 #include <functional>
@@ -36,7 +37,12 @@ struct EventConsumerOptions
     int maxDeliver = 5;       // failed attempts before the event goes to OPD_DLQ
     std::vector<std::chrono::milliseconds> backoff{std::chrono::seconds(1), std::chrono::seconds(5),
                                                    std::chrono::seconds(30)};
-    std::chrono::milliseconds ackWait{30000};
+    // How long a delivery may stay unacknowledged before the server sends it again. Short,
+    // so that the events a crashed instance held come back within seconds (to a restarted
+    // or another instance; the inbox makes the repeat harmless). A batch that takes longer
+    // than a third of it sends in-progress acknowledgements, so that a slow batch under load
+    // is not redelivered while it is still being processed.
+    std::chrono::milliseconds ackWait{3000};
     int maxInFlight = 64;
     // The newest event schema version ("v" of the envelope) this build understands. A newer
     // event (a rolling upgrade: a newer producer is already up) is left for a newer instance
@@ -53,6 +59,7 @@ struct EventConsumerCounters
     quint64 retried = 0;       // nak'd after a failure (database, dependency, or Fail)
     quint64 deferredNewer = 0; // nak'd for a newer instance: schema version too new
     quint64 deadLettered = 0;  // copied to OPD_DLQ and terminated
+    quint64 keptAlive = 0;     // batches slow enough to send in-progress acknowledgements
     QString lastDeadLetter;    // "<event id>: <reason>"
     QString lastRetry;         // "<event id>: <reason>"
 };
@@ -101,6 +108,10 @@ private:
     struct Outcome;
     void enqueue(bus::JsMessage message);
     void processBatch();
+    // Tells the server that the batch's events, and those that arrived behind it, are still
+    // being processed, when a third of the ack wait has passed since the oldest of them
+    // arrived or since the last time.
+    void keepBatchAlive(std::vector<bus::JsMessage>& batch);
     // One event inside the batch's transaction; false: the transaction must roll back.
     bool processOne(const bus::JsMessage& message, Outcome& outcome, QString* error);
     void settle(bus::JsMessage message, const Outcome& outcome);
@@ -117,6 +128,10 @@ private:
     bus::PullConsumer* m_pull = nullptr;
     std::vector<bus::JsMessage> m_batch;
     bool m_batchScheduled = false;
+    bool m_processing = false; // inside processBatch()'s transaction
+    // Since the oldest unsettled delivery arrived, or in-progress acks were last sent;
+    // invalid while nothing is unsettled here.
+    QElapsedTimer m_sinceAlive;
     EventConsumerCounters m_counters;
 };
 

@@ -23,6 +23,7 @@ QStringList FaultPoints::known()
 {
     return {QString::fromLatin1(fault::kAfterCommit), QString::fromLatin1(fault::kAfterPublish),
             QString::fromLatin1(fault::kConsumerAfterCommit),
+            QString::fromLatin1(fault::kConsumerBeforeCommit),
             QString::fromLatin1(fault::kDbLostBeforeCommit)};
 }
 

@@ -30,6 +30,8 @@ namespace fault {
 inline constexpr char kAfterCommit[] = "after-commit";                  // state + outbox committed
 inline constexpr char kAfterPublish[] = "after-publish";                // acked, not marked sent
 inline constexpr char kConsumerAfterCommit[] = "consumer-after-commit"; // processed, not acked
+// Handlers ran for a delivered batch, nothing committed or acked: the server must redeliver.
+inline constexpr char kConsumerBeforeCommit[] = "consumer-before-commit";
 // Not a kill: the database connection (PostgreSQL) is terminated right before the COMMIT of
 // the first group that holds answers, so that COMMIT fails with its outcome unknown.
 inline constexpr char kDbLostBeforeCommit[] = "db-lost-before-commit";

@@ -2,9 +2,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QMutexLocker>
-#include <QRecursiveMutex>
 #include <cerrno>
+#include <mutex>
 #include <unistd.h>
 
 namespace openopd::host {
@@ -43,7 +42,10 @@ void writeToStderr(const QByteArray& line)
 
 struct LogState
 {
-    QRecursiveMutex mutex; // recursive: a sink or Qt may log while we format
+    // Recursive: a sink or Qt may log while we format. A std::recursive_mutex, not a
+    // QRecursiveMutex: Qt's lock is a futex inside uninstrumented Qt that ThreadSanitizer cannot
+    // see, so it reported the sink's locked reads and writes as a data race (issue 14).
+    std::recursive_mutex mutex;
     bool installed = false;
     QString service;
     QString instance;
@@ -61,7 +63,7 @@ void emitLine(QtMsgType level, const QString& category, const QString& message,
               const LogFields& fields)
 {
     LogState& s = state();
-    QMutexLocker lock(&s.mutex);
+    std::lock_guard lock(s.mutex);
     LogRecord record{
         QDateTime::currentDateTimeUtc(), level, s.service, s.instance, category, message, fields};
     QByteArray line = formatLogLine(record);
@@ -126,7 +128,7 @@ void installJsonLog(const QString& service, const QString& instance, LogSink sin
 {
     LogState& s = state();
     {
-        QMutexLocker lock(&s.mutex);
+        std::lock_guard lock(s.mutex);
         s.service = service;
         s.instance = instance;
         s.sink = std::move(sink);
@@ -141,13 +143,13 @@ void uninstallJsonLog()
 {
     LogState& s = state();
     {
-        QMutexLocker lock(&s.mutex);
+        std::lock_guard lock(s.mutex);
         if (!s.installed)
             return;
         s.installed = false;
     }
     qInstallMessageHandler(s.previous);
-    QMutexLocker lock(&s.mutex);
+    std::lock_guard lock(s.mutex);
     s.sink = nullptr;
 }
 
@@ -156,7 +158,7 @@ void logEvent(QtMsgType level, const QString& message, const LogFields& fields)
     bool installed = false;
     {
         LogState& s = state();
-        QMutexLocker lock(&s.mutex);
+        std::lock_guard lock(s.mutex);
         installed = s.installed;
     }
     if (installed) {

@@ -3,6 +3,7 @@
 #include "host/event_stats.h"
 #include "host/host_schema.h"
 #include "host/json_log.h"
+#include "host/service_backup.h"
 #include "host/signal_watcher.h"
 #include "host/sql_dialect.h"
 
@@ -44,7 +45,7 @@ QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
     QCommandLineOption ackWait(
         QString::fromLatin1(kAckWaitOption),
         QStringLiteral("Test only: how long a consumer's delivery may stay unacknowledged "
-                       "before the server redelivers it (default 30000)."),
+                       "before the server redelivers it (default 3000)."),
         QStringLiteral("ms"));
     ackWait.setFlags(QCommandLineOption::HiddenFromHelp);
     serviceOptions.append(ackWait);
@@ -59,6 +60,18 @@ QList<QCommandLineOption> hostOptions(QList<QCommandLineOption> serviceOptions,
         QCoreApplication::translate("openopd::host::ServiceHost",
                                     "JetStream replicas for the OPD streams (3 on a cluster)."),
         QStringLiteral("n"), QStringLiteral("1")));
+    serviceOptions.append(QCommandLineOption(
+        QString::fromLatin1(kBackupToOption),
+        QCoreApplication::translate("openopd::host::ServiceHost",
+                                    "Back up this service's database (online, while the service "
+                                    "runs) to a new file, then exit (docs/backup.md)."),
+        QStringLiteral("file")));
+    serviceOptions.append(QCommandLineOption(
+        QString::fromLatin1(kRestoreFromOption),
+        QCoreApplication::translate("openopd::host::ServiceHost",
+                                    "Restore this service's database from a backup file into an "
+                                    "empty --data-dir or --db, then exit (docs/backup.md)."),
+        QStringLiteral("file")));
     return serviceOptions;
 }
 
@@ -98,6 +111,11 @@ std::optional<int> ServiceHost::configure(const QStringList& arguments)
         return kExitConfigError;
     }
     m_streamSizing.replicas = replicas;
+    if (m_commandLine.isSet(QString::fromLatin1(kBackupToOption)) &&
+        m_commandLine.isSet(QString::fromLatin1(kRestoreFromOption))) {
+        std::fputs("--backup-to and --restore-from cannot be given together\n", stderr);
+        return kExitConfigError;
+    }
     if (m_commandLine.options.passwordFromStdin && !readPasswordFromStdin())
         return kExitConfigError;
     m_callerPolicy = m_commandLine.isSet(QString::fromLatin1(kInsecureNoAuthOption))
@@ -164,6 +182,19 @@ bool ServiceHost::openDatabase(const std::function<void(Migrations&)>& addMigrat
 int ServiceHost::run(const std::function<void(Migrations&)>& addMigrations,
                      const std::function<bool()>& onReady)
 {
+    // A backup or restore is its own short-lived process: no NATS, no migrations.
+    const QString backupTo = m_commandLine.value(QString::fromLatin1(kBackupToOption));
+    const QString restoreFrom = m_commandLine.value(QString::fromLatin1(kRestoreFromOption));
+    if (m_commandLine.isSet(QString::fromLatin1(kBackupToOption)) ||
+        m_commandLine.isSet(QString::fromLatin1(kRestoreFromOption))) {
+        const ServiceOptions& o = options();
+        const DatabaseBackupResult result =
+            restoreFrom.isEmpty()
+                ? backupDatabase(o.database, o.dataDir, m_definition.name, backupTo)
+                : restoreDatabase(o.database, o.dataDir, m_definition.name, restoreFrom);
+        std::fputs(qPrintable(result.message + u'\n'), result.ok ? stdout : stderr);
+        return result.ok ? 0 : kExitStartupError;
+    }
     installJsonLog(m_definition.name, options().instance);
     m_onReady = onReady;
     if (!openDatabase(addMigrations))

@@ -19,14 +19,16 @@ QString tr(const char* text)
 
 const QRegularExpression& tokenRegex()
 {
-    static const QRegularExpression regex(QStringLiteral("^[A-Za-z0-9_-]+$"));
+    static const QRegularExpression regex(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_-]+"))); // no final \n
     return regex;
 }
 
 // An NKey user public key: 'U' and 55 more base32 characters.
 const QRegularExpression& nkeyUserRegex()
 {
-    static const QRegularExpression regex(QStringLiteral("^U[A-Z2-7]{55}$"));
+    static const QRegularExpression regex(
+        QRegularExpression::anchoredPattern(QStringLiteral("U[A-Z2-7]{55}")));
     return regex;
 }
 

@@ -1,6 +1,7 @@
 #include "bus/connection_events.h"
 
 #include "bus/connection.h"
+#include "bus/tsan_handover.h"
 
 #include <QString>
 
@@ -13,6 +14,7 @@ void ConnectionEvents::post(std::function<void(Connection*)> call)
         return;
     Connection* target = m_target;
     // Checked on arrival: a call posted just before detach() may arrive after a reopen.
+    const QueuedHandOver handOver;
     QMetaObject::invokeMethod(
         target,
         [target, generation = m_generation, call = std::move(call)] {
@@ -44,7 +46,10 @@ void ConnectionEvents::onClosed(natsConnection* nc, void* closure)
     natsConnection_GetLastError(nc, &text);
     QString reason = QString::fromUtf8(text != nullptr ? text : "");
     auto* self = static_cast<ConnectionEvents*>(closure);
-    self->post([reason](Connection* c) { c->onNatsClosed(reason); });
+    {
+        const QueuedHandOver handOver; // the call's captures are built here, on nats.c's thread
+        self->post([reason](Connection* c) { c->onNatsClosed(reason); });
+    }
     std::lock_guard lock(self->m_mutex);
     self->m_closed = true;
     self->m_closedChanged.notify_all();
@@ -60,6 +65,7 @@ void ConnectionEvents::onError(natsConnection*, natsSubscription* sub, natsStatu
     const int code = static_cast<int>(status);
     // Only compared with the subscriptions' own pointers on the owner thread, never used.
     const auto subscription = reinterpret_cast<quintptr>(sub);
+    const QueuedHandOver handOver; // the call's captures are built here, on nats.c's thread
     static_cast<ConnectionEvents*>(closure)->post([code, message, subscription](Connection* c) {
         c->onNatsError(code, message, subscription);
     });
@@ -73,6 +79,7 @@ void ConnectionEvents::connectFinished(natsConnection* nc, natsStatus status,
         m_connected = nc;
     }
     const int code = static_cast<int>(status);
+    const QueuedHandOver handOver; // the call's captures are built here, on the opening thread
     post([code, errorText](Connection* c) { c->onConnectFinished(code, errorText); });
 }
 

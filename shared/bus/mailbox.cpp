@@ -1,5 +1,7 @@
 #include "bus/mailbox.h"
 
+#include "bus/tsan_handover.h"
+
 namespace openopd::bus::detail {
 
 Mailbox::Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity)
@@ -30,6 +32,7 @@ void Mailbox::postWake()
     m_drainPending = true;
     // Posting under the lock keeps the target alive: detach() takes the same lock first,
     // and ~QObject discards events still queued for it.
+    const QueuedHandOver handOver;
     QMetaObject::invokeMethod(m_target, m_wake, Qt::QueuedConnection);
 }
 
@@ -43,6 +46,7 @@ void Mailbox::push(Message&& message)
         ++m_dropped;
         if (m_noticeTarget != nullptr && !m_noticePending) {
             m_noticePending = true; // posted under the lock, like the wake
+            const QueuedHandOver handOver;
             QMetaObject::invokeMethod(m_noticeTarget, m_notice, Qt::QueuedConnection);
         }
     }

@@ -11,7 +11,8 @@ namespace openopd::bus::micro {
 // nats.go/micro: nameRegexp = `^[A-Za-z0-9\-_]+$`.
 inline const QRegularExpression& nameRegex()
 {
-    static const QRegularExpression regex(QStringLiteral("^[A-Za-z0-9_-]+$"));
+    static const QRegularExpression regex(
+        QRegularExpression::anchoredPattern(QStringLiteral("[A-Za-z0-9_-]+"))); // no final \n
     return regex;
 }
 
@@ -19,10 +20,10 @@ inline const QRegularExpression& nameRegex()
 // the jsm.go schemas.
 inline const QRegularExpression& semVerRegex()
 {
-    static const QRegularExpression regex(QStringLiteral(
-        R"(^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
+    static const QRegularExpression regex(QRegularExpression::anchoredPattern(QStringLiteral(
+        R"((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*))"
         R"((?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?)"
-        R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$)"));
+        R"((?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?)")));
     return regex;
 }
 

@@ -120,6 +120,12 @@ void PullConsumer::onInbox(const Message& message)
     pull();
 }
 
+void PullConsumer::deliverArrived()
+{
+    if (m_inbox != nullptr)
+        m_inbox->deliverArrived();
+}
+
 void PullConsumer::onSettled()
 {
     m_inFlight = qMax(0, m_inFlight - 1);

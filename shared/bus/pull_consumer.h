@@ -41,6 +41,9 @@ public:
     void start();
     void stop();
     int inFlight() const { return m_inFlight; }
+    // Hands deliveries that have arrived but wait for the event loop to the handler now (see
+    // Subscription::deliverArrived): a handler busy for long can then keep them alive.
+    void deliverArrived();
     const PullConsumerOptions& options() const { return m_options; }
 
 Q_SIGNALS:

@@ -2,6 +2,7 @@
 
 #include "bus/nats_options_builder.h"
 #include "bus/request_id.h"
+#include "bus/tsan_handover.h"
 
 #include <QMutex>
 #include <QThread>
@@ -41,6 +42,7 @@ struct ContextGuard
     template <class F> void post(F fn)
     {
         const QMutexLocker lock(&mutex);
+        const QueuedHandOver handOver; // the reply arrives on a nats.c thread
         if (target != nullptr)
             QMetaObject::invokeMethod(target, std::move(fn), Qt::QueuedConnection);
     }

@@ -29,8 +29,8 @@ using bus::micro::semVerRegex;
 // Go's time.Time JSON: RFC 3339 with 0 to 9 fraction digits.
 const QRegularExpression& rfc3339Regex()
 {
-    static const QRegularExpression regex(QStringLiteral(
-        R"(^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$)"));
+    static const QRegularExpression regex(QRegularExpression::anchoredPattern(QStringLiteral(
+        R"((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2}))")));
     return regex;
 }
 

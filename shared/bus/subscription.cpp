@@ -196,21 +196,41 @@ qsizetype Subscription::peakQueued() const
     return m_mailbox->peakSize();
 }
 
-void Subscription::drain()
+bool Subscription::deliver(const std::vector<Message>& batch)
 {
-    std::vector<Message> batch;
-    const bool more = m_mailbox->take(batch, m_options.batchSize);
     QPointer<Subscription> alive(this);
+    m_draining = true;
     for (const Message& message : batch) {
         m_delivered->fetch_add(1, std::memory_order_relaxed);
         m_handler(message);
         if (!alive)
-            return; // the handler deleted us (e.g. closed its window)
+            return false; // the handler deleted us (e.g. closed its window)
     }
+    m_draining = false;
+    return true;
+}
+
+void Subscription::drain()
+{
+    std::vector<Message> batch;
+    const bool more = m_mailbox->take(batch, m_options.batchSize);
+    if (!deliver(batch))
+        return;
     // The rest waits for a zero timer rather than a posted event: timers and input queued
     // meanwhile run first, so a flood cannot starve the rest of the event loop.
     if (more)
         QTimer::singleShot(0, this, [this] { drain(); });
+}
+
+void Subscription::deliverArrived()
+{
+    if (m_link || m_draining)
+        return;
+    std::vector<Message> batch;
+    // Everything queued now (never more than the capacity); a drain posted earlier then
+    // finds nothing, or what arrived since, to do.
+    m_mailbox->take(batch, m_mailbox->capacity());
+    deliver(batch);
 }
 
 } // namespace openopd::bus

@@ -50,6 +50,11 @@ public:
     // Most messages ever waiting at once for the receiver's thread.
     qsizetype peakQueued() const;
     quint64 delivered() const { return m_delivered->load(std::memory_order_relaxed); }
+    // Owner thread, receiver on the same thread: hands what has arrived to the handler now,
+    // without waiting for the event loop. For a receiver that is busy for long (a slow batch
+    // of events) and must see its deliveries to keep them alive. Does nothing inside a drain
+    // (it would reorder that drain's rest) or for a receiver on another thread.
+    void deliverArrived();
 
 Q_SIGNALS:
     void failed(const openopd::bus::BusError& error);
@@ -70,6 +75,8 @@ private:
     void clearDenied() { m_denied = false; }
     void reportDropped();
     void drain();
+    // Hands batch to the handler, in order; false if the handler deleted this subscription.
+    bool deliver(const std::vector<Message>& batch);
 
     Connection* m_connection; // outlives us or calls release() first
     QByteArray m_subject;
@@ -83,6 +90,7 @@ private:
     quint64 m_natsDroppedBefore = 0; // by earlier mailboxes and nats.c subscriptions
     quint64 m_reportedDropped = 0;
     std::shared_ptr<std::atomic<quint64>> m_delivered;
+    bool m_draining = false; // inside drain(): deliverArrived() must not reorder
 };
 
 } // namespace openopd::bus

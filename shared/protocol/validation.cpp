@@ -6,9 +6,12 @@
 namespace openopd::protocol {
 namespace {
 
+// The whole text: PCRE's '$' also matches before a final newline, so "ABC\n" would pass
+// "^[A-Z]+$" on its own (found by fuzzing the --db parser, issue 14).
 bool matches(const QRegularExpression& pattern, QStringView text)
 {
-    return pattern.match(text).hasMatch();
+    const QRegularExpressionMatch match = pattern.match(text);
+    return match.hasMatch() && match.capturedStart() == 0 && match.capturedEnd() == text.size();
 }
 
 } // namespace
@@ -112,7 +115,7 @@ QDateTime parseTimestamp(QStringView text)
         QStringLiteral("^([0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9])"
                        "(?:\\.([0-9]{1,9}))?(Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"));
     const QRegularExpressionMatch match = pattern.match(text);
-    if (!match.hasMatch())
+    if (!match.hasMatch() || match.capturedEnd() != text.size()) // '$' passes a final \n
         return {};
     // Keep milliseconds: Qt parses exactly three fraction digits reliably.
     const QString fraction = QString(match.captured(2) + QStringLiteral("000")).left(3);

@@ -98,6 +98,48 @@ private Q_SLOTS:
         QCOMPARE(thread.load(), &worker);
     }
 
+    // A receiver busy for long (a service's slow batch of events) takes what has arrived
+    // without returning to the event loop; inside a drain it gets nothing re-entrantly.
+    void deliverArrivedHandsOverWithoutTheEventLoop()
+    {
+        QObject owner;
+        QList<QByteArray> seen;
+        int depth = 0;
+        bool reentered = false;
+        bus::Subscription* subscription = nullptr;
+        bus::SubscriptionOptions options;
+        options.batchSize = 1; // a drain leaves the rest in the mailbox
+        subscription = m_subscriber->subscribe(
+            "test.arrived", &owner,
+            [&](const bus::Message& message) {
+                reentered = reentered || depth > 0;
+                ++depth;
+                if (message.data == "0")
+                    subscription->deliverArrived(); // inside a drain: must do nothing
+                seen.append(message.data);
+                --depth;
+            },
+            options);
+        QTest::qWait(100);
+        for (int i = 0; i < 3; ++i)
+            m_publisher->publish("test.arrived", QByteArray::number(i));
+        // No event loop: wait on this thread until nats.c's thread has queued all three.
+        for (int waited = 0; subscription->peakQueued() < 3 && waited < 5000; waited += 10)
+            QThread::msleep(10);
+        QCOMPARE(subscription->peakQueued(), 3);
+        QVERIFY(seen.isEmpty());
+        subscription->deliverArrived();
+        QCOMPARE(seen, (QList<QByteArray>{"0", "1", "2"}));
+        QVERIFY(!reentered);
+
+        // The same from inside a drain: message 0's handler asks, 1 and 2 follow in order.
+        seen.clear();
+        for (int i = 0; i < 3; ++i)
+            m_publisher->publish("test.arrived", QByteArray::number(i));
+        QTRY_COMPARE(seen, (QList<QByteArray>{"0", "1", "2"}));
+        QVERIFY(!reentered);
+    }
+
     void signalIsRoutedToSubject()
     {
         TickCollector collector;

@@ -140,6 +140,40 @@ private Q_SLOTS:
         QTest::newRow("fragment") << u"postgresql://u:TOPSECRET@h/d#x"_s << service
                                   << u"fragment"_s;
         QTest::newRow("service name") << QString() << u"a/b"_s << u"cannot name a database"_s;
+        // Found by fuzz_database_spec: a URL-like spec with another (or a broken) scheme was a
+        // SQLite file path, described with its password; the SQLite URL's refusal and a query
+        // password showed the password.
+        QTest::newRow("broken scheme")
+            << u"ps;tgres://u@h/d?password=TOPSECRET"_s << service << u"unsupported scheme"_s;
+        QTest::newRow("empty scheme")
+            << u"://u:TOPSECRET@h/d"_s << service << u"unsupported scheme"_s;
+        QTest::newRow("sqlite user info")
+            << u"sqlite://u:TOPSECRET@h/x.db"_s << service << u"names a host"_s;
+        QTest::newRow("query password, bad key")
+            << u"postgresql://u@h/d?password=TOPSECRET&SSL-Mode=x"_s << service
+            << u"'SSL-Mode' is not a libpq keyword"_s;
+        QTest::newRow("encoded query password")
+            << u"postgresql://u@h/d?pass%77ord=TOPSECRET&port=x"_s << service << u"'port'"_s;
+        QTest::newRow("password before the scheme")
+            << u"//u:TOPSECRET@h/x?y=mysql://z"_s << service << u"unsupported scheme '?'"_s;
+        // '$' matches before a final newline: "sslmode\n" passed as a libpq keyword.
+        QTest::newRow("keyword with newline")
+            << u"postgresql://u:TOPSECRET@h/d?sslmode%0A=require"_s << service
+            << u"is not a libpq keyword"_s;
+        QTest::newRow("service name with newline")
+            << QString() << u"registration\n"_s << u"cannot name a database"_s;
+        QTest::newRow("port zero")
+            << u"postgresql://u:TOPSECRET@h:0/d"_s << service << u"not a port number"_s;
+        QTest::newRow("scheme, query password")
+            << u"mysql://h/d?password=TOPSECRET"_s << service << u"unsupported scheme"_s;
+        // Found by fuzz_database_spec: a repeated key kept its last value, so a second
+        // "password=" silently replaced the first.
+        QTest::newRow("repeated password")
+            << u"postgres://h/d?password=TOPSECRET&sslmode=require&password=t"_s << service
+            << u"'password' is given more than once"_s;
+        QTest::newRow("repeated option")
+            << u"postgresql://u:TOPSECRET@h/d?sslmode=disable&sslmode=require"_s << service
+            << u"'sslmode' is given more than once"_s;
     }
 
     void refusals()

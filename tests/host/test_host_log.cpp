@@ -11,6 +11,7 @@
 #include <QScopeGuard>
 #include <QTest>
 #include <QThread>
+#include <atomic>
 
 using namespace openopd;
 
@@ -175,6 +176,35 @@ private Q_SLOTS:
         QCOMPARE(request.value(QStringLiteral("request_id")).toString(),
                  QStringLiteral("_INBOX.z.1"));
         QCOMPARE(request.value(QStringLiteral("ms")).toInt(), 12);
+    }
+
+    // Issue 14: a worker logs while the main thread replaces and then removes the sink. The
+    // sink is read and written under the log's lock; run under ThreadSanitizer this reported a
+    // data race while that lock was a QRecursiveMutex (a futex inside uninstrumented Qt that
+    // TSan cannot see). Under the dev build it checks that no line is lost or torn.
+    void workerLogsWhileTheSinkIsReplacedAndRemoved()
+    {
+        std::atomic<int> first{0};
+        std::atomic<int> second{0};
+        host::installJsonLog(QStringLiteral("audit"), QStringLiteral("a1"),
+                             [&first](const QByteArray&) { ++first; });
+        auto restore = qScopeGuard([] { host::uninstallJsonLog(); });
+        std::atomic<bool> stop{false};
+        QThread* worker = QThread::create([&stop] {
+            while (!stop.load())
+                host::logEvent(QtDebugMsg, QStringLiteral("from a worker"), {});
+        });
+        worker->start();
+        QTRY_VERIFY(first.load() >= 10);
+        host::installJsonLog(QStringLiteral("audit"), QStringLiteral("a1"),
+                             [&second](const QByteArray&) { ++second; });
+        QTRY_VERIFY(second.load() >= 10);
+        const int before = first.load();
+        host::uninstallJsonLog(); // the worker's next lines go to Qt's default handler
+        stop.store(true);
+        worker->wait();
+        delete worker;
+        QCOMPARE(first.load(), before); // the replaced sink was never called again
     }
 };
 

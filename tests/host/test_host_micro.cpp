@@ -253,6 +253,12 @@ private Q_SLOTS:
         host::MicroService badVersion(*m_client,
                                       {QStringLiteral("x"), QStringLiteral("1.0"), {}, {}});
         QVERIFY(badVersion.errorString().startsWith(QStringLiteral("version:")));
+        // PCRE's '$' also matches before a final newline: the whole text must match.
+        auto newlineName = makeService(*m_client, QStringLiteral("echo\n"));
+        QVERIFY(newlineName->errorString().startsWith(QStringLiteral("name:")));
+        host::MicroService newlineVersion(*m_client,
+                                          {QStringLiteral("x"), QStringLiteral("1.0.0\n"), {}, {}});
+        QVERIFY(newlineVersion.errorString().startsWith(QStringLiteral("version:")));
         QVERIFY(!badVersion.addEndpoint(QStringLiteral("e"), kEcho,
                                         [](const Text&, bus::Replier<Text>) {}));
         QVERIFY(!m_echo1->addEndpoint(QStringLiteral("a.b"), kEcho,

@@ -162,6 +162,9 @@ private Q_SLOTS:
         QTest::newRow("cert alone") << QStringList{s("--tls-cert"), s("/c")} << s("--tls-cert");
         QTest::newRow("key alone") << QStringList{s("--tls-key"), s("/k")} << s("--tls-key");
         QTest::newRow("bad instance") << QStringList{s("--instance"), s("a.b")} << s("--instance");
+        // PCRE's '$' also matches before a final newline: the whole value must match.
+        QTest::newRow("instance with newline")
+            << QStringList{s("--instance"), s("r2\n")} << s("--instance");
         QTest::newRow("bad db") << QStringList{s("--db"), s("mysql://h/d")} << s("--db");
         QTest::newRow("positional") << QStringList{s("stray")} << s("stray");
         QTest::newRow("password-stdin alone")

@@ -53,6 +53,7 @@ private Q_SLOTS:
         QTest::newRow("with time") << "2024-05-06T00:00:00Z" << QDate();
         QTest::newRow("spaces") << " 2024-05-06" << QDate();
         QTest::newRow("empty") << "" << QDate();
+        QTest::newRow("final newline") << "2024-05-06\n" << QDate();
     }
     void dates()
     {
@@ -93,6 +94,8 @@ private Q_SLOTS:
         QTest::newRow("Go zero time") << "0001-01-01T00:00:00Z" << qint64{-1} << QString();
         QTest::newRow("date only") << "2024-05-06" << qint64{-1} << QString();
         QTest::newRow("unix seconds") << "1714982400" << qint64{-1} << QString();
+        // PCRE's '$' also matches before a final newline: the whole text must match.
+        QTest::newRow("final newline") << "2024-05-06T08:00:00Z\n" << qint64{-1} << QString();
     }
     void timestamps()
     {
@@ -118,29 +121,30 @@ private Q_SLOTS:
         QVERIFY(!isValidId(u"00000000-0000-0000-0000-000000000000"));
         QVERIFY(!isValidId(samples::id(1).remove(u'-')));
         QVERIFY(!isValidId(u"P-000123"));
+        QVERIFY(!isValidId(QString(samples::id(1) + u"\n")));
         // ids are read case-insensitively and kept in lower case
         const QJsonObject upper{{QStringLiteral("visit_id"), samples::id(2).toUpper()}};
         QCOMPARE(GetVisitRequest::fromJson(upper)->visitId, samples::id(2));
 
         for (const char* good : {"PARA500", "MRN-000123", "OLD/77-1", "a.b_c", "7"})
             QVERIFY2(isValidCode(QString::fromLatin1(good)), good);
-        for (const char* bad : {"", "-X", "PARA 500", "x\ny", "é1"})
+        for (const char* bad : {"", "-X", "PARA 500", "x\ny", "é1", "PARA500\n"})
             QVERIFY2(!isValidCode(QString::fromUtf8(bad)), bad);
         for (const char* good : {"AB 12 34 56 C", "850101-14-5567", "X", "12.34/5"})
             QVERIFY2(isValidNationalId(QString::fromLatin1(good)), good);
-        for (const char* bad : {"AB  12", " AB", "AB ", "A--B", "A_B"})
+        for (const char* bad : {"AB  12", " AB", "AB ", "A--B", "A_B", "AB12\n"})
             QVERIFY2(!isValidNationalId(QString::fromLatin1(bad)), bad);
         for (const char* good : {"+27 82 555 0123", "(011) 555-0123", "555", "0.11/22"})
             QVERIFY2(isValidPhone(QString::fromLatin1(good)), good);
-        for (const char* bad : {"12", "+", "555 ext 2", "++27 82", "phone"})
+        for (const char* bad : {"12", "+", "555 ext 2", "++27 82", "phone", "555 0123\n"})
             QVERIFY2(!isValidPhone(QString::fromLatin1(bad)), bad);
         for (const char* good : {"general", "paeds-2", "eye_clinic", "1"})
             QVERIFY2(isValidQueue(QString::fromLatin1(good)), good);
-        for (const char* bad : {"General", "_x", "a b", ""})
+        for (const char* bad : {"General", "_x", "a b", "", "general\n"})
             QVERIFY2(!isValidQueue(QString::fromLatin1(bad)), bad);
         for (const char* good : {"dr.silva", "reception1", "a@clinic.org", "svc-audit"})
             QVERIFY2(isValidStaffId(QString::fromLatin1(good)), good);
-        for (const char* bad : {".x", "a b", "x/y"})
+        for (const char* bad : {".x", "a b", "x/y", "dr.silva\n"})
             QVERIFY2(!isValidStaffId(QString::fromLatin1(bad)), bad);
     }
 

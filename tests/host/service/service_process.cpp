@@ -1,6 +1,7 @@
 #include "service_process.h"
 
 #include "../../support/child_process.h"
+#include "../../support/sanitizer_scale.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
@@ -43,7 +44,7 @@ bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
             return m_log.indexOf(m_readyMarker, logStart) >= 0 ||
                    m_process->state() == QProcess::NotRunning;
         },
-        timeoutMs);
+        testing::scaledTimeout(timeoutMs)); // a sanitized service starts slower
     return ready && m_process->state() == QProcess::Running;
 }
 
@@ -62,7 +63,8 @@ int ServiceProcess::terminate(int timeoutMs)
         return -1;
     ::kill(static_cast<pid_t>(m_process->processId()), SIGTERM);
     const bool finished =
-        QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; }, timeoutMs);
+        QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; },
+                        testing::scaledTimeout(timeoutMs));
     collect();
     if (!finished) {
         kill();
@@ -75,8 +77,8 @@ bool ServiceProcess::waitForExit(int timeoutMs)
 {
     if (!m_process)
         return true;
-    const bool ended =
-        QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; }, timeoutMs);
+    const bool ended = QTest::qWaitFor([&] { return m_process->state() == QProcess::NotRunning; },
+                                       testing::scaledTimeout(timeoutMs));
     collect();
     return ended;
 }

@@ -18,6 +18,7 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QThread>
 
 using namespace openopd;
 
@@ -152,6 +153,9 @@ private:
         if (note->value(QStringLiteral("text")).toString() == QStringLiteral("dbfail") &&
             !db.run(QStringLiteral("INSERT INTO no_such_table (id) VALUES (?)"), {id}, &error))
             return host::HandlerResult::retry(error);
+        // A slow handler: a backlog batch of these outlasts a short ack wait.
+        if (note->value(QStringLiteral("text")).toString() == QStringLiteral("slow"))
+            QThread::msleep(250);
         // Written first on purpose: a failed event's writes must be undone with it.
         if (note->value(QStringLiteral("text")).toString() == QStringLiteral("poison"))
             return host::HandlerResult::fail(QStringLiteral("poison note %1").arg(id));

@@ -1,11 +1,12 @@
 // Call next is atomic: two doctors (two connections) calling as fast as replies come, on 100
 // waiting visits, call every visit exactly once — against one service instance (SQLite), and
-// against two instances sharing one PostgreSQL database.
+// against two instances sharing one PostgreSQL database. Waits are longer under a sanitizer.
 
 #include "bus/nats_library.h"
 #include "consultation_harness.h"
 #include "service/jetstream_probe.h"
 #include "support/postgres_server.h"
+#include "support/sanitizer_scale.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -85,7 +86,8 @@ class TestConsultationConcurrency : public QObject
             QVERIFY(publishEvent(*env.client, kVisitRegistered, registeredEvent(visit)));
             published.insert(visit.id);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(queueOf(*env.client, {}, false).size(), kVisits, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(queueOf(*env.client, {}, false).size(), kVisits,
+                                  scaledTimeout(30000));
 
         auto connectionA = connectClient(env.nats.url());
         auto connectionB = connectClient(env.nats.url());
@@ -96,7 +98,7 @@ class TestConsultationConcurrency : public QObject
         timer.start();
         a.start();
         b.start();
-        QTRY_VERIFY_WITH_TIMEOUT(a.finished() && b.finished(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(a.finished() && b.finished(), scaledTimeout(60000));
         const qint64 elapsed = timer.elapsed();
         QVERIFY2(a.errors().isEmpty(), qPrintable(a.errors().join(u'\n')));
         QVERIFY2(b.errors().isEmpty(), qPrintable(b.errors().join(u'\n')));
@@ -121,7 +123,7 @@ class TestConsultationConcurrency : public QObject
         }
         QTRY_COMPARE_WITH_TIMEOUT(streamCount(*env.client, QStringLiteral("OPD_EVENTS"),
                                               QString::fromLatin1(kVisitCalled.subject)),
-                                  kVisits, 15000);
+                                  kVisits, scaledTimeout(15000));
     }
 
     // Requests answered by each consultation instance for call_next ($SRV.STATS).
@@ -139,7 +141,7 @@ class TestConsultationConcurrency : public QObject
         });
         QTest::qWait(50);
         client.publish("$SRV.STATS.consultation", {}, {}, inbox);
-        QTest::qWait(500);
+        QTest::qWait(scaledTimeout(500)); // every instance answers
         return counts;
     }
 

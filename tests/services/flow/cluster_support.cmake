@@ -18,7 +18,7 @@ if(NOT TARGET openopd_service_test_support)
 endif()
 
 add_library(openopd_cluster_support STATIC
-  ${_flow_dir}/opd_cluster.cpp ${_flow_dir}/opd_cluster.h
+  ${_flow_dir}/opd_cluster.cpp ${_flow_dir}/opd_cluster_nats.cpp ${_flow_dir}/opd_cluster.h
   ${_flow_dir}/flow_support.cpp ${_flow_dir}/flow_support.h
   ${_flow_dir}/staff_desk.cpp ${_flow_dir}/staff_desk.h
   ${_host_tests}/micro_shapes.cpp ${_host_tests}/micro_shapes.h)

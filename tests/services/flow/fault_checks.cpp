@@ -3,7 +3,10 @@
 
 #include "fault_run.h"
 #include "flow_support.h"
+#include "service/jetstream_probe.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 
 namespace openopd::testing {
@@ -215,6 +218,82 @@ QStringList checkNothingLostOrDuplicated(StaffDesk& desk, bus::Connection& obser
                                  : verified.error().toString())
                         .arg(verified ? verified->headSeq : -1)
                         .arg(events);
+    return problems;
+}
+
+namespace {
+
+QJsonObject clusterOf(const QJsonObject& streamInfo)
+{
+    return streamInfo.value(QStringLiteral("cluster")).toObject();
+}
+
+} // namespace
+
+QStringList checkReplicasAgree(bus::Connection& observer, int replicas, int* leaders)
+{
+    QStringList problems;
+    for (const QByteArray& stream : {QByteArray(kEventStream), QByteArray("OPD_DLQ")}) {
+        QJsonObject info;
+        // Right after the run a replica may still be catching up: wait, bounded.
+        const bool current = flow::poll(
+            [&] {
+                info = jetStreamQuery(observer, "STREAM.INFO." + stream);
+                const QJsonArray followers =
+                    clusterOf(info).value(QStringLiteral("replicas")).toArray();
+                if (followers.size() != replicas - 1)
+                    return false;
+                for (const QJsonValue& follower : followers)
+                    if (!follower.toObject().value(QStringLiteral("current")).toBool())
+                        return false;
+                return true;
+            },
+            60000, 250);
+        const int configured = info.value(QStringLiteral("config"))
+                                   .toObject()
+                                   .value(QStringLiteral("num_replicas"))
+                                   .toInt();
+        if (configured != replicas || !current)
+            problems << QStringLiteral("%1: %2 replicas configured, expected %3; followers %4")
+                            .arg(QString::fromLatin1(stream))
+                            .arg(configured)
+                            .arg(replicas)
+                            .arg(QString::fromUtf8(
+                                QJsonDocument(clusterOf(info)).toJson(QJsonDocument::Compact)));
+    }
+    const auto leaderNow = [&] {
+        return clusterOf(jetStreamQuery(observer, QByteArray("STREAM.INFO.") + kEventStream))
+            .value(QStringLiteral("leader"))
+            .toString();
+    };
+    const QHash<QString, qint64> first = subjectCounts(observer);
+    QString leader = leaderNow();
+    QSet<QString> led{leader};
+    for (int attempt = 0; attempt < 12 && led.size() < replicas; ++attempt) {
+        jetStreamQuery(observer, QByteArray("STREAM.LEADER.STEPDOWN.") + kEventStream);
+        QString next;
+        if (!flow::poll(
+                [&] {
+                    next = leaderNow();
+                    return !next.isEmpty() && next != leader;
+                },
+                30000, 200)) {
+            problems
+                << QStringLiteral("OPD_EVENTS: no new leader after %1 stepped down").arg(leader);
+            break;
+        }
+        leader = next;
+        led.insert(leader);
+        const QHash<QString, qint64> counts = subjectCounts(observer);
+        if (counts != first)
+            problems << QStringLiteral("OPD_EVENTS: replica %1 holds other counts per subject "
+                                       "(%2 subjects, %3 before)")
+                            .arg(leader)
+                            .arg(counts.size())
+                            .arg(first.size());
+    }
+    if (leaders)
+        *leaders = static_cast<int>(led.size());
     return problems;
 }
 

@@ -50,7 +50,8 @@ QString FaultRunResult::summary() const
 
 FaultRun::FaultRun(OpdCluster& cluster, StaffDesk& desk, FaultRunSettings settings)
     : m_cluster(cluster), m_desk(desk), m_settings(std::move(settings)),
-      m_random(m_settings.seed ^ 0x5bd1e995U), m_chaos(m_settings.seed)
+      m_random(m_settings.seed ^ 0x5bd1e995U), m_chaos(m_settings.seed),
+      m_natsChaos(m_settings.seed ^ 0x9e3779b9U)
 {}
 
 QString FaultRun::patientName(int index)
@@ -122,6 +123,7 @@ bool FaultRun::run()
     pharmacyPoll();
     dischargePoll();
     scheduleKill();
+    scheduleNatsKill();
     // A plain event loop (not QTest::qWaitFor, which sleeps 10 ms between rounds), checked
     // every 100 ms; progress on stderr every 5 s.
     QEventLoop loop;
@@ -144,10 +146,7 @@ bool FaultRun::run()
     m_stopped = true;
     m_result.finished = finished;
     m_result.elapsedMs = m_clock.elapsed();
-    // Whatever the monkey left down comes back (the restart timers see m_stopped).
-    for (const QString& service : OpdCluster::serviceNames())
-        if (!m_cluster.isRunning(service) && !m_cluster.restart(service))
-            anomaly(QStringLiteral("%1 did not restart: %2").arg(service, m_cluster.errorString()));
+    restoreEverything();
     return finished && m_result.anomalies.isEmpty();
 }
 

@@ -53,17 +53,26 @@ struct FaultRunSettings
     int downMinMs = 50; // down for 0.05..1.2 s before the restart
     int downMaxMs = 1200;
     int deadlineMs = 420000;
+    // A clustered OpdCluster (issue 12): a NATS node SIGKILLed every natsKillEvery* ms (0:
+    // never), down for natsDown* ms, the next one only once it is routed and healthy again.
+    // The service kills then hit one instance (drawn) of each service in turn (identity
+    // included), the services in a shuffled order each round.
+    int natsKillEveryMinMs = 0;
+    int natsKillEveryMaxMs = 0;
+    int natsDownMinMs = 1000;
+    int natsDownMaxMs = 5000;
 };
 
 struct FaultRunResult
 {
-    QHash<int, QString> patients; // visit index -> patient id
-    QHash<int, QString> visits;   // visit index -> visit id
-    QSet<QString> consulted;      // visit ids
-    QSet<QString> dispensed;      // consultation ids dispensed by a successful reply
-    QSet<QString> discharged;     // visit ids
-    QStringList anomalies;        // what no retry explains
-    QStringList kills;            // "12.3 s: registration down 420 ms, ready after 1100 ms"
+    QHash<int, QString> patients;   // visit index -> patient id
+    QHash<int, QString> visits;     // visit index -> visit id
+    QSet<QString> consulted;        // visit ids
+    QSet<QString> dispensed;        // consultation ids dispensed by a successful reply
+    QSet<QString> discharged;       // visit ids
+    QStringList anomalies;          // what no retry explains
+    QStringList kills;              // "12.3 s: registration down 420 ms, ready after 1100 ms"
+    QHash<QString, int> killCounts; // by victim: service name or "nats-server"
     int requests = 0;
     int transientErrors = 0; // timeouts, no responders, 5xx: retried
     int resolvedAfterLostReply = 0;
@@ -98,6 +107,12 @@ QList<protocol::StaffRef> laneStaff(const FaultRunSettings& settings);
 QStringList checkNothingLostOrDuplicated(StaffDesk& desk, bus::Connection& observer,
                                          const FaultRunSettings& settings, const FaultRunResult& r,
                                          const FaultBaseline& baseline);
+
+// Clustered: OPD_EVENTS and OPD_DLQ have `replicas` replicas, all current, and the replicas
+// agree: the stream's leader steps down until every replica has led (at most a dozen tries),
+// and each leader reports the same messages per subject. The problems found; *leaders (if
+// given) is how many replicas led.
+QStringList checkReplicasAgree(bus::Connection& observer, int replicas, int* leaders = nullptr);
 
 class FaultRun final : public QObject
 {
@@ -152,8 +167,14 @@ private:
     // chaos
     void scheduleKill();
     void killOne();
-    void killNow(const QString& service, const QString& how);
+    void killNow(const QString& service, int instance, const QString& how);
     void requestSent(const char* subject);
+    QString nextVictim();
+    int drawInstance(const QString& service);
+    void scheduleNatsKill();
+    void killNatsNode();
+    void waitForNode(int node, qint64 killedAt, int down, qint64 restartedAt);
+    void restoreEverything();
 
 public:
     static protocol::StaffRef doctorOf(int lane);
@@ -163,8 +184,10 @@ private:
     StaffDesk& m_desk;
     FaultRunSettings m_settings;
     FaultRunResult m_result;
-    std::mt19937 m_random; // retry delays
-    std::mt19937 m_chaos;  // which service, when, for how long: a function of the seed
+    std::mt19937 m_random;    // retry delays
+    std::mt19937 m_chaos;     // which service, when, for how long: a function of the seed
+    std::mt19937 m_natsChaos; // which node, when, for how long (clustered)
+    QStringList m_victims;    // clustered: this round's services still to kill
     QElapsedTimer m_clock;
     int m_nextIndex = 0;
     int m_receptionDone = 0;
@@ -173,6 +196,7 @@ private:
     QSet<QString> m_dischargeTried; // sent at least once without a definite answer
     bool m_stopped = false;
     QString m_armed; // the service to kill right after the next request sent to it
+    int m_armedInstance = 1;
     int m_armedGeneration = 0;
 };
 

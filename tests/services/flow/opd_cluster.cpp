@@ -1,15 +1,9 @@
 #include "opd_cluster.h"
 
-#include "access/sealed_reply.h"
-#include "access/secret_hash.h"
 #include "access/staff_principal.h"
-#include "bus/typed.h"
-#include "nats-auth/nats_auth_config.h"
-#include "protocol/endpoints.h"
 
-#include <QDeadlineTimer>
 #include <QDir>
-#include <QTest>
+#include <QElapsedTimer>
 
 namespace openopd::testing {
 
@@ -43,135 +37,113 @@ QHash<QString, QString> OpdCluster::defaultExecutables()
             {QStringLiteral("audit"), QStringLiteral(OPENOPD_AUDIT_BIN)}};
 }
 
-namespace {
-const QString kObserver = QStringLiteral("test.observer");
-} // namespace
-
-bool OpdCluster::prepareAccounts()
-{
-    m_authDir = m_data.filePath(QStringLiteral("nats-auth"));
-    const QString natsDir = m_nats.directory();
-    if (!QDir().mkpath(m_authDir) || natsDir.isEmpty()) {
-        m_error = QStringLiteral("cannot create the accounts directory");
-        return false;
-    }
-    QList<natsauth::UserEntry> services;
-    for (const QString& service : natsauth::serviceNames()) {
-        const QString user = access::serviceUserName(service);
-        const QByteArray password = access::randomSecret();
-        m_servicePasswords.insert(user, QString::fromLatin1(password));
-        services.append({user, *access::bcryptHash(password)});
-    }
-    // The observer: a SERVICES user without permissions, for the tests' stream checks only.
-    m_observerPassword = QString::fromLatin1(access::randomSecret());
-    QByteArray accounts = natsauth::renderAccounts(services);
-    const QByteArray usersList = "    users: [\n";
-    const qsizetype at = accounts.indexOf(usersList);
-    if (at < 0) {
-        m_error = QStringLiteral("unexpected accounts.conf layout");
-        return false;
-    }
-    accounts.insert(at + usersList.size(),
-                    "      {user: \"" + kObserver.toLatin1() + "\", password: \"" +
-                        *access::bcryptHash(m_observerPassword.toLatin1()) + "\"}\n");
-    QString error;
-    if (!natsauth::writeFileAtomically(m_authDir + u"/accounts.conf", accounts, &error) ||
-        !natsauth::writeFileAtomically(m_authDir + u"/staff-users.conf",
-                                       natsauth::renderStaffUsers({}), &error)) {
-        m_error = error;
-        return false;
-    }
-    // nats-server resolves an include relative to the including file's directory.
-    m_nats.setExtraConfig(
-        QStringLiteral("pid_file: \"%1/nats.pid\"\ninclude \"%2\"\n")
-            .arg(natsDir, QDir(natsDir).relativeFilePath(m_authDir + u"/accounts.conf")));
-    return true;
-}
-
-bool OpdCluster::startAgent()
-{
-    if (!m_agent) {
-        m_agent = std::make_unique<ServiceProcess>(
-            m_executables.value(QStringLiteral("nats-auth")),
-            QStringList{QStringLiteral("agent"), QStringLiteral("--nats-url"), m_nats.url(),
-                        QStringLiteral("--users-file"), m_authDir + u"/staff-users.conf",
-                        QStringLiteral("--pid-file"), m_nats.directory() + u"/nats.pid",
-                        QStringLiteral("--interval-ms"), QStringLiteral("1000"),
-                        QStringLiteral("--session-inboxes"), QStringLiteral("--password-stdin")});
-        m_agent->setStandardInput(
-            m_servicePasswords
-                .value(access::serviceUserName(QString::fromLatin1(natsauth::kAgentService)))
-                .toLatin1() +
-            '\n');
-        m_agent->setReadyMarker("agent started");
-    }
-    if (!m_agent->start({}, 30000)) {
-        m_error = QStringLiteral("the nats-auth agent did not start:\n%1").arg(m_agent->log());
-        return false;
-    }
-    return true;
-}
-
-bool OpdCluster::startNats()
-{
-    if (m_secured && m_authDir.isEmpty() && !prepareAccounts())
-        return false;
-    if (!m_nats.start()) {
-        m_error = m_nats.errorString();
-        return false;
-    }
-    return true;
-}
-
 QString OpdCluster::dataDir(const QString& service) const
 {
     return m_dataDirs.value(service, m_data.filePath(service));
 }
 
+QString OpdCluster::processKey(const QString& service, int instance)
+{
+    return instance <= 1 ? service : QStringLiteral("%1#%2").arg(service).arg(instance);
+}
+
+ServiceProcess* OpdCluster::process(const QString& service, int instance) const
+{
+    auto it = m_processes.find(processKey(service, instance));
+    return it != m_processes.end() ? it->second.get() : nullptr;
+}
+
 bool OpdCluster::start(const QString& service, const QStringList& extra, int timeoutMs)
+{
+    return startInstance(service, 1, extra, timeoutMs);
+}
+
+bool OpdCluster::startInstance(const QString& service, int instance, const QStringList& extra,
+                               int timeoutMs)
 {
     const QString executable = m_executables.value(service);
     if (executable.isEmpty()) {
         m_error = QStringLiteral("no executable for service %1").arg(service);
         return false;
     }
-    const QString dir = dataDir(service);
+    if (instance > 1 && !m_usePostgres) {
+        m_error = QStringLiteral("%1 instance %2: several instances share one PostgreSQL "
+                                 "database (setPostgres(true))")
+                      .arg(service)
+                      .arg(instance);
+        return false;
+    }
+    if (m_usePostgres && !m_postgres) {
+        m_error = QStringLiteral("%1: PostgreSQL is not started (startNats())").arg(service);
+        return false;
+    }
+    const QString key = processKey(service, instance);
+    const QString dir =
+        instance <= 1 ? dataDir(service) : dataDir(service) + QStringLiteral("-%1").arg(instance);
     QDir().mkpath(dir);
-    auto& process = m_processes[service];
+    auto& process = m_processes[key];
     if (!process) {
-        process = std::make_unique<ServiceProcess>(executable, baseArguments(service, dir));
+        if (m_usePostgres && !m_databases.contains(service)) {
+            if (!m_postgres->createDatabase(databaseName(service))) {
+                m_error = m_postgres->errorString();
+                return false;
+            }
+            m_databases.insert(service);
+        }
+        process =
+            std::make_unique<ServiceProcess>(executable, baseArguments(service, instance, dir));
         if (m_secured)
             process->setStandardInput(
                 m_servicePasswords.value(access::serviceUserName(service)).toLatin1() + '\n');
     }
-    m_lastExtra.insert(service, extra);
+    m_lastExtra.insert(key, extra);
+    QElapsedTimer clock;
+    clock.start();
     if (!process->start(extra, timeoutMs)) {
-        m_error = QStringLiteral("%1 did not become ready:\n%2").arg(service, process->log());
+        m_error = QStringLiteral("%1 did not become ready (%2 after %3 ms):\n%4")
+                      .arg(key, process->isRunning() ? QStringLiteral("still running")
+                                                     : QStringLiteral("not running"))
+                      .arg(clock.elapsed())
+                      .arg(process->log());
         return false;
     }
     return true;
 }
 
-QStringList OpdCluster::baseArguments(const QString& service, const QString& dir) const
+QStringList OpdCluster::baseArguments(const QString& service, int instance,
+                                      const QString& dir) const
 {
-    QStringList arguments{QStringLiteral("--nats-url"), m_nats.url(), QStringLiteral("--data-dir"),
+    QStringList arguments{QStringLiteral("--nats-url"), natsUrl(), QStringLiteral("--data-dir"),
                           dir};
     if (m_secured)
         arguments << QStringLiteral("--user") << access::serviceUserName(service)
                   << QStringLiteral("--password-stdin");
     else
         arguments << QStringLiteral("--insecure-no-auth");
+    if (m_cluster)
+        arguments << QStringLiteral("--stream-replicas") << QString::number(m_cluster->size());
+    if (m_usePostgres)
+        arguments << QStringLiteral("--db") << m_postgres->connectionUrl(databaseName(service));
+    if (instance > 1 || instances(service) > 1)
+        arguments << QStringLiteral("--instance")
+                  << QStringLiteral("%1-%2").arg(service).arg(instance);
     return arguments + m_common;
 }
 
 bool OpdCluster::restart(const QString& service, int timeoutMs)
 {
-    return start(service, m_lastExtra.value(service), timeoutMs);
+    return restartInstance(service, 1, timeoutMs);
+}
+
+bool OpdCluster::restartInstance(const QString& service, int instance, int timeoutMs)
+{
+    return startInstance(service, instance, m_lastExtra.value(processKey(service, instance)),
+                         timeoutMs);
 }
 
 bool OpdCluster::startAll(bool seedDemo)
 {
-    if (!m_nats.isRunning() && !startNats())
+    if (!isNatsRunning() && !startNats())
         return false;
     for (const QString& service : services()) {
         QStringList extra;
@@ -179,9 +151,11 @@ bool OpdCluster::startAll(bool seedDemo)
             (service == QStringLiteral("registration") || service == QStringLiteral("pharmacy") ||
              service == QStringLiteral("identity")))
             extra << QStringLiteral("--seed-demo");
-        if (!start(service, extra))
-            return false;
-        if (service == QStringLiteral("identity") && !startAgent())
+        // One after the other: the first instance migrates and seeds, the others find it done.
+        for (int instance = 1; instance <= instances(service); ++instance)
+            if (!startInstance(service, instance, extra))
+                return false;
+        if (service == QStringLiteral("identity") && !startAgents())
             return false;
     }
     return true;
@@ -189,149 +163,100 @@ bool OpdCluster::startAll(bool seedDemo)
 
 void OpdCluster::kill(const QString& service)
 {
-    if (auto it = m_processes.find(service); it != m_processes.end())
-        it->second->kill();
+    killInstance(service, 1);
+}
+
+void OpdCluster::killInstance(const QString& service, int instance)
+{
+    if (ServiceProcess* p = process(service, instance))
+        p->kill();
 }
 
 int OpdCluster::terminate(const QString& service)
 {
-    auto it = m_processes.find(service);
-    return it != m_processes.end() ? it->second->terminate() : -1;
+    return terminateInstance(service, 1);
+}
+
+int OpdCluster::terminateInstance(const QString& service, int instance)
+{
+    ServiceProcess* p = process(service, instance);
+    return p ? p->terminate() : -1;
 }
 
 bool OpdCluster::isRunning(const QString& service) const
 {
-    auto it = m_processes.find(service);
-    return it != m_processes.end() && it->second->isRunning();
+    return isInstanceRunning(service, 1);
+}
+
+bool OpdCluster::isInstanceRunning(const QString& service, int instance) const
+{
+    const ServiceProcess* p = process(service, instance);
+    return p && p->isRunning();
 }
 
 qint64 OpdCluster::processId(const QString& service) const
 {
-    auto it = m_processes.find(service);
-    return it != m_processes.end() ? it->second->processId() : 0;
+    return instanceProcessId(service, 1);
+}
+
+qint64 OpdCluster::instanceProcessId(const QString& service, int instance) const
+{
+    const ServiceProcess* p = process(service, instance);
+    return p ? p->processId() : 0;
 }
 
 void OpdCluster::stopAll()
 {
     for (auto& [name, process] : m_processes)
         process->terminate(15000);
-    if (m_agent)
-        m_agent->terminate(15000);
+    for (auto& agent : m_agents)
+        agent->terminate(15000);
+    if (m_cluster)
+        m_cluster->stop();
     m_nats.stop();
+    if (m_postgres)
+        m_postgres->stop();
 }
 
 QString OpdCluster::log(const QString& service) const
 {
-    auto it = m_processes.find(service);
-    return it != m_processes.end() ? it->second->log() : QString();
+    return instanceLog(service, 1);
 }
+
+QString OpdCluster::instanceLog(const QString& service, int instance) const
+{
+    const ServiceProcess* p = process(service, instance);
+    return p ? p->log() : QString();
+}
+
+namespace {
+
+QString tailOf(const QString& title, const QString& log, int lines)
+{
+    const QStringList all = log.split(u'\n', Qt::SkipEmptyParts);
+    return QStringLiteral("--- %1 (last %2 lines)\n").arg(title).arg(lines) +
+           all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
+}
+
+} // namespace
 
 QString OpdCluster::logTails(int lines) const
 {
     QString text;
-    for (const auto& [name, process] : m_processes) {
-        const QStringList all = process->log().split(u'\n', Qt::SkipEmptyParts);
-        text += QStringLiteral("--- %1 (last %2 lines)\n").arg(name).arg(lines);
-        text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
+    for (const auto& [name, process] : m_processes)
+        text += tailOf(name, process->log(), lines);
+    if (m_cluster) {
+        for (int i = 0; i < m_cluster->size(); ++i)
+            text +=
+                tailOf(QStringLiteral("nats-server node %1").arg(i + 1), m_cluster->log(i), lines);
+    } else {
+        text += tailOf(QStringLiteral("nats-server"), m_nats.log(), lines);
     }
-    {
-        const QStringList all = m_nats.log().split(u'\n', Qt::SkipEmptyParts);
-        text += QStringLiteral("--- nats-server (last %1 lines)\n").arg(lines);
-        text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
-    }
-    if (m_agent) {
-        const QStringList all = m_agent->log().split(u'\n', Qt::SkipEmptyParts);
-        text += QStringLiteral("--- nats-auth agent (last %1 lines)\n").arg(lines);
-        text += all.mid(std::max<qsizetype>(0, all.size() - lines)).join(u'\n') + u'\n';
-    }
+    for (std::size_t i = 0; i < m_agents.size(); ++i)
+        text += tailOf(m_agents.size() == 1 ? QStringLiteral("nats-auth agent")
+                                            : QStringLiteral("nats-auth agent %1").arg(i + 1),
+                       m_agents[i]->log(), lines);
     return text;
-}
-
-std::unique_ptr<bus::Connection> OpdCluster::connectClient(const QString& name, int timeoutMs) const
-{
-    bus::ConnectionOptions options;
-    options.servers = {m_nats.url()};
-    options.name = name.isEmpty() ? QStringLiteral("opd-flow-client") : name;
-    if (m_secured) {
-        options.user = kObserver;
-        options.password = m_observerPassword;
-    }
-    auto connection = std::make_unique<bus::Connection>(options);
-    connection->open();
-    if (!QTest::qWaitFor([&] { return connection->state() == bus::Connection::State::Connected; },
-                         timeoutMs))
-        return nullptr;
-    return connection;
-}
-
-std::unique_ptr<bus::Connection> OpdCluster::signIn(const QString& user, const QString& password,
-                                                    int timeoutMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    bus::ConnectionOptions options;
-    options.servers = {m_nats.url()};
-    options.name = QStringLiteral("opd-signin");
-    options.user = QString::fromLatin1(natsauth::kSignInUser);
-    options.password = QString::fromLatin1(natsauth::kSignInPassword);
-    bus::Connection signInConnection(options);
-    signInConnection.open();
-    if (!QTest::qWaitFor(
-            [&] { return signInConnection.state() == bus::Connection::State::Connected; },
-            static_cast<int>(deadline.remainingTime()))) {
-        m_error = QStringLiteral("cannot connect as the sign-in user");
-        return nullptr;
-    }
-    // Other sign-in clients can read the reply: the session's password comes sealed to this
-    // one-time key.
-    const access::ReplyKeyPair keys = access::ReplyKeyPair::generate();
-    if (!keys.isValid()) {
-        m_error = QStringLiteral("cannot make a reply key pair (libsodium)");
-        return nullptr;
-    }
-    std::optional<bus::Result<protocol::SignInReply>> reply;
-    QObject context;
-    bus::request(signInConnection, protocol::kSignIn,
-                 protocol::SignInRequest{user, password, keys.publicKey}, &context,
-                 [&](bus::Result<protocol::SignInReply> r) { reply = std::move(r); });
-    if (!QTest::qWaitFor([&] { return reply.has_value(); },
-                         static_cast<int>(deadline.remainingTime())) ||
-        !reply->ok()) {
-        m_error = QStringLiteral("sign-in of %1 failed: %2")
-                      .arg(user, reply ? reply->error().toString() : QStringLiteral("no answer"));
-        return nullptr;
-    }
-    std::optional<QByteArray> natsPassword = access::openSealed((*reply)->natsPasswordSealed, keys);
-    if (!natsPassword) {
-        m_error = QStringLiteral("the sealed NATS password of %1 does not open").arg(user);
-        return nullptr;
-    }
-    // The agent puts the new session into the server's users within a few seconds; until
-    // then the server refuses it (nats.c gives up on an authorization error), so connect
-    // again until it is accepted.
-    options.name = QStringLiteral("opd-staff-") + user;
-    options.user = (*reply)->natsUser;
-    options.password = QString::fromUtf8(*natsPassword);
-    // The session may read replies only under its own inbox (agent --session-inboxes).
-    options.inboxPrefix = "_INBOX." + (*reply)->session.id.toLatin1();
-    access::wipe(*natsPassword);
-    options.reconnectWait = std::chrono::milliseconds(200);
-    while (deadline.remainingTime() > 0) {
-        auto connection = std::make_unique<bus::Connection>(options);
-        connection->open();
-        [[maybe_unused]] const bool settled = QTest::qWaitFor(
-            [&] {
-                const auto state = connection->state();
-                return state == bus::Connection::State::Connected ||
-                       state == bus::Connection::State::Closed;
-            },
-            static_cast<int>(std::min<qint64>(deadline.remainingTime(), 5000)));
-        if (connection->state() == bus::Connection::State::Connected)
-            return connection;
-        connection.reset();
-        QTest::qWait(200);
-    }
-    m_error = QStringLiteral("the session of %1 was not accepted by the server").arg(user);
-    return nullptr;
 }
 
 } // namespace openopd::testing

@@ -96,7 +96,14 @@ private Q_SLOTS:
             {prescriptionLine(QStringLiteral("PLENTY1"), QStringLiteral("Plenty 1"), 5),
              prescriptionLine(drug, QStringLiteral("Shortol 250 mg tablet"), 15)});
         QVERIFY(m_harness.prescribe(c));
-        const qint64 eventsBefore = m_harness.stored(QStringLiteral("opd.events.>"));
+        // The prescription's own list event may still be on its way from the outbox (the
+        // relay publishes after the consumer's commit): count once the stream is still.
+        qint64 eventsBefore = -1;
+        for (qint64 now = m_harness.stored(QStringLiteral("opd.events.>")); now != eventsBefore;
+             now = m_harness.stored(QStringLiteral("opd.events.>"))) {
+            eventsBefore = now;
+            QTest::qWait(300);
+        }
         const auto reply = m_harness.dispense(c.id, {{1, 5}, {2, 15}});
         QVERIFY(!reply.ok());
         QCOMPARE(reply.error().code, 409);
