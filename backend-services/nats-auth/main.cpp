@@ -43,6 +43,7 @@ QString usage()
         "       openopd-nats-auth agent --nats-url URL --users-file FILE\n"
         "                         (--pid-file F | --nats-pid N) [--password-stdin]\n"
         "                         [--interval-ms 2000] [--tls-ca FILE] [--session-inboxes]\n"
+        "                         [--monitor-url http://127.0.0.1:8222]\n"
         "       openopd-nats-auth matrix\n");
 }
 
@@ -115,8 +116,13 @@ int runAgent(const QCoreApplication& app, const QStringList& arguments)
         QStringLiteral("session-inboxes"),
         QStringLiteral("Each session may read replies under _INBOX.<session id>.> only "
                        "(clients must use that inbox prefix)."));
-    parser.addOptions(
-        {url, usersFile, pidFile, natsPid, passwordStdin, interval, caFile, sessionInboxes});
+    const QCommandLineOption monitorUrl(
+        QStringLiteral("monitor-url"),
+        QStringLiteral("On a cluster node: its monitoring endpoint (http://127.0.0.1:8222); the "
+                       "node is reloaded when a route to another node comes up."),
+        QStringLiteral("URL"));
+    parser.addOptions({url, usersFile, pidFile, natsPid, passwordStdin, interval, caFile,
+                       sessionInboxes, monitorUrl});
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (!parser.isSet(usersFile))
@@ -136,6 +142,14 @@ int runAgent(const QCoreApplication& app, const QStringList& arguments)
         return fail(QStringLiteral("--interval-ms needs a number >= 100"));
     options.interval = std::chrono::milliseconds(intervalMs);
     options.staffUsers.sessionInboxes = parser.isSet(sessionInboxes);
+    if (parser.isSet(monitorUrl)) {
+        options.monitorUrl = QUrl(parser.value(monitorUrl), QUrl::StrictMode);
+        if (!options.monitorUrl.isValid() || options.monitorUrl.scheme() != u"http" ||
+            options.monitorUrl.host().isEmpty() || options.monitorUrl.hasQuery())
+            return fail(QStringLiteral("--monitor-url needs http://HOST:PORT (the node's "
+                                       "monitoring endpoint), not \"%1\"")
+                            .arg(parser.value(monitorUrl)));
+    }
 
     QString password;
     if (parser.isSet(passwordStdin)) {

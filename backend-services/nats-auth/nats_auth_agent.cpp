@@ -68,6 +68,26 @@ void Agent::start()
     m_timer.start();
     if (m_connection.state() == bus::Connection::State::Connected)
         poll();
+    if (m_options.monitorUrl.isValid()) {
+        m_routeWatch = std::make_unique<RouteWatch>(m_options.monitorUrl, m_options.interval);
+        connect(m_routeWatch.get(), &RouteWatch::routesJoined, this, &Agent::onRoutesJoined);
+        m_routeWatch->start();
+    }
+}
+
+void Agent::onRoutesJoined(const QStringList& routes)
+{
+    // Re-announces this node's reply subjects for cross-account requests to the nodes that
+    // just connected (route_watch.h). Needed whether or not the users changed.
+    const bool reloaded = reloadServer();
+    if (!reloaded)
+        m_reloadPending = true;
+    host::logEvent(
+        QtInfoMsg, QStringLiteral("routes joined: node reloaded"),
+        {{},
+         {},
+         {{QStringLiteral("routes"), routes.join(u',')}, {QStringLiteral("reloaded"), reloaded}}});
+    Q_EMIT routesReloaded(routes, reloaded);
 }
 
 void Agent::poll()

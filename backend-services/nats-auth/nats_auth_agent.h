@@ -5,14 +5,19 @@
 // interval and whenever opd.identity.internal.changed arrives; when the rendered file
 // differs from the file on disk, it replaces the file atomically and sends SIGHUP to
 // nats-server, which reloads the users (and closes connections of users that are gone).
+// On a cluster node it also reloads its node when a route to another node comes up
+// (route_watch.h says why).
 
 #include "bus/connection.h"
 #include "nats-auth/nats_auth_config.h"
+#include "nats-auth/route_watch.h"
 
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <QUrl>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace openopd::natsauth {
@@ -25,6 +30,7 @@ struct AgentOptions
     std::chrono::milliseconds interval{2000};
     std::chrono::milliseconds requestTimeout{5000};
     StaffUsersOptions staffUsers; // e.g. per-session reply inboxes
+    QUrl monitorUrl;              // the node's monitoring endpoint, on a cluster: route watch
 };
 
 // The reply of opd.identity.internal.nats_users: {"v":1,"version":N,"users":[{"user":…,
@@ -49,6 +55,8 @@ public:
 Q_SIGNALS:
     // The users file was rewritten (and nats-server signalled, if reloaded is true).
     void usersWritten(int users, bool reloaded);
+    // Routes to other nodes came up and nats-server was signalled (if reloaded is true).
+    void routesReloaded(const QStringList& routes, bool reloaded);
 
 private:
     void poll();
@@ -56,6 +64,7 @@ private:
     // Writes the users of list that have not expired (if the file differs) and reloads.
     void apply(const NatsUsersReply& list);
     bool reloadServer();
+    void onRoutesJoined(const QStringList& routes);
 
     bus::Connection& m_connection;
     AgentOptions m_options;
@@ -66,6 +75,7 @@ private:
     bool m_reloadPending = false;              // the file changed but nats-server was not signalled
     QString m_lastError;                       // the last request failure logged
     std::optional<NatsUsersReply> m_lastUsers; // identity's last answer
+    std::unique_ptr<RouteWatch> m_routeWatch;  // on a cluster node
 };
 
 } // namespace openopd::natsauth

@@ -398,7 +398,9 @@ private Q_SLOTS:
                  {u"OPENOPD_BIN_DIR"_s, path(u"bin"_s)},
                  {u"OPENOPD_AGENT_NATS_URL"_s, u"tls://127.0.0.1:%1"_s.arg(m_nodes[i].clientPort)},
                  {u"OPENOPD_NATS_DIR"_s, nodeDir(i) + u"/nats"_s},
-                 {u"OPENOPD_NATS_PID_FILE"_s, nodeDir(i) + u"/nats/nats-server.pid"_s}},
+                 {u"OPENOPD_NATS_PID_FILE"_s, nodeDir(i) + u"/nats/nats-server.pid"_s},
+                 {u"OPENOPD_NATS_MONITOR_URL"_s,
+                  u"http://127.0.0.1:%1"_s.arg(m_nodes[i].monitorPort)}},
                 &error);
             QVERIFY2(!text.isEmpty(), qPrintable(error));
             QVERIFY(QDir().mkpath(path(u"etc/"_s + m_nodes[i].name)));

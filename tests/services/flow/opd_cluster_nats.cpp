@@ -122,13 +122,22 @@ bool OpdCluster::startAgents()
             QStringList urls = natsUrls();
             if (m_cluster)
                 urls.move(i, 0);
+            QStringList arguments{QStringLiteral("agent"),
+                                  QStringLiteral("--nats-url"),
+                                  urls.join(u','),
+                                  QStringLiteral("--users-file"),
+                                  usersFile,
+                                  QStringLiteral("--pid-file"),
+                                  pidFile,
+                                  QStringLiteral("--interval-ms"),
+                                  QStringLiteral("1000"),
+                                  QStringLiteral("--session-inboxes"),
+                                  QStringLiteral("--password-stdin")};
+            if (m_cluster) // it reloads its node when a route comes up (route_watch.h)
+                arguments << QStringLiteral("--monitor-url")
+                          << QStringLiteral("http://127.0.0.1:%1").arg(m_cluster->monitorPort(i));
             auto agent = std::make_unique<ServiceProcess>(
-                m_executables.value(QStringLiteral("nats-auth")),
-                QStringList{QStringLiteral("agent"), QStringLiteral("--nats-url"), urls.join(u','),
-                            QStringLiteral("--users-file"), usersFile, QStringLiteral("--pid-file"),
-                            pidFile, QStringLiteral("--interval-ms"), QStringLiteral("1000"),
-                            QStringLiteral("--session-inboxes"),
-                            QStringLiteral("--password-stdin")});
+                m_executables.value(QStringLiteral("nats-auth")), arguments);
             agent->setStandardInput(
                 m_servicePasswords
                     .value(access::serviceUserName(QString::fromLatin1(natsauth::kAgentService)))

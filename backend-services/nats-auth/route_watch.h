@@ -1,0 +1,62 @@
+#pragma once
+
+// Watches this node's routes (nats-server's /routez monitoring endpoint) and says when a
+// route came up that was not there at the last look: another node started, restarted or
+// reconnected after a network cut.
+//
+// Why the auth agent needs it: nats-server 2.9.10 re-creates its accounts at every reload
+// (each sign-in reloads the node). The reply subjects of cross-account requests (staff ->
+// services: _R_.<prefix>.>) get a new prefix at each reload, and the node announces it only
+// to the routes up at that moment; a node that connects later is sent the first, stale
+// prefix. Replies from services on that node to staff on this one are then dropped until
+// this node reloads again (measured: tests/access/test_nats_auth_routes.cpp). Fixed upstream
+// after 2.9.10; the agent reloads its node when a route joins, which re-announces the live
+// prefix to every connected node.
+
+#include <QByteArray>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+#include <chrono>
+#include <optional>
+
+namespace openopd::natsauth {
+
+// The routes in a /routez body, each as "<remote server id>/<route connection id>" (a node
+// that restarts has a new server id; a route that reconnects, a new connection id).
+// nullopt (and *error) when the body is not a /routez answer.
+std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error);
+
+// The routes of now that were not in before, sorted.
+QStringList joinedRoutes(const QSet<QString>& before, const QSet<QString>& now);
+
+class RouteWatch final : public QObject
+{
+    Q_OBJECT
+public:
+    // monitor: the node's monitoring base URL, e.g. http://127.0.0.1:8222.
+    RouteWatch(QUrl monitor, std::chrono::milliseconds interval, QObject* parent = nullptr);
+
+    void start();
+
+Q_SIGNALS:
+    // Routes that came up since the last look (all of them at the first look).
+    void routesJoined(const QStringList& routes);
+
+private:
+    void poll();
+    void onReply(QNetworkReply* reply);
+
+    QUrl m_routez;
+    QNetworkAccessManager m_network;
+    QTimer m_timer;
+    bool m_inFlight = false;
+    QSet<QString> m_routes;
+    QString m_lastError; // logged once per kind of failure
+};
+
+} // namespace openopd::natsauth
