@@ -62,17 +62,27 @@ void Agent::start()
     m_connection.subscribe(kUsersChangedSubject, this, [this](const bus::Message&) { poll(); });
     connect(&m_connection, &bus::Connection::stateChanged, this,
             [this](bus::Connection::State state) {
-                if (state == bus::Connection::State::Connected)
+                if (state == bus::Connection::State::Connected) {
+                    startRouteWatch();
                     poll();
+                }
             });
     m_timer.start();
-    if (m_connection.state() == bus::Connection::State::Connected)
+    if (m_connection.state() == bus::Connection::State::Connected) {
+        startRouteWatch();
         poll();
-    if (m_options.monitorUrl.isValid()) {
-        m_routeWatch = std::make_unique<RouteWatch>(m_options.monitorUrl, m_options.interval);
-        connect(m_routeWatch.get(), &RouteWatch::routesJoined, this, &Agent::onRoutesJoined);
-        m_routeWatch->start();
     }
+}
+
+void Agent::startRouteWatch()
+{
+    // Only once this agent is connected: its first look at the routes reloads the node, and
+    // nats-server 2.9.10 refuses a connection whose CONNECT arrives during a reload.
+    if (m_routeWatch || !m_options.monitorUrl.isValid())
+        return;
+    m_routeWatch = std::make_unique<RouteWatch>(m_options.monitorUrl, m_options.interval);
+    connect(m_routeWatch.get(), &RouteWatch::routesJoined, this, &Agent::onRoutesJoined);
+    m_routeWatch->start();
 }
 
 void Agent::onRoutesJoined(const QStringList& routes)

@@ -64,6 +64,7 @@ private:
     // Writes the users of list that have not expired (if the file differs) and reloads.
     void apply(const NatsUsersReply& list);
     bool reloadServer();
+    void startRouteWatch();
     void onRoutesJoined(const QStringList& routes);
 
     bus::Connection& m_connection;
