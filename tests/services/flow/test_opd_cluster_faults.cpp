@@ -246,6 +246,13 @@ private Q_SLOTS:
             QVERIFY2(r.killCounts.value(service) >= 1,
                      qPrintable(QStringLiteral("no instance of %1 was killed").arg(service)));
         QVERIFY2(waitForQuiet(client(), scaledTimeout(180000)), "the services never settled");
+        // Every node routed, and two polls of the agents since: a node restarted at the end of
+        // the day has had its routes' reload (nats-server 2.9.10, route_watch.h) before the
+        // checks' requests cross them.
+        for (int node = 0; node < kNodes; ++node)
+            QVERIFY2(m_cluster->natsCluster()->waitForRoutes(node),
+                     qPrintable(m_cluster->natsCluster()->errorString()));
+        QTest::qWait(2500);
 
         QStringList problems =
             checkNothingLostOrDuplicated(*m_desk, client(), settings, r, baseline);
