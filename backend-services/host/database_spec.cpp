@@ -97,6 +97,17 @@ bool applyQueryItem(DatabaseSpec& spec, QStringList& options, const QString& key
         *error = u"parameter '"_s + key + u"' is not a libpq keyword"_s;
         return false;
     }
+    // Given in the URL too: which one is meant is a guess (found by fuzz_database_spec: a
+    // query password silently replaced the user info's). A query host may replace the URL's
+    // (postgresql://u@ignored/d?host=/run/postgresql: a socket directory has no URL form).
+    const bool inUrlToo = (key == u"password"_s && !spec.password.isEmpty()) ||
+                          (key == u"user"_s && !spec.user.isEmpty()) ||
+                          (key == u"dbname"_s && !spec.database.isEmpty()) ||
+                          (key == u"port"_s && spec.port != -1);
+    if (inUrlToo) {
+        *error = u"parameter '"_s + key + u"' is given in the URL too"_s;
+        return false;
+    }
     if (key == u"password"_s) {
         spec.password = value;
     } else if (key == u"host"_s) {

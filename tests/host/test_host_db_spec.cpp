@@ -174,6 +174,16 @@ private Q_SLOTS:
         QTest::newRow("repeated option")
             << u"postgresql://u:TOPSECRET@h/d?sslmode=disable&sslmode=require"_s << service
             << u"'sslmode' is given more than once"_s;
+        // Found by fuzz_database_spec: the query's password silently replaced the URL's.
+        QTest::newRow("password in URL and query")
+            << u"postgresql://u:TOPSECRET@h/d?password=other"_s << service
+            << u"'password' is given in the URL too"_s;
+        QTest::newRow("user in URL and query")
+            << u"postgresql://u@h/d?user=v"_s << service << u"'user' is given in the URL too"_s;
+        QTest::newRow("database in URL and query")
+            << u"postgresql://u@h/d?dbname=e"_s << service << u"'dbname' is given in the URL too"_s;
+        QTest::newRow("port in URL and query") << u"postgresql://u@h:5432/d?port=6000"_s << service
+                                               << u"'port' is given in the URL too"_s;
     }
 
     void refusals()
