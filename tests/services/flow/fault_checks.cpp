@@ -41,6 +41,34 @@ int usableStock(bus::Connection& client, const QString& drugCode)
     return total;
 }
 
+bool prepareFaultDay(StaffDesk& desk, bus::Connection& observer, FaultRunSettings& settings,
+                     FaultBaseline& baseline, QString* error)
+{
+    StockListRequest stockRequest;
+    stockRequest.limit = 1000;
+    auto stock = call(desk, kStockList, stockRequest);
+    if (!stock) {
+        *error = stock.error().toString();
+        return false;
+    }
+    QHash<QString, int> totals;
+    for (const StockItem& item : stock->items)
+        if (item.expiry > flow::clinicToday().addDays(30)) {
+            totals[item.drugCode] += item.quantity;
+            if (totals[item.drugCode] > totals.value(settings.drugCode)) {
+                settings.drugCode = item.drugCode;
+                settings.drugName = item.drugName;
+            }
+        }
+    if (totals.value(settings.drugCode) <= settings.visits / settings.pharmacyEvery) {
+        *error = QStringLiteral("not enough stock for the pharmacy visits");
+        return false;
+    }
+    baseline.stock = usableStock(desk.as(StaffRole::Pharmacist), settings.drugCode);
+    baseline.subjects = subjectCounts(observer);
+    return true;
+}
+
 QStringList checkNothingLostOrDuplicated(StaffDesk& desk, bus::Connection& observer,
                                          const FaultRunSettings& settings, const FaultRunResult& r,
                                          const FaultBaseline& baseline)

@@ -95,6 +95,11 @@ struct FaultBaseline
 
 // Unexpired stock of one drug (-1 when the stock list fails).
 int usableStock(bus::Connection& client, const QString& drugCode);
+// Before a fault day: sets settings' drug to the one with the most stock unexpired for 30
+// days (every pharmacyEvery-th visit takes one unit) and fills baseline with its stock and the
+// stream's counts. False and *error when the stock list fails or there is not enough.
+bool prepareFaultDay(StaffDesk& desk, bus::Connection& observer, FaultRunSettings& settings,
+                     FaultBaseline& baseline, QString* error);
 // The reception and doctor staff of the lanes (FaultRun::receptionOf / doctorOf), for the desk.
 QList<protocol::StaffRef> laneStaff(const FaultRunSettings& settings);
 // Each visit exactly once everywhere: registration's lists (discharged, one visit per patient,

@@ -166,24 +166,10 @@ private Q_SLOTS:
                           << "(OPENOPD_FAULT_SEED=" << settings.seed
                           << "repeats the kill schedule)," << settings.visits << "visits";
         // The drug with the most unexpired stock: every 10th visit takes one unit.
-        StockListRequest stockRequest;
-        stockRequest.limit = 1000;
-        auto stock = call(*m_desk, kStockList, stockRequest);
-        QVERIFY2(stock, qPrintable(stock.error().toString()));
-        QHash<QString, int> totals;
-        for (const StockItem& item : stock->items)
-            if (item.expiry > clinicToday().addDays(30)) {
-                totals[item.drugCode] += item.quantity;
-                if (totals[item.drugCode] > totals.value(settings.drugCode)) {
-                    settings.drugCode = item.drugCode;
-                    settings.drugName = item.drugName;
-                }
-            }
-        QVERIFY2(totals.value(settings.drugCode) > settings.visits / settings.pharmacyEvery,
-                 "not enough stock for the pharmacy visits");
         FaultBaseline baseline;
-        baseline.stock = usableStock(m_desk->as(StaffRole::Pharmacist), settings.drugCode);
-        baseline.subjects = subjectCounts(client());
+        QString prepareError;
+        QVERIFY2(prepareFaultDay(*m_desk, client(), settings, baseline, &prepareError),
+                 qPrintable(prepareError));
 
         // Every lane's receptionist and doctor is a real account, signed in on its own
         // connection: the audit log must name them.
