@@ -15,6 +15,7 @@ namespace openopd::host {
 namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
+constexpr int kCacheKiB = 32 * 1024; // SQLite page cache per connection
 
 std::atomic<quint64> g_connectionCounter{0};
 
@@ -148,8 +149,14 @@ bus::BusError Database::configureSqlite()
         return fail(u"WAL mode could not be enabled (journal_mode stays '"_s + mode +
                     u"'; is it on a network or read-only file system?)"_s);
 
+    // temp_store=MEMORY: statement journals and sorts stay in memory instead of a temporary
+    // file created and unlinked each time (four system calls, costly on a VM). cache_size:
+    // 32 MiB instead of 2 MiB, so that the indexes' hot pages stay cached under load instead
+    // of being read again (pread) after every checkpoint.
     const QString settings[] = {u"PRAGMA synchronous=FULL"_s, u"PRAGMA foreign_keys=ON"_s,
-                                u"PRAGMA busy_timeout="_s + QString::number(kBusyTimeoutMs)};
+                                u"PRAGMA busy_timeout="_s + QString::number(kBusyTimeoutMs),
+                                u"PRAGMA temp_store=MEMORY"_s,
+                                u"PRAGMA cache_size=-"_s + QString::number(kCacheKiB)};
     for (const QString& setting : settings) {
         if (!query.exec(setting))
             return fail(setting + u" failed: "_s + sqlErrorText(query.lastError()));
@@ -159,8 +166,11 @@ bus::BusError Database::configureSqlite()
     {
         QString pragma;
         int expected;
-    } checks[] = {
-        {u"synchronous"_s, 2}, {u"foreign_keys"_s, 1}, {u"busy_timeout"_s, kBusyTimeoutMs}};
+    } checks[] = {{u"synchronous"_s, 2},
+                  {u"foreign_keys"_s, 1},
+                  {u"busy_timeout"_s, kBusyTimeoutMs},
+                  {u"temp_store"_s, 2},
+                  {u"cache_size"_s, -kCacheKiB}};
     for (const auto& check : checks) {
         if (!query.exec(u"PRAGMA "_s + check.pragma) || !query.next() ||
             query.value(0).toInt() != check.expected)

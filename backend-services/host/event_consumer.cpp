@@ -125,6 +125,25 @@ void EventConsumer::enqueue(bus::JsMessage message)
     }
 }
 
+std::vector<bus::JsMessage> EventConsumer::takeHandledEvents()
+{
+    std::vector<bus::JsMessage> batch;
+    batch.swap(m_batch);
+    if (m_options.ignoredSubjects.isEmpty())
+        return batch;
+    std::vector<bus::JsMessage> handled;
+    handled.reserve(batch.size());
+    for (bus::JsMessage& message : batch) {
+        if (m_options.ignoredSubjects.contains(message.message.subject)) {
+            message.ack();
+            ++m_counters.ignored;
+        } else {
+            handled.push_back(std::move(message));
+        }
+    }
+    return handled;
+}
+
 bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, QString* error)
 {
     const QString& eventId = outcome.eventId;
@@ -132,19 +151,19 @@ bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, 
         return true; // left for a newer instance, untouched
     const Database::Step step = m_db.savepoint(
         [&](QSqlDatabase&, QString* stepError) {
-            const auto seen = inboxContains(m_db, m_name, eventId, stepError);
-            if (!seen.has_value())
+            const auto claimed = claimInInbox(m_db, m_name, eventId, message, stepError);
+            if (!claimed.has_value())
                 return false;
-            if (*seen) {
+            if (!*claimed) {
                 outcome.duplicate = true;
                 return true;
             }
             outcome.result = m_handler(message, m_db);
             if (outcome.result.kind != HandlerResult::Kind::Done) {
-                *stepError = outcome.result.reason;
+                *stepError = outcome.result.reason; // the savepoint's undo takes the claim back
                 return false;
             }
-            return recordInInbox(m_db, m_name, eventId, message, stepError);
+            return true;
         },
         &outcome.error);
     if (step == Database::Step::Broken) {
@@ -160,10 +179,12 @@ bool EventConsumer::processOne(const bus::JsMessage& message, Outcome& outcome, 
 void EventConsumer::processBatch()
 {
     m_batchScheduled = false;
-    std::vector<bus::JsMessage> batch;
-    batch.swap(m_batch);
-    if (batch.empty())
+    std::vector<bus::JsMessage> batch = takeHandledEvents();
+    if (batch.empty()) {
+        if (m_batch.empty())
+            m_sinceAlive.invalidate();
         return;
+    }
     std::vector<Outcome> outcomes(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         outcomes[i].eventId = eventIdOf(batch[i]);

@@ -49,6 +49,10 @@ struct EventConsumerOptions
     // of this consumer: nak'd with newerVersionDelay, never handled or dead-lettered here.
     int knownVersion = protocol::kProtocolVersion;
     std::chrono::milliseconds newerVersionDelay{60000};
+    // Subjects the filter takes in but this service has nothing to do for (nats-server 2.9
+    // allows one filter subject per consumer): acknowledged at once, without the handler,
+    // the inbox or a transaction (registration's own visit events, issue 13).
+    QList<QByteArray> ignoredSubjects;
 };
 
 // What a consumer did since it started; reported in $SRV.STATS (see event_stats.h).
@@ -60,6 +64,7 @@ struct EventConsumerCounters
     quint64 deferredNewer = 0; // nak'd for a newer instance: schema version too new
     quint64 deadLettered = 0;  // copied to OPD_DLQ and terminated
     quint64 keptAlive = 0;     // batches slow enough to send in-progress acknowledgements
+    quint64 ignored = 0;       // acked unhandled: on one of ignoredSubjects
     QString lastDeadLetter;    // "<event id>: <reason>"
     QString lastRetry;         // "<event id>: <reason>"
 };
@@ -108,6 +113,8 @@ private:
     struct Outcome;
     void enqueue(bus::JsMessage message);
     void processBatch();
+    // Takes the queued deliveries, acknowledging at once those on ignoredSubjects.
+    std::vector<bus::JsMessage> takeHandledEvents();
     // Tells the server that the batch's events, and those that arrived behind it, are still
     // being processed, when a third of the ack wait has passed since the oldest of them
     // arrived or since the last time.

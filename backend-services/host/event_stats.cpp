@@ -17,6 +17,7 @@ QJsonObject durableEventStats(const QList<EventConsumer*>& consumers, const Outb
                                        {QStringLiteral("deferred_newer"), qint64(c.deferredNewer)},
                                        {QStringLiteral("dead_lettered"), qint64(c.deadLettered)},
                                        {QStringLiteral("kept_alive"), qint64(c.keptAlive)},
+                                       {QStringLiteral("ignored"), qint64(c.ignored)},
                                        {QStringLiteral("last_retry"), c.lastRetry},
                                        {QStringLiteral("last_dead_letter"), c.lastDeadLetter}});
     }

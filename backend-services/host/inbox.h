@@ -10,10 +10,12 @@
 
 namespace openopd::host {
 
-// true/false, or nullopt with *error when the lookup failed.
-std::optional<bool> inboxContains(Database& db, const QString& consumer, const QString& eventId,
-                                  QString* error);
-bool recordInInbox(Database& db, const QString& consumer, const QString& eventId,
-                   const bus::JsMessage& message, QString* error);
+// Records the event in the inbox before it is handled, in the handler's savepoint (undoing
+// the savepoint undoes the claim): true when it was new, false when the inbox already held it
+// (a redelivery: skip it), nullopt with *error when the statement failed. One statement where
+// a lookup and an insert took two. PostgreSQL: an uncommitted claim of another instance is
+// waited for; DO NOTHING then means it committed.
+std::optional<bool> claimInInbox(Database& db, const QString& consumer, const QString& eventId,
+                                 const bus::JsMessage& message, QString* error);
 
 } // namespace openopd::host

@@ -141,31 +141,69 @@ void OutboxRelay::onAck(qint64 seq, const QString& eventId, bus::Result<bus::Pub
     m_awaitingMark.insert(seq);
     ++m_published;
     Q_EMIT published(eventId, ack->sequence, ack->duplicate);
-    if (!m_markScheduled) {
-        m_markScheduled = true;
-        QTimer::singleShot(0, this, [this] { markSent(); });
+    scheduleMarks();
+}
+
+void OutboxRelay::scheduleMarks()
+{
+    // Flushing (shutdown): at once. Otherwise a group commit may carry them meanwhile.
+    if (!m_markTimer.isActive() || m_flushing)
+        m_markTimer.start(m_flushing ? 0 : ms(m_options.markDelay), this);
+}
+
+bool OutboxRelay::writeMarks(QString* error)
+{
+    const QString now = SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc());
+    auto update = m_db.prepare(
+        QStringLiteral("UPDATE outbox SET sent_at = ?, stream_seq = ? WHERE seq = ?"), error);
+    for (const auto& [seq, streamSeq] : std::as_const(m_acked))
+        if (!Database::exec(update, {now, static_cast<qint64>(streamSeq), seq}, error))
+            return false;
+    return true;
+}
+
+void OutboxRelay::markSentInGroup()
+{
+    if (m_acked.isEmpty() || !m_db.inGroup())
+        return;
+    QString error;
+    const Database::Step step = m_db.savepoint(
+        [&](QSqlDatabase&, QString* stepError) { return writeMarks(stepError); }, &error);
+    if (step != Database::Step::Kept) { // left for a transaction of their own
+        qWarning().noquote() << "outbox: cannot mark events sent in the group:" << error;
+        return;
     }
+    for (const auto& [seq, streamSeq] : std::as_const(m_acked))
+        m_markedInGroup.append(seq);
+    m_acked.clear();
+    m_markTimer.stop();
+}
+
+void OutboxRelay::groupEnded(bool committed)
+{
+    if (m_markedInGroup.isEmpty())
+        return;
+    for (const qint64 seq : std::as_const(m_markedInGroup))
+        m_awaitingMark.remove(seq);
+    m_markedInGroup.clear();
+    if (!committed)
+        m_after = 0; // the rows are unsent again: published again, dropped by the stream
+    reconcile();
+    checkFlushed();
 }
 
 void OutboxRelay::markSent()
 {
-    m_markScheduled = false;
     if (m_acked.isEmpty())
         return;
-    const auto acked = std::exchange(m_acked, {});
-    const QString now = SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc());
+    if (m_db.inGroup()) { // the group's end carries them (ServiceHost::endGroup)
+        scheduleMarks();
+        return;
+    }
     QString error;
     const bool ok = m_db.transaction(
-        [&](QSqlDatabase&, QString* workError) {
-            QSqlQuery update = m_db.prepare(
-                QStringLiteral("UPDATE outbox SET sent_at = ?, stream_seq = ? WHERE seq = ?"),
-                workError);
-            for (const auto& [seq, streamSeq] : acked)
-                if (!Database::exec(update, {now, static_cast<qint64>(streamSeq), seq}, workError))
-                    return false;
-            return true;
-        },
-        &error);
+        [&](QSqlDatabase&, QString* workError) { return writeMarks(workError); }, &error);
+    const auto acked = std::exchange(m_acked, {});
     for (const auto& [seq, streamSeq] : acked)
         m_awaitingMark.remove(seq);
     if (!ok) {
@@ -185,13 +223,15 @@ void OutboxRelay::flush(std::chrono::milliseconds timeout)
     m_flushing = true;
     m_flushDeadline.start(ms(timeout), this);
     m_retry.stop();
+    if (m_markTimer.isActive())
+        scheduleMarks(); // now
     pump();
     checkFlushed();
 }
 
 void OutboxRelay::checkFlushed()
 {
-    if (!m_flushing || !m_inFlight.isEmpty() || !m_acked.isEmpty() || m_markScheduled)
+    if (!m_flushing || !m_inFlight.isEmpty() || !m_acked.isEmpty() || !m_markedInGroup.isEmpty())
         return;
     qint64 unsent = 0;
     QString error;
@@ -233,6 +273,9 @@ void OutboxRelay::timerEvent(QTimerEvent* event)
     } else if (id == m_retry.timerId()) {
         m_retry.stop();
         pump();
+    } else if (id == m_markTimer.timerId()) {
+        m_markTimer.stop();
+        markSent();
     } else if (id == m_purge.timerId()) {
         purgeOldRows();
     } else if (id == m_flushDeadline.timerId()) {

@@ -16,7 +16,10 @@ namespace openopd::host {
 
 // Publishes outbox rows to JetStream with Nats-Msg-Id = event id, and marks a row sent only
 // after the stream acknowledged it. Pipelined (up to maxInFlight publishes at once); sent
-// marks are written in batches, one transaction per batch. Runs on the service's thread.
+// marks ride along with the service's next group commit (markSentInGroup(), called by
+// ServiceHost), or get a transaction of their own after markDelay: under load they cost no
+// commit (no fsync) of their own. A mark lost in a crash only means the row is published
+// again, and the stream drops the repeat by its Nats-Msg-Id. Runs on the service's thread.
 // If a publish fails, the row is retried after retryDelay: a later event of the same service
 // may then reach the stream first (consumers must not assume cross-event order).
 // Outbox sequence numbers may commit out of order (several instances on PostgreSQL, or one
@@ -37,6 +40,8 @@ public:
         std::chrono::milliseconds pollInterval{1000}; // catches rows nobody poked about
         std::chrono::milliseconds retryDelay{2000};
         std::chrono::milliseconds publishTimeout{5000};
+        // How long acknowledged rows wait for a group commit to carry their sent marks.
+        std::chrono::milliseconds markDelay{100};
         // Sent rows are kept this long (for inspection and for the check after a lost
         // stream tail, which looks at the last reconcileWindow of them), then deleted in
         // batches of purgeBatch rows.
@@ -64,6 +69,13 @@ public:
     quint64 requeuedCount() const { return m_requeued; }
     bool isReconciling() const { return m_reconciler->isRunning(); }
 
+    // Inside an open group commit, right before it ends: writes the pending sent marks into
+    // it (in a savepoint). groupEnded() must follow with the group's outcome.
+    void markSentInGroup();
+    // The group ended: marks written into it are durable (committed) or gone (the rows will
+    // be published again, and the stream drops the repeats).
+    void groupEnded(bool committed);
+
 Q_SIGNALS:
     void published(const QString& eventId, quint64 streamSequence, bool duplicate);
     // A comparison with the stream ended (requeued rows are being republished).
@@ -78,6 +90,9 @@ private:
     void pump();
     void onAck(qint64 seq, const QString& eventId, bus::Result<bus::PublishAck> ack);
     void markSent();
+    // UPDATEs the sent marks of m_acked; false and *error when one fails.
+    bool writeMarks(QString* error);
+    void scheduleMarks();
     void checkFlushed();
     void purgeOldRows();
     void reconcile();
@@ -89,7 +104,6 @@ private:
     Options m_options;
     bool m_running = false;
     bool m_pumpScheduled = false;
-    bool m_markScheduled = false;
     qint64 m_after = 0; // highest outbox seq handed to a publish
     QSet<qint64> m_inFlight;
     QSet<qint64> m_awaitingMark; // acked, not marked sent yet: not to be published again
@@ -97,12 +111,14 @@ private:
     bool m_needReconcile = true; // at start and after the connection was lost
     quint64 m_requeued = 0;
     QList<std::pair<qint64, quint64>> m_acked; // outbox seq, stream seq: to be marked sent
+    QList<qint64> m_markedInGroup; // marks written into the open group, not committed yet
     quint64 m_published = 0;
     bool m_flushing = false;
     QBasicTimer m_poll;
     QBasicTimer m_retry;
     QBasicTimer m_flushDeadline;
     QBasicTimer m_purge;
+    QBasicTimer m_markTimer;
 };
 
 } // namespace openopd::host

@@ -324,13 +324,17 @@ bool ServiceHost::commit(const Database::Work& work, QString* error)
 void ServiceHost::endGroup()
 {
     if (m_database && m_database->inGroup()) {
-        QString ignored; // onGroupEnded() hears the outcome
+        if (m_relay != nullptr)
+            m_relay->markSentInGroup(); // sent marks ride along: no commit of their own
+        QString ignored;                // onGroupEnded() hears the outcome
         m_database->endGroup(true, &ignored);
     }
 }
 
 void ServiceHost::onGroupEnded(bool committed, const QString& error)
 {
+    if (m_relay != nullptr)
+        m_relay->groupEnded(committed);
     if (committed) {
         m_faults.hit(QString::fromLatin1(fault::kAfterCommit));
         if (m_relay != nullptr)

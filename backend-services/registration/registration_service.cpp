@@ -1,6 +1,7 @@
 #include "registration_service.h"
 
 #include "protocol/catalog.h"
+#include "protocol/events.h"
 #include "visit_consumer.h"
 
 namespace openopd::registration {
@@ -66,6 +67,10 @@ bool RegistrationService::start()
     host::EventConsumerOptions options;
     options.durable = QByteArray(kVisitConsumer);
     options.filterSubject = QByteArrayLiteral("opd.events.visit.>");
+    // Its own events (stepsFromEvent: Own): nothing to apply, no transaction to spend.
+    options.ignoredSubjects = {protocol::kVisitRegistered.subjectBytes(),
+                               protocol::kVisitCancelled.subjectBytes(),
+                               protocol::kVisitLeftUnseen.subjectBytes()};
     m_host.addConsumer(options, &applyVisitEvent);
     return true;
 }

@@ -2,8 +2,7 @@
 
 #include "bus/connection.h"
 #include "bus/request_mux.h"
-
-#include <QRandomGenerator>
+#include "bus/time_ordered_id.h"
 
 namespace openopd::bus {
 
@@ -19,10 +18,7 @@ int Connection::requestsInFlight() const
 
 QByteArray Connection::newRequestId()
 {
-    quint32 words[4];
-    QRandomGenerator::system()->fillRange(words);
-    return QByteArray(reinterpret_cast<const char*>(words), sizeof(words))
-        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    return timeOrderedToken(); // sorts by time: appends to the request log's index
 }
 
 } // namespace openopd::bus

@@ -7,9 +7,9 @@
 #include "bus/contract.h"
 #include "bus/replier.h"
 #include "bus/reply_decoding.h"
+#include "bus/time_ordered_id.h"
 
 #include <QDebug>
-#include <QUuid>
 #include <algorithm>
 #include <concepts>
 #include <type_traits>
@@ -40,7 +40,7 @@ inline Headers eventHeaders(const QByteArray& subject, Headers headers)
     if (subject.startsWith("opd.events.") &&
         std::none_of(headers.cbegin(), headers.cend(),
                      [](const Header& h) { return h.first == kMsgIdHeader; }))
-        headers.append({kMsgIdHeader, QUuid::createUuid().toByteArray(QUuid::WithoutBraces)});
+        headers.append({kMsgIdHeader, timeOrderedUuid()});
     return headers;
 }
 

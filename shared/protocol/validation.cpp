@@ -1,5 +1,7 @@
 #include "protocol/validation.h"
 
+#include "bus/time_ordered_id.h"
+
 #include <QRegularExpression>
 #include <QUuid>
 
@@ -18,7 +20,7 @@ bool matches(const QRegularExpression& pattern, QStringView text)
 
 QString newId()
 {
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return QString::fromLatin1(bus::timeOrderedUuid()); // version 7: index-friendly
 }
 
 bool isValidId(QStringView text)

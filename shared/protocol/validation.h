@@ -12,6 +12,8 @@ namespace openopd::protocol {
 // Ids of patients, visits, consultations, dispenses, lab orders, discharges and events are
 // UUIDs in canonical text form, lowercase, without braces
 // ("3f2b8c4e-9a1d-4e57-b7a2-0c5d6e7f8a90"). Decoders accept upper case and lower it.
+// A new id: time-ordered (UUID version 7, bus/time_ordered_id.h), so that indexes on ids
+// take new rows on their rightmost pages.
 QString newId();
 bool isValidId(QStringView text);
 
