@@ -232,6 +232,20 @@ std::optional<Statement> Database::run(const QString& sql, const QVariantList& v
 
 bool Database::execStatic(const QString& statement, QString* error)
 {
+    if (m_spec.driver == Driver::Sqlite) {
+        // BEGIN, COMMIT, SAVEPOINT and RELEASE run for every request: parsed once, from the
+        // statement cache (parsing them was about 6 % of registration's CPU under load).
+        QString prepareError;
+        Statement query = m_statements.take(
+            statement, [this](const QString& text, QString* e) { return prepare(text, e); },
+            &prepareError);
+        if (prepareError.isEmpty() && query.exec())
+            return true;
+        setError(error,
+                 statement + u" failed on "_s + describe() + u": "_s +
+                     (prepareError.isEmpty() ? sqlErrorText(query.lastError()) : prepareError));
+        return false;
+    }
     QSqlQuery query(m_db);
     if (query.exec(statement))
         return true;

@@ -154,10 +154,9 @@ void OutboxRelay::scheduleMarks()
 bool OutboxRelay::writeMarks(QString* error)
 {
     const QString now = SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc());
-    auto update = m_db.prepare(
-        QStringLiteral("UPDATE outbox SET sent_at = ?, stream_seq = ? WHERE seq = ?"), error);
     for (const auto& [seq, streamSeq] : std::as_const(m_acked))
-        if (!Database::exec(update, {now, static_cast<qint64>(streamSeq), seq}, error))
+        if (!m_db.run(QStringLiteral("UPDATE outbox SET sent_at = ?, stream_seq = ? WHERE seq = ?"),
+                      {now, static_cast<qint64>(streamSeq), seq}, error))
             return false;
     return true;
 }

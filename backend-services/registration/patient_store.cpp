@@ -32,10 +32,11 @@ QString date(const QDate& day)
     return day.toString(Qt::ISODate);
 }
 
-bool writeWords(QSqlQuery& query, qint64 seq, const QString& key, QString* error)
+// PostgreSQL: the name's words for prefix search (SQLite has FTS5 for it).
+bool writeWords(host::Database& db, qint64 seq, const QString& key, QString* error)
 {
     for (const QString& word : nameWords(key, 64))
-        if (!host::Database::exec(query, QVariantList{word, seq}, error))
+        if (!db.run(kWordSql, {word, seq}, error))
             return false;
     return true;
 }
@@ -78,15 +79,6 @@ PatientWriter::PatientWriter(host::Database& db) : m_db(db) {}
 
 bool PatientWriter::insert(const Patient& patient, bool synthetic, QString* error)
 {
-    if (!m_insert) {
-        QString prepareError;
-        QSqlQuery query = m_db.prepare(kInsertSql, &prepareError);
-        if (!prepareError.isEmpty()) {
-            *error = prepareError;
-            return false;
-        }
-        m_insert = std::move(query);
-    }
     const protocol::PatientDetails& d = patient.details;
     const QString key = nameKey(d.fullName);
     const QVariantList values{patient.id,
@@ -102,26 +94,21 @@ bool PatientWriter::insert(const Patient& patient, bool synthetic, QString* erro
                               patientDoc(patient),
                               host::SqlDialect::utcTimestamp(patient.registeredAt),
                               host::SqlDialect::utcTimestamp(patient.updatedAt)};
-    if (!host::Database::exec(*m_insert, values, error))
-        return false;
-    if (!m_insert->next()) {
-        *error = Text::tr("inserting patient %1 returned no row").arg(patient.id);
-        return false;
-    }
-    const qint64 seq = m_insert->value(0).toLongLong();
-    m_insert->finish();
-    if (m_db.driver() != host::Driver::Postgres)
-        return true; // the FTS5 triggers index the name
-    if (!m_word) {
-        QString prepareError;
-        QSqlQuery query = m_db.prepare(kWordSql, &prepareError);
-        if (!prepareError.isEmpty()) {
-            *error = prepareError;
+    qint64 seq = 0;
+    {
+        // From the statement cache (SQLite): prepared once per process, not per request.
+        auto inserted = m_db.run(kInsertSql, values, error);
+        if (!inserted)
+            return false;
+        if (!inserted->next()) {
+            *error = Text::tr("inserting patient %1 returned no row").arg(patient.id);
             return false;
         }
-        m_word = std::move(query);
+        seq = inserted->value(0).toLongLong();
     }
-    return writeWords(*m_word, seq, key, error);
+    if (m_db.driver() != host::Driver::Postgres)
+        return true; // the FTS5 triggers index the name
+    return writeWords(m_db, seq, key, error);
 }
 
 bool PatientStore::one(const QString& sql, const QVariantList& values,
@@ -269,13 +256,7 @@ bool PatientStore::update(const Patient& patient, bool* lostRace, QString* error
         return true;
     if (!m_db.run(QStringLiteral("DELETE FROM patient_words WHERE patient_seq = ?"), {seq}, error))
         return false;
-    QString prepareError;
-    QSqlQuery words = m_db.prepare(kWordSql, &prepareError);
-    if (!prepareError.isEmpty()) {
-        *error = prepareError;
-        return false;
-    }
-    return writeWords(words, seq, key, error);
+    return writeWords(m_db, seq, key, error);
 }
 
 bool PatientStore::countSynthetic(qint64* count, QString* error)

@@ -21,8 +21,6 @@ public:
 
 private:
     host::Database& m_db;
-    std::optional<QSqlQuery> m_insert;
-    std::optional<QSqlQuery> m_word;
 };
 
 class PatientStore
