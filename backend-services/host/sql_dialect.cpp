@@ -1,5 +1,7 @@
 #include "host/sql_dialect.h"
 
+#include <cstdio>
+
 using namespace Qt::StringLiterals;
 
 namespace openopd::host {
@@ -39,7 +41,18 @@ QString SqlDialect::expand(const QString& portableSql) const
 
 QString SqlDialect::utcTimestamp(const QDateTime& time)
 {
-    return time.toUTC().toString(Qt::ISODateWithMs);
+    // Written out by hand: QDateTime::toString() parses its format and allocates as it goes,
+    // about 3 % of a consumer's CPU under load (every outbox, inbox and request-log row).
+    const QDateTime utc = time.toUTC();
+    const QDate day = utc.date();
+    const QTime clock = utc.time();
+    if (!day.isValid() || day.year() < 1 || day.year() > 9999)
+        return utc.toString(Qt::ISODateWithMs);
+    char text[32];
+    const int size = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                                   day.year(), day.month(), day.day(), clock.hour(), clock.minute(),
+                                   clock.second(), clock.msec());
+    return QString::fromLatin1(text, size);
 }
 
 } // namespace openopd::host

@@ -10,6 +10,7 @@
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QTemporaryDir>
+#include <QTimeZone>
 
 using namespace Qt::StringLiterals;
 using namespace openopd;
@@ -365,6 +366,15 @@ private Q_SLOTS:
         const QString bound = host::SqlDialect::utcTimestamp(QDateTime::currentDateTime());
         QCOMPARE(bound.size(), 24);
         QVERIFY(bound.endsWith(u'Z'));
+        // The hand-written format is Qt's ISODateWithMs in UTC, from any time zone.
+        const QDateTime instants[] = {
+            QDateTime::currentDateTime(), QDateTime(QDate(2026, 1, 2), QTime(3, 4, 5, 6), Qt::UTC),
+            QDateTime(QDate(1999, 12, 31), QTime(23, 59, 59, 999), Qt::OffsetFromUTC, 19800),
+            QDateTime(QDate(2024, 2, 29), QTime(0, 0), QTimeZone("America/Sao_Paulo")),
+            QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC)};
+        for (const QDateTime& instant : instants)
+            QCOMPARE(host::SqlDialect::utcTimestamp(instant),
+                     instant.toUTC().toString(Qt::ISODateWithMs));
     }
 
     void postgresErrorsAreClearAndPasswordFree_data()
