@@ -48,6 +48,8 @@ bool AuditService::start()
     host::EventConsumerOptions options;
     options.durable = QByteArray(kLogConsumer);
     options.filterSubject = QByteArray(kLogFilter);
+    // Nobody waits on the log at the event's pace: commit a window's events at once.
+    options.batchWindow = std::chrono::milliseconds(10);
     m_host.addConsumer(options, &appendEvent);
     return true;
 }

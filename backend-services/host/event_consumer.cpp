@@ -121,7 +121,7 @@ void EventConsumer::enqueue(bus::JsMessage message)
     }
     if (!m_batchScheduled) {
         m_batchScheduled = true; // after the rest of this delivery batch has been queued
-        QTimer::singleShot(0, this, &EventConsumer::processBatch);
+        QTimer::singleShot(m_options.batchWindow, this, &EventConsumer::processBatch);
     }
 }
 

@@ -53,6 +53,11 @@ struct EventConsumerOptions
     // allows one filter subject per consumer): acknowledged at once, without the handler,
     // the inbox or a transaction (registration's own visit events, issue 13).
     QList<QByteArray> ignoredSubjects;
+    // How long the first delivery of a batch waits for more before the batch is processed
+    // (0: at the end of the event-loop turn it arrived in). Under load a consumer whose
+    // readers are not waiting for it (audit) commits once per window instead of once per
+    // trickle of events: fewer commits, each an fsync.
+    std::chrono::milliseconds batchWindow{0};
 };
 
 // What a consumer did since it started; reported in $SRV.STATS (see event_stats.h).

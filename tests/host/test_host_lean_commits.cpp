@@ -4,7 +4,8 @@
 //    own after markDelay, or at once when flushing; a group that rolls back leaves the rows
 //    unsent, and publishing them again adds nothing to the stream;
 //  - a consumer acknowledges events on its ignoredSubjects without handler, inbox or
-//    transaction, and still handles the others exactly once (the inbox claim).
+//    transaction, and still handles the others exactly once (the inbox claim);
+//  - events arriving within a consumer's batchWindow share one transaction.
 
 #include "bus/nats_library.h"
 #include "host/event_consumer.h"
@@ -253,6 +254,31 @@ private Q_SLOTS:
                      .value(QStringLiteral("num_redelivered"))
                      .toInteger(-1),
                  0);
+    }
+
+    void eventsWithinTheBatchWindowShareOneCommit()
+    {
+        auto relay = startRelay(100ms);
+        host::EventConsumerOptions options;
+        options.durable = "lean-window";
+        options.filterSubject = kHandled;
+        options.batchWindow = 800ms;
+        host::EventConsumer consumer(
+            *m_bus, *m_db, m_faults, options,
+            [](const bus::JsMessage&, Database&) { return host::HandlerResult::done(); });
+        int commits = 0;
+        connect(&consumer, &host::EventConsumer::batchCommitted, this, [&commits] { ++commits; });
+        consumer.start();
+        QTRY_VERIFY(consumer.inFlight() == 0 && commits == 0);
+        QTest::qWait(300);            // the pull request is at the server
+        for (int i = 0; i < 5; ++i) { // spread over 200 ms: five turns without the window
+            QString id;
+            QVERIFY(enqueue(kHandled, &id));
+            relay->poke();
+            QTest::qWait(50);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(consumer.counters().processed, quint64{5}, 10000);
+        QCOMPARE(commits, 1);
     }
 
     void aRedeliveredEventIsClaimedOnlyOnce()
