@@ -39,10 +39,17 @@ void copyHeaders(natsMsg* msg, Message& out)
 
 } // namespace
 
-Message copyFromNats(natsMsg* msg)
+Message copyFromNats(natsMsg* msg, QByteArray* lastSubject)
 {
     Message out;
-    out.subject = QByteArray(natsMsg_GetSubject(msg));
+    const char* subject = natsMsg_GetSubject(msg);
+    if (lastSubject == nullptr) {
+        out.subject = QByteArray(subject);
+    } else {
+        if (*lastSubject != subject)
+            *lastSubject = QByteArray(subject);
+        out.subject = *lastSubject;
+    }
     if (const char* reply = natsMsg_GetReply(msg))
         out.reply = QByteArray(reply);
     out.data = QByteArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));

@@ -9,7 +9,9 @@
 
 namespace openopd::bus::detail {
 
-Message copyFromNats(natsMsg* msg);
+// lastSubject (optional): a message with that subject shares it instead of a copy of its
+// own; otherwise *lastSubject becomes this message's subject.
+Message copyFromNats(natsMsg* msg, QByteArray* lastSubject = nullptr);
 
 // Builds a nats.c message with headers; the caller owns the result (natsMsg_Destroy).
 natsStatus createNatsMsg(natsMsg** out, const QByteArray& subject, const QByteArray& reply,

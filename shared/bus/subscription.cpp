@@ -14,18 +14,30 @@ namespace {
 
 using MailboxRef = std::shared_ptr<detail::Mailbox>;
 
+// What nats.c hands to the callbacks: heap-held, one per nats.c subscription.
+struct DeliveryClosure
+{
+    MailboxRef mailbox;
+    // The subject of the previous message, shared with every message that has the same one
+    // (saves an allocation per message; a subscription mostly sees the same subject). Only
+    // the callback uses it, and nats.c calls one subscription's callback for one message at
+    // a time.
+    QByteArray lastSubject;
+};
+
 // Runs on a nats.c delivery-pool thread: copy the message out and hand it over. It never
-// touches a QObject; the closure is a heap-held reference to the mailbox.
+// touches a QObject.
 void onNatsMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure)
 {
-    (*static_cast<MailboxRef*>(closure))->push(detail::copyFromNats(msg));
+    auto* delivery = static_cast<DeliveryClosure*>(closure);
+    delivery->mailbox->push(detail::copyFromNats(msg, &delivery->lastSubject));
     natsMsg_Destroy(msg);
 }
 
 // nats.c calls this once no handler call can follow: the closure may go now.
 void onNatsComplete(void* closure)
 {
-    delete static_cast<MailboxRef*>(closure);
+    delete static_cast<DeliveryClosure*>(closure);
 }
 
 } // namespace
@@ -117,7 +129,7 @@ void Subscription::attach(natsConnection* nc)
         m_natsDroppedBefore += m_mailbox->dropped();
         m_mailbox = makeMailbox();
     }
-    auto* closure = new MailboxRef(m_mailbox);
+    auto* closure = new DeliveryClosure{m_mailbox, {}};
     natsStatus status = NATS_OK;
     if (m_options.queueGroup.isEmpty())
         status =
