@@ -178,6 +178,60 @@ class TestIdentityCluster : public QObject
         return text;
     }
 
+    // Three JetStream nodes in <root>/<attempt>-nodeN on fresh ports, up once every node has
+    // seen a meta leader (60 s at most). False with *failure (every node's log) otherwise;
+    // the nodes are stopped then.
+    bool startCluster(const QString& attempt, QString* failure)
+    {
+        m_nodes.clear();
+        QList<quint16> ports, clusterPorts;
+        for (int i = 0; i < 3; ++i) {
+            ports.append(findFreeTcpPort());
+            clusterPorts.append(findFreeTcpPort());
+        }
+        const QString first = m_root.filePath(attempt + u"-node1"_s);
+        for (int i = 0; i < 3; ++i) {
+            const QString dir = m_root.filePath(attempt + u"-node%1"_s.arg(i + 1));
+            if (!QDir().mkpath(dir))
+                return false;
+            if (i == 0) {
+                if (!m_accounts.write(dir)) // SERVICES with JetStream
+                    return false;
+            } else {
+                // The same accounts (service password hashes) everywhere; users files apart.
+                for (const QString& file : {u"accounts.conf"_s, u"staff-users.conf"_s})
+                    if (!QFile::copy(first + u'/' + file, dir + u'/' + file))
+                        return false;
+            }
+            QList<quint16> routes = clusterPorts;
+            routes.removeAt(i);
+            m_nodes.push_back(std::make_unique<JetStreamNode>(u"n%1"_s.arg(i + 1), dir, ports[i],
+                                                              clusterPorts[i], routes));
+        }
+        for (auto& node : m_nodes) {
+            QString error;
+            if (!node->start(&error)) {
+                *failure = node->name() + u": "_s + error;
+                m_nodes.clear();
+                return false;
+            }
+        }
+        // Clustered JetStream answers once the three nodes have elected a meta leader.
+        const bool elected = QTest::qWaitFor(
+            [&] {
+                for (auto& node : m_nodes)
+                    if (!node->log().contains("metadata leader"))
+                        return false;
+                return true;
+            },
+            60000);
+        if (!elected) {
+            *failure = diagnostics();
+            m_nodes.clear();
+        }
+        return elected;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -185,42 +239,22 @@ private Q_SLOTS:
         m_library.emplace();
         QVERIFY(m_root.isValid());
 
-        QList<quint16> ports, clusterPorts;
-        for (int i = 0; i < 3; ++i) {
-            ports.append(findFreeTcpPort());
-            clusterPorts.append(findFreeTcpPort());
-        }
-        for (int i = 0; i < 3; ++i) {
-            const QString dir = m_root.filePath(u"node%1"_s.arg(i + 1));
-            QVERIFY(QDir().mkpath(dir));
-            if (i == 0) {
-                QVERIFY(m_accounts.write(dir)); // SERVICES with JetStream
-            } else {
-                // The same accounts (service password hashes) everywhere; users files apart.
-                for (const QString& file : {u"accounts.conf"_s, u"staff-users.conf"_s})
-                    QVERIFY(QFile::copy(m_root.filePath(u"node1/"_s + file), dir + u'/' + file));
-            }
-            QList<quint16> routes = clusterPorts;
-            routes.removeAt(i);
-            m_nodes.push_back(std::make_unique<JetStreamNode>(u"n%1"_s.arg(i + 1), dir, ports[i],
-                                                              clusterPorts[i], routes));
-        }
         QElapsedTimer timer;
         timer.start();
-        for (auto& node : m_nodes) {
-            QString error;
-            QVERIFY2(node->start(&error), qPrintable(error));
+        // Twice at most: the free ports are found before nats-server binds them, and a test
+        // running beside this one (ctest -j2) may take one meanwhile; a node that cannot bind
+        // its route port exits after "Server is ready", and the election then waits forever.
+        QString failure;
+        bool up = startCluster(u"a"_s, &failure);
+        if (!up) {
+            qWarning().noquote() << "the cluster did not come up, starting it again on other "
+                                    "ports:\n"
+                                 << failure;
+            up = startCluster(u"b"_s, &failure);
+            if (!up) // whole: QVERIFY2 cuts its message short
+                qWarning().noquote() << failure;
         }
-        // Clustered JetStream answers once the three nodes have elected a meta leader.
-        QVERIFY2(QTest::qWaitFor(
-                     [&] {
-                         for (auto& node : m_nodes)
-                             if (!node->log().contains("metadata leader"))
-                                 return false;
-                         return true;
-                     },
-                     60000),
-                 qPrintable(diagnostics()));
+        QVERIFY2(up, qPrintable(failure));
         qInfo("cluster up with a JetStream meta leader after %lld ms", timer.elapsed());
 
         m_identity = std::make_unique<ServiceProcess>(
