@@ -12,6 +12,7 @@
 #include "protocol/events.h"
 #include "service/service_process.h"
 #include "support/nats_server.h"
+#include "support/sanitizer_scale.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,7 +21,9 @@
 
 namespace openopd::testing::identity {
 
-inline constexpr int kRequestTimeoutMs = 10000;
+// A password change under ThreadSanitizer on a loaded machine takes over 10 s (two Argon2id
+// runs, each 5-15 times slower than in the dev build): scaled, like the flow tests' waits.
+inline constexpr int kRequestTimeoutMs = scaledTimeout(10000);
 
 template <class Req, class Rep>
 bus::Result<Rep> call(bus::Connection& client, const bus::Endpoint<Req, Rep>& endpoint,
