@@ -219,8 +219,7 @@ std::optional<Statement> Database::run(const QString& sql, const QVariantList& v
 {
     assertOwnerThread();
     QString prepareError;
-    Statement query = m_statements.take(
-        sql, [this](const QString& text, QString* e) { return prepare(text, e); }, &prepareError);
+    Statement query = takeStatement(sql, &prepareError);
     if (!prepareError.isEmpty()) {
         setError(error, prepareError);
         return std::nullopt;
@@ -230,15 +229,19 @@ std::optional<Statement> Database::run(const QString& sql, const QVariantList& v
     return std::optional<Statement>(std::move(query));
 }
 
+Statement Database::takeStatement(const QString& sql, QString* prepareError)
+{
+    return m_statements.take(
+        sql, [this](const QString& text, QString* e) { return prepare(text, e); }, prepareError);
+}
+
 bool Database::execStatic(const QString& statement, QString* error)
 {
     if (m_spec.driver == Driver::Sqlite) {
         // BEGIN, COMMIT, SAVEPOINT and RELEASE run for every request: parsed once, from the
         // statement cache (parsing them was about 6 % of registration's CPU under load).
         QString prepareError;
-        Statement query = m_statements.take(
-            statement, [this](const QString& text, QString* e) { return prepare(text, e); },
-            &prepareError);
+        Statement query = takeStatement(statement, &prepareError);
         if (prepareError.isEmpty() && query.exec())
             return true;
         setError(error,

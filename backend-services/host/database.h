@@ -127,6 +127,8 @@ private:
     bus::BusError openConnection();
     bus::BusError configureSqlite();
     bool enableWal(QSqlQuery& query);
+    // A statement from the cache (SQLite) or freshly prepared; *prepareError on failure.
+    Statement takeStatement(const QString& sql, QString* prepareError);
     bool execStatic(const QString& statement, QString* error);
     // BEGIN (SQLite: BEGIN IMMEDIATE); the transaction is then open.
     bool begin(QString* error);
