@@ -7,6 +7,8 @@
 #   --seconds S    at most S seconds per target (with --runs: whichever comes first; longer
 #                  runs: docs/testing.md "Fuzzing")
 #   --jobs J       J targets at once (default 1; this is a 2-core machine: nice -n 19 them)
+#   --fork N       one target in N processes at once (libFuzzer -fork=N): --runs then counts
+#                  the executions of all of them, and a finding in any stops the run
 #   --timeout S    seconds one input may take before it counts as a hang (default 10). The
 #                  clock is the wall clock: a long run niced under other work (or SIGSTOPped
 #                  while a benchmark measures) needs more, or starvation reads as a timeout
@@ -25,6 +27,7 @@ all_targets=(fuzz_protocol fuzz_json_fields fuzz_bus_replies fuzz_service_api
              fuzz_database_spec fuzz_search_keys)
 budget=()
 jobs=1
+fork=()
 timeout=10
 build=1
 seed=0
@@ -34,10 +37,11 @@ while (($# > 0)); do
         --runs) budget+=(-runs="$2"); shift 2 ;;
         --seconds) budget+=(-max_total_time="$2"); shift 2 ;;
         --jobs) jobs="$2"; shift 2 ;;
+        --fork) fork=(-fork="$2"); shift 2 ;;
         --timeout) timeout="$2"; shift 2 ;;
         --no-build) build=0; shift ;;
         --seed) seed=1; shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1"); shift ;;
     esac
@@ -72,10 +76,12 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:${UBSAN_OPTIONS:-}"
 run_one() {
     local t="$1"
     mkdir -p "${out}/new-inputs/${t}" "${out}/findings/${t}"
-    if "${out}/tests/fuzz/${t}" "${budget[@]}" -timeout="${timeout}" -rss_limit_mb=2048 -max_len=8192 \
+    if "${out}/tests/fuzz/${t}" "${budget[@]}" "${fork[@]}" -timeout="${timeout}" -rss_limit_mb=2048 -max_len=8192 \
         -print_final_stats=1 -artifact_prefix="${out}/findings/${t}/" \
         "${out}/new-inputs/${t}" "tests/fuzz/corpus/${t}" >"${out}/logs/${t}.log" 2>&1; then
-        echo "${t}: ok, $(sed -n 's/^stat::number_of_executed_units: *//p' \
+        # One process prints its stat line; -fork prints the total it stopped at.
+        echo "${t}: ok, $(sed -n -e 's/^stat::number_of_executed_units: *//p' \
+            -e 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' \
             "${out}/logs/${t}.log") executions"
     else
         echo "${t}: FAILED (see ${out}/logs/${t}.log, inputs in ${out}/findings/${t})" >&2

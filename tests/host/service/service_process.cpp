@@ -1,11 +1,13 @@
 #include "service_process.h"
 
 #include "../../support/child_process.h"
+#include "../../support/sanitizer_report.h"
 #include "../../support/sanitizer_scale.h"
 
 #include <QDeadlineTimer>
 #include <QTest>
 #include <csignal>
+#include <cstdio>
 
 namespace openopd::testing {
 
@@ -16,6 +18,19 @@ ServiceProcess::ServiceProcess(QString program, QStringList arguments)
 ServiceProcess::~ServiceProcess()
 {
     kill();
+    printSanitizerReport();
+}
+
+void ServiceProcess::printSanitizerReport()
+{
+    const QByteArray report = sanitizerReport(m_log.mid(m_checkedUpTo));
+    m_checkedUpTo = m_log.size();
+    if (report.isEmpty())
+        return;
+    // ctest fails the test on the marker, whether or not the test looked at the log.
+    std::fprintf(stderr, "%s from %s:\n%s", kReportMarker, qPrintable(m_program),
+                 report.constData());
+    std::fflush(stderr);
 }
 
 void ServiceProcess::collect()
@@ -27,6 +42,7 @@ void ServiceProcess::collect()
 bool ServiceProcess::start(const QStringList& extra, int timeoutMs)
 {
     kill();
+    printSanitizerReport(); // the previous run's
     m_process = std::make_unique<QProcess>();
     m_process->setProcessChannelMode(QProcess::MergedChannels);
     dieWithTest(*m_process);

@@ -1,7 +1,8 @@
 #pragma once
 
 // A backend service as a child process for integration and fault tests: started with the
-// given arguments, ready once it logs "ready", killable with SIGKILL like a crash.
+// given arguments, ready once it logs "ready", killable with SIGKILL like a crash. A sanitizer
+// report in its log is printed when it ends (support/sanitizer_report.h): the test fails.
 
 #include <QProcess>
 #include <QString>
@@ -37,11 +38,14 @@ public:
 
 private:
     void collect();
+    // Prints the sanitizer reports in the log since the last check (support/sanitizer_report.h).
+    void printSanitizerReport();
 
     QString m_program;
     QStringList m_arguments;
     std::unique_ptr<QProcess> m_process;
     QByteArray m_log;
+    qsizetype m_checkedUpTo = 0; // m_log before this was checked for sanitizer reports
     QByteArray m_standardInput;
     QByteArray m_readyMarker = "\"msg\":\"ready";
 };
