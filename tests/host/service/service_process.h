@@ -2,7 +2,8 @@
 
 // A backend service as a child process for integration and fault tests: started with the
 // given arguments, ready once it logs "ready", killable with SIGKILL like a crash. A sanitizer
-// report in its log is printed when it ends (support/sanitizer_report.h): the test fails.
+// report in a run's log is printed when it is started again or dropped
+// (support/sanitizer_report.h): the test fails.
 
 #include <QProcess>
 #include <QString>
