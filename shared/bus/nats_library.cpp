@@ -16,10 +16,9 @@ NatsLibrary::NatsLibrary(int deliveryThreads)
 NatsLibrary::~NatsLibrary()
 {
     // Connections closed last are still being finished on threads of their own (a connect
-    // timeout, the closed callback): let them end before the library goes. Bounded waits: a
-    // stuck thread must not hang shutdown forever.
-    // Said aloud when it happens: what nats.c still holds then (a message in a delivery
-    // queue, a connection) is left behind, and a sanitizer build reports it as a leak.
+    // timeout, the closed callback): let them end before the library goes. The waits are
+    // bounded (a stuck thread must not hang shutdown) and logged when they run out: what
+    // nats.c still holds then is left behind, and a sanitizer build reports it as a leak.
     if (!detail::waitForTeardowns(std::chrono::seconds(10)))
         qWarning("nats: a connection was still closing after 10 s; closing the library anyway");
     if (const natsStatus status = nats_CloseAndWait(5000); status != NATS_OK)
