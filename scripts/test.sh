@@ -19,4 +19,8 @@ bash "${script_dir}/install-deps.sh"
 bash "${script_dir}/build.sh" "${preset}"
 
 cd "${repo_root}"
-ctest --preset "${preset}" --output-on-failure -j2 "$@"
+# On failure the reasons are printed again at the end, where a long log's tail shows them.
+if ! ctest --preset "${preset}" --output-on-failure -j2 "$@"; then
+    bash "${script_dir}/test-failures.sh" "${repo_root}/build/${preset}"
+    exit 1
+fi
