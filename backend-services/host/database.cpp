@@ -1,5 +1,7 @@
 #include "host/database.h"
 
+#include "host/wal_write_buffer.h"
+
 #include <QDebug>
 #include <QDir>
 #include <QFileInfo>
@@ -87,8 +89,19 @@ bus::BusError Database::openConnection()
     const bool sqlite = m_spec.driver == Driver::Sqlite;
     m_db = QSqlDatabase::addDatabase(sqlite ? u"QSQLITE"_s : u"QPSQL"_s, m_connectionName);
     if (sqlite) {
-        m_db.setDatabaseName(m_spec.path);
-        m_db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT="_s + QString::number(kBusyTimeoutMs));
+        QString options = u"QSQLITE_BUSY_TIMEOUT="_s + QString::number(kBusyTimeoutMs);
+        // WAL frames in one write per commit (wal_write_buffer.h); the file is the same.
+        QString vfsError;
+        if (installWalWriteBuffer(&vfsError)) {
+            m_db.setDatabaseName(u"file:"_s +
+                                 QString::fromLatin1(QUrl::toPercentEncoding(m_spec.path, "/")) +
+                                 u"?vfs="_s + QLatin1String(kWalBufferVfsName));
+            options += u";QSQLITE_OPEN_URI"_s;
+        } else {
+            qWarning().noquote() << "SQLite WAL write buffer not used:" << vfsError;
+            m_db.setDatabaseName(m_spec.path);
+        }
+        m_db.setConnectOptions(options);
     } else {
         m_db.setHostName(m_spec.host);
         m_db.setPort(m_spec.port);
