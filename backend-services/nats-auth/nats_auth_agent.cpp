@@ -55,6 +55,8 @@ Agent::Agent(bus::Connection& connection, AgentOptions options, QObject* parent)
 {
     m_timer.setInterval(m_options.interval);
     connect(&m_timer, &QTimer::timeout, this, &Agent::poll);
+    m_settled.setSingleShot(true);
+    connect(&m_settled, &QTimer::timeout, this, &Agent::onRoutesSettled);
 }
 
 void Agent::start()
@@ -85,7 +87,7 @@ void Agent::startRouteWatch()
     m_routeWatch->start();
 }
 
-void Agent::onRoutesJoined(const QStringList& routes)
+void Agent::onRoutesJoined(const QStringList& routes, int rank)
 {
     // Re-announces this node's reply subjects for cross-account requests to the nodes that
     // just connected (route_watch.h). Needed whether or not the users changed.
@@ -98,6 +100,21 @@ void Agent::onRoutesJoined(const QStringList& routes)
          {},
          {{QStringLiteral("routes"), routes.join(u',')}, {QStringLiteral("reloaded"), reloaded}}});
     Q_EMIT routesReloaded(routes, reloaded);
+    // Once more when the routes have settled: every node saw the join within one interval
+    // and reloaded with the others; now each in turn, two intervals apart by rank, so that
+    // each announcement reaches nodes that are not reloading themselves. A later join
+    // starts the wait again.
+    m_settled.start(m_options.interval * (2 + 2 * rank));
+}
+
+void Agent::onRoutesSettled()
+{
+    const bool reloaded = reloadServer();
+    if (!reloaded)
+        m_reloadPending = true;
+    host::logEvent(QtInfoMsg, QStringLiteral("routes settled: node reloaded again"),
+                   {{}, {}, {{QStringLiteral("reloaded"), reloaded}}});
+    Q_EMIT settledReloaded(reloaded);
 }
 
 void Agent::poll()

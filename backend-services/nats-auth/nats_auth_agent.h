@@ -57,6 +57,8 @@ Q_SIGNALS:
     void usersWritten(int users, bool reloaded);
     // Routes to other nodes came up and nats-server was signalled (if reloaded is true).
     void routesReloaded(const QStringList& routes, bool reloaded);
+    // The second reload after routes joined, once they settled (route_watch.h says why).
+    void settledReloaded(bool reloaded);
 
 private:
     void poll();
@@ -65,7 +67,8 @@ private:
     void apply(const NatsUsersReply& list);
     bool reloadServer();
     void startRouteWatch();
-    void onRoutesJoined(const QStringList& routes);
+    void onRoutesJoined(const QStringList& routes, int rank);
+    void onRoutesSettled();
 
     bus::Connection& m_connection;
     AgentOptions m_options;
@@ -77,6 +80,7 @@ private:
     QString m_lastError;                       // the last request failure logged
     std::optional<NatsUsersReply> m_lastUsers; // identity's last answer
     std::unique_ptr<RouteWatch> m_routeWatch;  // on a cluster node
+    QTimer m_settled;                          // the second reload after routes joined
 };
 
 } // namespace openopd::natsauth

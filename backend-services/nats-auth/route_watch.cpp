@@ -11,7 +11,7 @@
 
 namespace openopd::natsauth {
 
-std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error)
+std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error, QString* serverId)
 {
     auto fail = [&](const QString& why) -> std::optional<QSet<QString>> {
         if (error)
@@ -25,6 +25,8 @@ std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error)
     const QJsonObject object = document.object();
     if (!object.value(QLatin1StringView("server_id")).isString())
         return fail(QStringLiteral("no \"server_id\": not a /routez answer"));
+    if (serverId)
+        *serverId = object.value(QLatin1StringView("server_id")).toString();
     const QJsonValue routes = object.value(QLatin1StringView("routes"));
     QSet<QString> out;
     if (routes.isUndefined() || routes.isNull())
@@ -50,6 +52,17 @@ QStringList joinedRoutes(const QSet<QString>& before, const QSet<QString>& now)
             joined.append(route);
     std::sort(joined.begin(), joined.end());
     return joined;
+}
+
+int nodeRank(const QString& serverId, const QSet<QString>& routes)
+{
+    QSet<QString> lower;
+    for (const QString& route : routes) {
+        const QString remote = route.section(u'/', 0, 0);
+        if (remote < serverId)
+            lower.insert(remote); // a node with two routes counts once
+    }
+    return static_cast<int>(lower.size());
 }
 
 RouteWatch::RouteWatch(QUrl monitor, std::chrono::milliseconds interval, QObject* parent)
@@ -87,7 +100,7 @@ void RouteWatch::onReply(QNetworkReply* reply)
     if (reply->error() != QNetworkReply::NoError)
         error = reply->errorString();
     else
-        routes = parseRoutez(reply->readAll(), &error);
+        routes = parseRoutez(reply->readAll(), &error, &m_serverId);
     if (!routes) {
         // The node is down or restarting: its routes are all new when it is back.
         m_routes.clear();
@@ -104,7 +117,7 @@ void RouteWatch::onReply(QNetworkReply* reply)
     const QStringList joined = joinedRoutes(m_routes, *routes);
     m_routes = *routes;
     if (!joined.isEmpty())
-        Q_EMIT routesJoined(joined);
+        Q_EMIT routesJoined(joined, nodeRank(m_serverId, m_routes));
 }
 
 } // namespace openopd::natsauth

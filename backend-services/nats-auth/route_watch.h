@@ -11,7 +11,12 @@
 // prefix. Replies from services on that node to staff on this one are then dropped until
 // this node reloads again (measured: tests/access/test_nats_auth_routes.cpp). Fixed upstream
 // after 2.9.10; the agent reloads its node when a route joins, which re-announces the live
-// prefix to every connected node.
+// prefix to every connected node. That first reload runs on every node at about the same
+// moment (each agent sees the join within one interval), and test_opd_cluster_faults saw
+// answers of one service instance lost for minutes after it; a later reload of the staff
+// node healed them. So each agent reloads its node once more when the routes have settled,
+// at a time set by the node's rank among the routed nodes, so that no two nodes reload then
+// at once (Agent::onRoutesJoined).
 
 #include <QByteArray>
 #include <QNetworkAccessManager>
@@ -29,10 +34,16 @@ namespace openopd::natsauth {
 // The routes in a /routez body, each as "<remote server id>/<route connection id>" (a node
 // that restarts has a new server id; a route that reconnects, a new connection id).
 // nullopt (and *error) when the body is not a /routez answer.
-std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error);
+// serverId (if given) receives this node's own server id.
+std::optional<QSet<QString>> parseRoutez(const QByteArray& body, QString* error,
+                                         QString* serverId = nullptr);
 
 // The routes of now that were not in before, sorted.
 QStringList joinedRoutes(const QSet<QString>& before, const QSet<QString>& now);
+
+// This node's place (0-based) among itself and the nodes its routes lead to, ordered by
+// server id: the same order on every node of a fully routed cluster.
+int nodeRank(const QString& serverId, const QSet<QString>& routes);
 
 class RouteWatch final : public QObject
 {
@@ -44,8 +55,9 @@ public:
     void start();
 
 Q_SIGNALS:
-    // Routes that came up since the last look (all of them at the first look).
-    void routesJoined(const QStringList& routes);
+    // Routes that came up since the last look (all of them at the first look); rank: this
+    // node's nodeRank() with the routes up now.
+    void routesJoined(const QStringList& routes, int rank);
 
 private:
     void poll();
@@ -56,6 +68,7 @@ private:
     QTimer m_timer;
     bool m_inFlight = false;
     QSet<QString> m_routes;
+    QString m_serverId;
     QString m_lastError; // logged once per kind of failure
 };
 

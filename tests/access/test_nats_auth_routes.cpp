@@ -114,13 +114,25 @@ private Q_SLOTS:
         QFETCH(bool, valid);
         QFETCH(QStringList, routes);
         QString error;
-        const std::optional<QSet<QString>> parsed = natsauth::parseRoutez(body, &error);
+        QString serverId;
+        const std::optional<QSet<QString>> parsed = natsauth::parseRoutez(body, &error, &serverId);
         QCOMPARE(parsed.has_value(), valid);
         if (!valid) {
             QVERIFY(!error.isEmpty());
             return;
         }
+        QCOMPARE(serverId, u"NA"_s);
         QCOMPARE(natsauth::joinedRoutes({}, *parsed), routes);
+    }
+
+    void nodeRankOrdersTheRoutedNodesAlike()
+    {
+        // Three nodes, each ranks itself among the others by server id: 0, 1, 2, whatever
+        // the connection ids; a node with two routes (a duplicate being replaced) counts once.
+        QCOMPARE(natsauth::nodeRank(u"NA"_s, {u"NB/7"_s, u"NC/9"_s}), 0);
+        QCOMPARE(natsauth::nodeRank(u"NB"_s, {u"NA/3"_s, u"NC/4"_s}), 1);
+        QCOMPARE(natsauth::nodeRank(u"NC"_s, {u"NB/8"_s, u"NA/2"_s, u"NA/5"_s}), 2);
+        QCOMPARE(natsauth::nodeRank(u"NC"_s, {}), 0);
     }
 
     void joinedRoutesAreTheNewOnes()
@@ -188,7 +200,7 @@ private Q_SLOTS:
         std::unique_ptr<QProcess> agentProcess;
         if (agent) {
             agentProcess = std::make_unique<QProcess>();
-            agentProcess->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+            agentProcess->setProcessChannelMode(QProcess::SeparateChannels);
             agentProcess->start(QStringLiteral(OPENOPD_NATS_AUTH_EXE),
                                 {u"agent"_s, u"--nats-url"_s, cluster.urls(), u"--users-file"_s,
                                  cluster.directory(0) + u"/staff-users.conf"_s, u"--pid-file"_s,
@@ -233,6 +245,11 @@ private Q_SLOTS:
         }
         QVERIFY2(tookMs >= 0, "answers from the restarted node are still lost");
         qInfo("answers across the route again %lld ms after node 2 was routed", tookMs);
+        QVERIFY(answered(*reception, 2000));
+        // The second reload once the routes settled (2 or 4 intervals after the join, by rank).
+        QByteArray agentLog;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (agentLog += agentProcess->readAllStandardError()).contains("routes settled"), 8000);
         QVERIFY(answered(*reception, 2000));
         agentProcess->terminate();
         QVERIFY(agentProcess->waitForFinished(5000));

@@ -232,13 +232,14 @@ private Q_SLOTS:
             QVERIFY2(r.killCounts.value(service) >= 1,
                      qPrintable(QStringLiteral("no instance of %1 was killed").arg(service)));
         QVERIFY2(waitForQuiet(client(), scaledTimeout(180000)), "the services never settled");
-        // Every node routed, and two polls of the agents since: a node restarted at the end of
-        // the day has had its routes' reload (nats-server 2.9.10, route_watch.h) before the
-        // checks' requests cross them.
+        // Every node routed, and the agents' reloads since: a node restarted at the end of the
+        // day has had its routes' reloads (nats-server 2.9.10, route_watch.h) before the
+        // checks' requests cross them: the first within a poll (1 s), the settled one up to
+        // 6 polls after the join (3 nodes, Agent::onRoutesJoined).
         for (int node = 0; node < kNodes; ++node)
             QVERIFY2(m_cluster->natsCluster()->waitForRoutes(node),
                      qPrintable(m_cluster->natsCluster()->errorString()));
-        QTest::qWait(2500);
+        QTest::qWait(8000);
 
         QStringList problems =
             checkNothingLostOrDuplicated(*m_desk, client(), settings, r, baseline);
