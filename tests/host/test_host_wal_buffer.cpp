@@ -89,6 +89,19 @@ class TestHostWalBuffer : public QObject
 
     std::unique_ptr<QTemporaryDir> m_dir;
 
+    // A service's database (Database::open, so through the buffer) with the items table.
+    std::unique_ptr<Database> openItems(const QString& path)
+    {
+        auto opened = Database::open(path, m_dir->path(), u"test"_s);
+        if (!opened) {
+            qWarning().noquote() << opened.error().toString();
+            return nullptr;
+        }
+        if (!exec((*opened)->sql(), u"CREATE TABLE items (id INTEGER PRIMARY KEY, body BLOB)"_s))
+            return nullptr;
+        return std::move(opened).value();
+    }
+
 private Q_SLOTS:
     void init() { m_dir = std::make_unique<QTemporaryDir>(); }
 
@@ -97,10 +110,9 @@ private Q_SLOTS:
     void serviceDatabaseCommitsInFewWritesAndIsReadAtOnce()
     {
         const QString path = m_dir->filePath(u"service.sqlite"_s);
-        auto opened = Database::open(path, m_dir->path(), u"test"_s);
-        QVERIFY2(opened, qPrintable(opened.error().toString()));
-        host::Database& db = **opened;
-        QVERIFY(exec(db.sql(), u"CREATE TABLE items (id INTEGER PRIMARY KEY, body BLOB)"_s));
+        const auto opened = openItems(path);
+        QVERIFY(opened);
+        host::Database& db = *opened;
         PlainConnection reader(path);
         QVERIFY(reader.isOpen());
 
@@ -127,10 +139,9 @@ private Q_SLOTS:
     void aCommitLargerThanOneWriteIsWhole()
     {
         const QString path = m_dir->filePath(u"blob.sqlite"_s);
-        auto opened = Database::open(path, m_dir->path(), u"test"_s);
-        QVERIFY2(opened, qPrintable(opened.error().toString()));
-        host::Database& db = **opened;
-        QVERIFY(exec(db.sql(), u"CREATE TABLE items (id INTEGER PRIMARY KEY, body BLOB)"_s));
+        const auto opened = openItems(path);
+        QVERIFY(opened);
+        host::Database& db = *opened;
         QString error;
         QList<qint64> ids;
         for (const int size : {10, 1 << 20, 500000, 10}) {
