@@ -67,7 +67,7 @@ private:
     void apply(const NatsUsersReply& list);
     bool reloadServer();
     void startRouteWatch();
-    void onRoutesJoined(const QStringList& routes, int rank);
+    void onRoutesJoined(const QStringList& routes, int rank, bool nodeStarted);
     void onRoutesSettled();
 
     bus::Connection& m_connection;

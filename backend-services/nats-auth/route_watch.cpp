@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <algorithm>
+#include <utility>
 
 namespace openopd::natsauth {
 
@@ -96,11 +97,12 @@ void RouteWatch::onReply(QNetworkReply* reply)
     reply->deleteLater();
     m_inFlight = false;
     QString error;
+    QString serverId;
     std::optional<QSet<QString>> routes;
     if (reply->error() != QNetworkReply::NoError)
         error = reply->errorString();
     else
-        routes = parseRoutez(reply->readAll(), &error, &m_serverId);
+        routes = parseRoutez(reply->readAll(), &error, &serverId);
     if (!routes) {
         // The node is down or restarting: its routes are all new when it is back.
         m_routes.clear();
@@ -116,8 +118,15 @@ void RouteWatch::onReply(QNetworkReply* reply)
     m_lastError.clear();
     const QStringList joined = joinedRoutes(m_routes, *routes);
     m_routes = *routes;
-    if (!joined.isEmpty())
-        Q_EMIT routesJoined(joined, nodeRank(m_serverId, m_routes));
+    // A new server id: the node started since the last look (or this is the first look);
+    // it may have no route yet, so this holds until routes join.
+    if (serverId != m_serverId)
+        m_startedSinceJoin = true;
+    m_serverId = serverId;
+    if (joined.isEmpty())
+        return;
+    const bool nodeStarted = std::exchange(m_startedSinceJoin, false);
+    Q_EMIT routesJoined(joined, nodeRank(m_serverId, m_routes), nodeStarted);
 }
 
 } // namespace openopd::natsauth

@@ -14,7 +14,8 @@
 // prefix to every connected node. That first reload runs on every node at about the same
 // moment (each agent sees the join within one interval), and test_opd_cluster_faults saw
 // answers of one service instance lost for minutes after it; a later reload of the staff
-// node healed them. So each agent reloads its node once more when the routes have settled,
+// node healed them. So each agent (but that of a node that has just started, whose streams
+// are catching up) reloads its node once more when the routes have settled,
 // at a time set by the node's rank among the routed nodes, so that no two nodes reload then
 // at once (Agent::onRoutesJoined).
 
@@ -56,8 +57,9 @@ public:
 
 Q_SIGNALS:
     // Routes that came up since the last look (all of them at the first look); rank: this
-    // node's nodeRank() with the routes up now.
-    void routesJoined(const QStringList& routes, int rank);
+    // node's nodeRank() with the routes up now; nodeStarted: the node has a new server id
+    // (it started since the last look, or this is the first look).
+    void routesJoined(const QStringList& routes, int rank, bool nodeStarted);
 
 private:
     void poll();
@@ -68,8 +70,9 @@ private:
     QTimer m_timer;
     bool m_inFlight = false;
     QSet<QString> m_routes;
-    QString m_serverId;
-    QString m_lastError; // logged once per kind of failure
+    QString m_serverId;              // at the last look
+    bool m_startedSinceJoin = false; // a new server id seen since routes last joined
+    QString m_lastError;             // logged once per kind of failure
 };
 
 } // namespace openopd::natsauth
