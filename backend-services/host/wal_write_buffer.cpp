@@ -92,6 +92,13 @@ int flushBefore(WalBuffer* wal)
     return flushLocked(wal);
 }
 
+// flushBefore() for a WAL file; nothing for any other file.
+int flushIfWal(sqlite3_file* file)
+{
+    WalBuffer* wal = walOf(file);
+    return wal ? flushBefore(wal) : SQLITE_OK;
+}
+
 int shimClose(sqlite3_file* file)
 {
     WalBuffer* wal = walOf(file);
@@ -114,9 +121,8 @@ int shimClose(sqlite3_file* file)
 
 int shimRead(sqlite3_file* file, void* out, int amount, sqlite3_int64 offset)
 {
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     sqlite3_file* real = realOf(file);
     return real->pMethods->xRead(real, out, amount, offset);
 }
@@ -153,27 +159,24 @@ int shimWrite(sqlite3_file* file, const void* data, int amount, sqlite3_int64 of
 
 int shimTruncate(sqlite3_file* file, sqlite3_int64 size)
 {
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     sqlite3_file* real = realOf(file);
     return real->pMethods->xTruncate(real, size);
 }
 
 int shimSync(sqlite3_file* file, int flags)
 {
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     sqlite3_file* real = realOf(file);
     return real->pMethods->xSync(real, flags);
 }
 
 int shimFileSize(sqlite3_file* file, sqlite3_int64* size)
 {
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     sqlite3_file* real = realOf(file);
     return real->pMethods->xFileSize(real, size);
 }
@@ -198,9 +201,8 @@ int shimCheckReservedLock(sqlite3_file* file, int* out)
 
 int shimFileControl(sqlite3_file* file, int op, void* arg)
 {
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     sqlite3_file* real = realOf(file);
     return real->pMethods->xFileControl(real, op, arg);
 }
@@ -260,9 +262,8 @@ int shimFetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out)
         *out = nullptr; // no memory map: SQLite reads instead
         return SQLITE_OK;
     }
-    if (WalBuffer* wal = walOf(file))
-        if (const int rc = flushBefore(wal); rc != SQLITE_OK)
-            return rc;
+    if (const int rc = flushIfWal(file); rc != SQLITE_OK)
+        return rc;
     return real->pMethods->xFetch(real, offset, amount, out);
 }
 

@@ -119,7 +119,6 @@ void Agent::onRoutesSettled()
         m_reloadPending = true;
     host::logEvent(QtInfoMsg, QStringLiteral("routes settled: node reloaded again"),
                    {{}, {}, {{QStringLiteral("reloaded"), reloaded}}});
-    Q_EMIT settledReloaded(reloaded);
 }
 
 void Agent::poll()

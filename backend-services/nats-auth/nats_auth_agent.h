@@ -57,8 +57,6 @@ Q_SIGNALS:
     void usersWritten(int users, bool reloaded);
     // Routes to other nodes came up and nats-server was signalled (if reloaded is true).
     void routesReloaded(const QStringList& routes, bool reloaded);
-    // The second reload after routes joined, once they settled (route_watch.h says why).
-    void settledReloaded(bool reloaded);
 
 private:
     void poll();
