@@ -36,7 +36,7 @@ void Mailbox::postWake()
     QMetaObject::invokeMethod(m_target, m_wake, Qt::QueuedConnection);
 }
 
-void Mailbox::push(Message&& message)
+void Mailbox::push(Message&& message, bool moreFollows)
 {
     std::lock_guard lock(m_mutex);
     if (m_target == nullptr)
@@ -51,8 +51,16 @@ void Mailbox::push(Message&& message)
         }
     }
     m_queue.push_back(std::move(message));
-    m_peak = qMax(m_peak, static_cast<qsizetype>(m_queue.size()));
-    if (!m_drainPending)
+    const auto size = static_cast<qsizetype>(m_queue.size());
+    m_peak = qMax(m_peak, size);
+    if (!m_drainPending && (!moreFollows || size >= kDeferredWakeLimit))
+        postWake();
+}
+
+void Mailbox::wakeIfWaiting()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_target != nullptr && !m_drainPending && !m_queue.empty())
         postWake();
 }
 

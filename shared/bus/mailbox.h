@@ -27,7 +27,14 @@ public:
     void setDropNotice(QObject* noticeTarget, std::function<void()> notice);
     void clearDropNotice(); // noticeTarget's thread, when it has handled the notice
 
-    void push(Message&& message); // any thread
+    // Any thread. moreFollows: the producer knows another message comes right behind this
+    // one (nats.c has it queued), so the wake can wait for it, up to kDeferredWakeLimit
+    // messages: a burst costs one wake-up instead of one each time the owner thread catches
+    // up. A producer that said moreFollows must push again or call wakeIfWaiting().
+    void push(Message&& message, bool moreFollows = false);
+    // Any thread: posts the wake for messages left waiting by push(..., true).
+    void wakeIfWaiting();
+    static constexpr qsizetype kDeferredWakeLimit = 64;
     // Owner thread: takes up to max messages; returns true if more remain (the caller must
     // then drain again later; the pending-drain flag stays set).
     bool take(std::vector<Message>& out, qsizetype max);

@@ -26,18 +26,25 @@ struct DeliveryClosure
 };
 
 // Runs on a nats.c delivery-pool thread: copy the message out and hand it over. It never
-// touches a QObject.
-void onNatsMessage(natsConnection*, natsSubscription*, natsMsg* msg, void* closure)
+// touches a QObject. While nats.c holds more messages for this subscription, the callback
+// runs again right away, so the receiver's thread is woken once per burst (see
+// Mailbox::push); a subscription that closes in between is woken by onNatsComplete.
+void onNatsMessage(natsConnection*, natsSubscription* sub, natsMsg* msg, void* closure)
 {
     auto* delivery = static_cast<DeliveryClosure*>(closure);
-    delivery->mailbox->push(detail::copyFromNats(msg, &delivery->lastSubject));
+    int pending = 0;
+    const bool moreFollows =
+        natsSubscription_GetPending(sub, &pending, nullptr) == NATS_OK && pending > 0;
+    delivery->mailbox->push(detail::copyFromNats(msg, &delivery->lastSubject), moreFollows);
     natsMsg_Destroy(msg);
 }
 
 // nats.c calls this once no handler call can follow: the closure may go now.
 void onNatsComplete(void* closure)
 {
-    delete static_cast<DeliveryClosure*>(closure);
+    auto* delivery = static_cast<DeliveryClosure*>(closure);
+    delivery->mailbox->wakeIfWaiting();
+    delete delivery;
 }
 
 } // namespace

@@ -236,6 +236,49 @@ private Q_SLOTS:
         QVERIFY(!mailbox.take(none, 10));
         QVERIFY(none.empty());
     }
+
+    // A producer that knows more messages follow (nats.c has them queued) defers the wake
+    // to the last one of the burst, or to kDeferredWakeLimit messages, or to wakeIfWaiting.
+    void mailboxDefersTheWakeWhileMoreFollow()
+    {
+        QObject target;
+        int wakes = 0;
+        bus::detail::Mailbox mailbox(
+            &target, [&wakes] { ++wakes; }, 1000);
+        const auto pushSome = [&mailbox](int count, bool moreFollows) {
+            for (int i = 0; i < count; ++i)
+                mailbox.push(bus::Message{}, moreFollows);
+        };
+        pushSome(3, true);
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 0); // the burst goes on: nothing posted yet
+        pushSome(1, false); // its last message
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 1);
+        std::vector<bus::Message> out;
+        QVERIFY(!mailbox.take(out, 100));
+        QCOMPARE(out.size(), size_t{4});
+
+        // A burst longer than the limit is not held back for its whole length.
+        pushSome(int(bus::detail::Mailbox::kDeferredWakeLimit), true);
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 2);
+        out.clear();
+        QVERIFY(!mailbox.take(out, 1000));
+
+        // A burst cut short (its subscription closed) is woken by wakeIfWaiting.
+        pushSome(2, true);
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 2);
+        mailbox.wakeIfWaiting();
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 3);
+        out.clear();
+        QVERIFY(!mailbox.take(out, 1000));
+        mailbox.wakeIfWaiting(); // nothing waiting: nothing posted
+        QCoreApplication::processEvents();
+        QCOMPARE(wakes, 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBusCodec)
