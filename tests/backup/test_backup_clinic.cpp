@@ -278,6 +278,7 @@ private Q_SLOTS:
 
     void everyPatientVisitAndAuditEntryIsBack()
     {
+        QVERIFY2(m_target && m_targetDesk.isOpen(), "the restored clinic did not start");
         auto observer = m_target->connectClient();
         QVERIFY(observer);
         QVERIFY2(waitForQuiet(*observer, kWaitMs), "the restored clinic did not settle");
@@ -331,6 +332,7 @@ private Q_SLOTS:
 
     void eventsSentAfterTheSnapshotAreSentAgain()
     {
+        QVERIFY2(m_target && m_targetDesk.isOpen(), "the restored clinic did not start");
         // Walk-ins registered between the stream snapshot and registration's backup are in
         // the restored database but their events were not in the snapshot: registration's
         // outbox reconciler publishes them again, so the audit log learns of every one.
@@ -362,6 +364,7 @@ private Q_SLOTS:
 
     void aSecondStreamRestoreIsRefused()
     {
+        QVERIFY2(m_target && m_targetDesk.isOpen(), "the restored clinic did not start");
         const ToolRun again = runTool(streamsTool(),
                                       streamsArguments(*m_target)
                                           << QStringLiteral("--restore-from") << m_backups.path(),

@@ -40,6 +40,8 @@ public:
     static QString demoId(protocol::StaffRole role);
 
     QString errorString() const { return m_error; }
+    // True once open() has signed someone in.
+    bool isOpen() const { return !m_connections.empty(); }
 
 private:
     std::map<protocol::StaffRole, std::shared_ptr<bus::Connection>> m_connections;
