@@ -32,6 +32,8 @@ struct Settings
     bool cluster = false;
     int others = 2; // --others: instances of each service but registration on the cluster
     bool durablePostgres = true; // --pg-no-fsync: PostgreSQL as the tests run it
+    // The single node's load again with each pair as one request (--two-requests-only: not).
+    bool oneRequest = true;
 };
 
 bool parseInt(const QStringList& args, qsizetype& i, qint64 low, qint64 high, qint64& out)
@@ -68,6 +70,8 @@ bool parse(const QStringList& args, Settings& s)
             s.cache = args.at(++i);
         } else if (arg == QStringLiteral("--others") && parseInt(args, i, 1, 4, value)) {
             s.others = static_cast<int>(value);
+        } else if (arg == QStringLiteral("--two-requests-only")) {
+            s.oneRequest = false;
         } else if (arg == QStringLiteral("--pg-no-fsync")) {
             s.durablePostgres = false;
         } else if (arg == QStringLiteral("--deployment") && i + 1 < args.size()) {
@@ -143,6 +147,20 @@ bool benchFlow(const Settings& s, std::vector<DeploymentRun>& runs)
         runs.push_back(reportLoad(QStringLiteral("single node"), {},
                                   QStringLiteral("1 each, SQLite"), load, cpu, idle,
                                   /*perProcessJson=*/s.cluster));
+        if (s.oneRequest) { // the same pairs, each as one create that carries the visit
+            LoadFigures combined;
+            ProcessCpuMeter combinedCpu = deploymentCpuMeter(cluster);
+            combinedCpu.start();
+            if (!measureRegistrations({cluster.nats().url()}, *client, s.clients, s.seconds,
+                                      combined, PairRequests::One))
+                return false;
+            testing::flow::waitForQuiet(*client, 120000);
+            combinedCpu.stop();
+            runs.push_back(reportLoad(QStringLiteral("single, 1 req"),
+                                      QStringLiteral("one_request_"),
+                                      QStringLiteral("1 each, SQLite"), combined, combinedCpu, idle,
+                                      /*perProcessJson=*/s.cluster));
+        }
     }
     return true;
 }
@@ -204,7 +222,8 @@ int runFlowBench(const QStringList& args)
                      "                      [--patients N] [--queries N] [--cache DIR]\n"
                      "                      [--only load|latency|search]\n"
                      "                      [--deployment single,cluster] [--others N] "
-                     "[--pg-no-fsync]\n");
+                     "[--pg-no-fsync]\n"
+                     "                      [--two-requests-only]\n");
         return 2;
     }
     std::vector<DeploymentRun> runs;

@@ -136,7 +136,7 @@ bool measureVisitToQueue(bus::Connection& client, int warmup, int samples,
 }
 
 bool measureRegistrations(const QStringList& servers, bus::Connection& probe, int clients,
-                          int seconds, LoadFigures& figures)
+                          int seconds, LoadFigures& figures, PairRequests requests)
 {
     struct Client
     {
@@ -188,8 +188,26 @@ bool measureRegistrations(const QStringList& servers, bus::Connection& probe, in
                 loop.quit();
             return;
         }
+        // Tokens run to 9999 per queue and day: a new queue every 9000.
+        const QString queue = QStringLiteral("load-%1-%2").arg(c->id).arg(c->pairs / 9000);
+        if (requests == PairRequests::One) {
+            CreatePatientRequest request = newPatient(random);
+            request.visit = FirstVisit{queue, Priority::Normal, {}};
+            bus::request(*c->bus, kCreatePatient, request, &context,
+                         [&, c](bus::Result<CreatePatientReply> created) {
+                             lastReply = Clock::now();
+                             if (created && created->patient && created->visit) {
+                                 ++c->patients;
+                                 ++c->pairs;
+                             } else {
+                                 ++c->errors;
+                             }
+                             next(c);
+                         });
+            return;
+        }
         bus::request(*c->bus, kCreatePatient, newPatient(random), &context,
-                     [&, c](bus::Result<CreatePatientReply> created) {
+                     [&, c, queue](bus::Result<CreatePatientReply> created) {
                          lastReply = Clock::now();
                          if (!created || !created->patient) {
                              ++c->errors;
@@ -199,8 +217,7 @@ bool measureRegistrations(const QStringList& servers, bus::Connection& probe, in
                          OpenVisitRequest open;
                          open.staff = receptionist();
                          open.patientId = created->patient->id;
-                         // Tokens run to 9999 per queue and day: a new queue every 9000.
-                         open.queue = QStringLiteral("load-%1-%2").arg(c->id).arg(c->pairs / 9000);
+                         open.queue = queue;
                          bus::request(*c->bus, kOpenVisit, open, &context,
                                       [&, c](bus::Result<VisitReply> opened) {
                                           lastReply = Clock::now();

@@ -39,12 +39,17 @@ struct LoadFigures
     double pairsPerSecond = 0; // pairs / durableSeconds
 };
 
-// clients connections, each creating a patient then opening a visit for it, back to back, for
+// How a pair is asked for: a create then an open-visit (the desk's two steps), or one create
+// that carries the first visit (opd.registration.patient.create with "visit").
+enum class PairRequests { Two, One };
+
+// clients connections, each creating a patient and opening a visit for it, back to back, for
 // seconds; then waits until every patient.registered and visit.registered event is in
 // OPD_EVENTS (probe queries the stream). Client c connects to servers[c % servers.size()]
 // only: on a cluster the reception desks are spread evenly over the nodes.
 bool measureRegistrations(const QStringList& servers, bus::Connection& probe, int clients,
-                          int seconds, LoadFigures& figures);
+                          int seconds, LoadFigures& figures,
+                          PairRequests requests = PairRequests::Two);
 
 // Name searches as a receptionist types them (realistic prefixes of first names and
 // surnames, with and without accents, any case), sequentially; microseconds per reply.

@@ -1,4 +1,5 @@
-// Patient endpoints: create (with duplicate detection), update, get, search.
+// Patient endpoints: create (with duplicate detection, and optionally the first visit), update,
+// get, search.
 
 #include "endpoint_support.h"
 #include "patient_search.h"
@@ -49,6 +50,14 @@ void RegistrationService::createPatient(const CreatePatientRequest& request,
         if (!store.insert(patient, error) ||
             !enqueue(db, kPatientRegistered, patient, request.staff, patient.registeredAt, error))
             return false;
+        // A new patient has no visit yet: no open-visit check. A failure here (the queue has
+        // issued all its tokens) rolls the registration back too.
+        if (request.visit) {
+            reply.visit.emplace();
+            if (!issueVisit(db, patient, *request.visit, today(), request.staff,
+                            QStringLiteral("visit.queue"), &*reply.visit, failure, error))
+                return false;
+        }
         reply.created = true;
         reply.patient = std::move(patient);
         return true;

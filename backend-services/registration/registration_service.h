@@ -52,6 +52,13 @@ private:
                         bus::Replier<protocol::SearchPatientsReply> replier);
     void openVisit(const protocol::OpenVisitRequest& request,
                    bus::Replier<protocol::VisitReply> replier);
+    // Issues day's next token of wanted.queue to patient and writes the visit and its event,
+    // in the caller's transaction (which has checked that no visit is open that day).
+    // queueField names the queue in a 409 when the queue has issued all its tokens.
+    static bool issueVisit(host::Database& db, const protocol::Patient& patient,
+                           const protocol::FirstVisit& wanted, QDate day,
+                           const protocol::StaffRef& staff, const QString& queueField,
+                           protocol::Visit* visit, Failure& failure, QString* error);
     void getVisit(const protocol::GetVisitRequest& request,
                   bus::Replier<protocol::VisitReply> replier);
     // Cancel and left unseen: a reception-made final step, announced as a VisitStatusChange.

@@ -29,59 +29,63 @@ void RegistrationService::openVisit(const OpenVisitRequest& request,
                                     bus::Replier<VisitReply> replier)
 {
     VisitReply reply;
-    const bool committed =
-        transact(replier, [&](host::Database& db, Failure& failure, QString* error) {
-            std::optional<Patient> patient;
-            if (!PatientStore(db).byId(request.patientId, &patient, error))
-                return false;
-            if (!patient) {
-                failure = notFound(QStringLiteral("patient_id"),
-                                   Text::tr("No patient has the id %1.").arg(request.patientId));
-                return false;
-            }
-            VisitStore visits(db);
-            const QDate day = today();
-            std::optional<Visit> open;
-            if (!visits.openVisitOn(request.patientId, day, &open, error))
-                return false;
-            if (open) {
-                failure = conflict(
-                    QStringLiteral("patient_id"),
-                    Text::tr("%1 already has an open visit today: token %2 in queue %3 (%4, visit "
-                             "%5). Close or cancel it before opening another.")
-                        .arg(patient->details.fullName)
-                        .arg(open->token)
-                        .arg(open->queue, toWire(open->state), open->id));
-                return false;
-            }
-            Visit visit;
-            if (!visits.nextToken(request.queue, day, &visit.token, error))
-                return false;
-            if (visit.token > limits::kMaxToken) {
-                failure = conflict(QStringLiteral("queue"),
-                                   Text::tr("The queue %1 has issued all %2 tokens for today.")
-                                       .arg(request.queue)
-                                       .arg(limits::kMaxToken));
-                return false;
-            }
-            const QDateTime now = nowUtc();
-            visit.id = newId();
-            visit.patientId = patient->id;
-            visit.patientName = patient->details.fullName;
-            visit.queue = request.queue;
-            visit.day = day;
-            visit.priority = request.priority;
-            visit.state = VisitState::Registered;
-            visit.complaint = request.complaint;
-            visit.history = {{VisitState::Registered, now, request.staff, {}}};
-            if (!visits.insert(visit, error) ||
-                !enqueue(db, kVisitRegistered, visit, request.staff, now, error))
-                return false;
-            reply.visit = std::move(visit);
-            return true;
-        });
+    const bool committed = transact(replier, [&](host::Database& db, Failure& failure,
+                                                 QString* error) {
+        std::optional<Patient> patient;
+        if (!PatientStore(db).byId(request.patientId, &patient, error))
+            return false;
+        if (!patient) {
+            failure = notFound(QStringLiteral("patient_id"),
+                               Text::tr("No patient has the id %1.").arg(request.patientId));
+            return false;
+        }
+        VisitStore visits(db);
+        const QDate day = today();
+        std::optional<Visit> open;
+        if (!visits.openVisitOn(request.patientId, day, &open, error))
+            return false;
+        if (open) {
+            failure = conflict(
+                QStringLiteral("patient_id"),
+                Text::tr("%1 already has an open visit today: token %2 in queue %3 (%4, visit "
+                         "%5). Close or cancel it before opening another.")
+                    .arg(patient->details.fullName)
+                    .arg(open->token)
+                    .arg(open->queue, toWire(open->state), open->id));
+            return false;
+        }
+        return issueVisit(db, *patient, {request.queue, request.priority, request.complaint}, day,
+                          request.staff, QStringLiteral("queue"), &reply.visit, failure, error);
+    });
     if (committed)
         replier.reply(reply);
+}
+
+bool RegistrationService::issueVisit(host::Database& db, const Patient& patient,
+                                     const FirstVisit& wanted, QDate day, const StaffRef& staff,
+                                     const QString& queueField, Visit* visit, Failure& failure,
+                                     QString* error)
+{
+    VisitStore visits(db);
+    if (!visits.nextToken(wanted.queue, day, &visit->token, error))
+        return false;
+    if (visit->token > limits::kMaxToken) {
+        failure = conflict(queueField, Text::tr("The queue %1 has issued all %2 tokens for today.")
+                                           .arg(wanted.queue)
+                                           .arg(limits::kMaxToken));
+        return false;
+    }
+    const QDateTime now = nowUtc();
+    visit->id = newId();
+    visit->patientId = patient.id;
+    visit->patientName = patient.details.fullName;
+    visit->queue = wanted.queue;
+    visit->day = day;
+    visit->priority = wanted.priority;
+    visit->state = VisitState::Registered;
+    visit->complaint = wanted.complaint;
+    visit->history = {{VisitState::Registered, now, staff, {}}};
+    return visits.insert(*visit, error) && enqueue(db, kVisitRegistered, *visit, staff, now, error);
 }
 
 void RegistrationService::getVisit(const GetVisitRequest& request, bus::Replier<VisitReply> replier)

@@ -6,12 +6,33 @@ namespace openopd::protocol {
 
 // --- patients --------------------------------------------------------------------------
 
+QJsonObject FirstVisit::toJson() const
+{
+    QJsonObject object;
+    object.insert(QStringLiteral("queue"), queue);
+    json::putEnum(object, QStringLiteral("priority"), priority);
+    json::putText(object, QStringLiteral("complaint"), complaint);
+    return object;
+}
+
+FirstVisit FirstVisit::read(json::Reader& reader)
+{
+    FirstVisit visit;
+    visit.queue = readQueue(reader, QStringLiteral("queue"), true);
+    visit.priority =
+        reader.optionalEnum<Priority>(QStringLiteral("priority")).value_or(Priority::Normal);
+    visit.complaint = reader.optionalString(QStringLiteral("complaint"), limits::kComplaint);
+    return visit;
+}
+
 QJsonObject CreatePatientRequest::toJson() const
 {
     QJsonObject object = staffMessage(staff);
     object.insert(QStringLiteral("patient"), patient.toJson());
     json::putText(object, QStringLiteral("mrn"), mrn);
     object.insert(QStringLiteral("confirm_duplicate"), confirmDuplicate);
+    if (visit)
+        object.insert(QStringLiteral("visit"), visit->toJson());
     return object;
 }
 
@@ -22,6 +43,7 @@ CreatePatientRequest CreatePatientRequest::read(json::Reader& reader)
     request.patient = reader.requiredObject<PatientDetails>(QStringLiteral("patient"));
     request.mrn = reader.optionalCode(QStringLiteral("mrn"), limits::kCode);
     request.confirmDuplicate = reader.optionalBool(QStringLiteral("confirm_duplicate"), false);
+    request.visit = reader.optionalObject<FirstVisit>(QStringLiteral("visit"));
     return request;
 }
 
@@ -32,6 +54,8 @@ QJsonObject CreatePatientReply::toJson() const
     if (patient)
         object.insert(QStringLiteral("patient"), patient->toJson());
     object.insert(QStringLiteral("duplicates"), json::toArray(duplicates));
+    if (visit)
+        object.insert(QStringLiteral("visit"), visit->toJson());
     return object;
 }
 
@@ -41,11 +65,17 @@ CreatePatientReply CreatePatientReply::read(json::Reader& reader)
     reply.created = reader.requiredBool(QStringLiteral("created"));
     reply.patient = reader.optionalObject<Patient>(QStringLiteral("patient"));
     reply.duplicates = reader.list<Patient>(QStringLiteral("duplicates"), 20, false);
+    reply.visit = reader.optionalObject<Visit>(QStringLiteral("visit"));
     if (reader.ok() && reply.created && !reply.patient)
         reader.fail(QStringLiteral("patient"), Text::tr("is required when created is true"));
     else if (reader.ok() && !reply.created && reply.duplicates.isEmpty())
         reader.fail(QStringLiteral("duplicates"),
                     Text::tr("must not be empty when created is false"));
+    else if (reader.ok() && reply.visit && !reply.created)
+        reader.fail(QStringLiteral("visit"), Text::tr("is only given when created is true"));
+    else if (reader.ok() && reply.visit && reply.visit->patientId != reply.patient->id)
+        reader.fail(QStringLiteral("visit.patient_id"),
+                    Text::tr("must be the id of the patient created"));
     return reply;
 }
 

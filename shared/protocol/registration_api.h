@@ -8,15 +8,30 @@
 
 namespace openopd::protocol {
 
+// The first visit of a new patient, opened in the same transaction as the registration:
+// queue; priority optional (default normal); complaint optional up to 2000.
+struct FirstVisit
+{
+    QString queue;
+    Priority priority = Priority::Normal;
+    QString complaint;
+
+    bool operator==(const FirstVisit&) const = default;
+    QJsonObject toJson() const;
+    static FirstVisit read(json::Reader& reader);
+};
+
 // opd.registration.patient.create
 //   staff; patient (PatientDetails); mrn optional code 1..32 (assigned when absent);
-//   confirm_duplicate (bool, default false): create even if name + date of birth match
+//   confirm_duplicate (bool, default false): create even if name + date of birth match;
+//   visit optional (FirstVisit): also open today's visit, all or nothing
 struct CreatePatientRequest
 {
     StaffRef staff;
     PatientDetails patient;
     QString mrn;
     bool confirmDuplicate = false;
+    std::optional<FirstVisit> visit;
 
     bool operator==(const CreatePatientRequest&) const = default;
     QJsonObject toJson() const;
@@ -27,14 +42,16 @@ struct CreatePatientRequest
     }
 };
 
-// created true: patient is the new record. created false: nothing was written and
-// duplicates (1..20 Patient) lists the likely duplicates — same national id (never
-// bypassed) or same full name + date of birth (bypassed by confirm_duplicate).
+// created true: patient is the new record, and visit its first visit when the request asked
+// for one. created false: nothing was written and duplicates (1..20 Patient) lists the likely
+// duplicates — same national id (never bypassed) or same full name + date of birth (bypassed
+// by confirm_duplicate).
 struct CreatePatientReply
 {
     bool created = false;
     std::optional<Patient> patient;
     QList<Patient> duplicates;
+    std::optional<Visit> visit;
 
     bool operator==(const CreatePatientReply&) const = default;
     QJsonObject toJson() const;

@@ -23,12 +23,12 @@ EventExample example(const bus::Event<EventEnvelope<P>>& event, P payload, Staff
 
 QList<EndpointExample> registrationExamples()
 {
-    CreatePatientRequest create{receptionist(), patientDetails(), {}, false};
+    CreatePatientRequest create{receptionist(), patientDetails(), {}, false, {}};
     Patient fresh = patient();
     fresh.revision = 1;
     fresh.registeredAt = at(1);
     fresh.updatedAt = at(1);
-    CreatePatientReply created{true, fresh, {}};
+    CreatePatientReply created{true, fresh, {}, {}};
     UpdatePatientRequest update{receptionist(), patient().id, 1, patientDetails()};
     GetPatientRequest get{{}, QStringLiteral("MRN-000123")};
     SearchPatientsRequest search{QStringLiteral("zoe ang"), PatientSearchField::Name, 20};

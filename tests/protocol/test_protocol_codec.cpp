@@ -144,11 +144,27 @@ private Q_SLOTS:
         row("DispenseRequestLine", DispenseRequestLine{3, 10});
         // top-level messages beyond the endpoint examples: minimal and alternative forms
         row("CreatePatientRequest minimal",
-            CreatePatientRequest{receptionist(), minimalPatientDetails(), {}, false});
+            CreatePatientRequest{receptionist(), minimalPatientDetails(), {}, false, {}});
         row("CreatePatientRequest with mrn",
-            CreatePatientRequest{receptionist(), patientDetails(), QStringLiteral("OLD/77-1"),
-                                 true});
-        row("CreatePatientReply duplicates", CreatePatientReply{false, std::nullopt, {patient()}});
+            CreatePatientRequest{
+                receptionist(), patientDetails(), QStringLiteral("OLD/77-1"), true, {}});
+        row("CreatePatientReply duplicates",
+            CreatePatientReply{false, std::nullopt, {patient()}, {}});
+        row("CreatePatientRequest with the first visit",
+            CreatePatientRequest{receptionist(),
+                                 patientDetails(),
+                                 {},
+                                 false,
+                                 FirstVisit{QStringLiteral("general"), Priority::Urgent,
+                                            QStringLiteral("Fever and sore throat for 3 days")}});
+        row("CreatePatientRequest with a minimal first visit",
+            CreatePatientRequest{receptionist(),
+                                 minimalPatientDetails(),
+                                 {},
+                                 false,
+                                 FirstVisit{QStringLiteral("paeds"), Priority::Normal, {}}});
+        row("CreatePatientReply with the first visit",
+            CreatePatientReply{true, patient(), {}, visit()});
         row("GetPatientRequest by id", GetPatientRequest{patient().id, {}});
         row("SearchPatientsReply empty", SearchPatientsReply{{}, false});
         row("OpenVisitRequest minimal",

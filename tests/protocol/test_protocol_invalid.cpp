@@ -88,8 +88,31 @@ class TestProtocolInvalid : public QObject
         row("create: version fractional", create, c, QStringLiteral("v"), 1.5, QStringLiteral("v"),
             QStringLiteral("integer"));
 
+        QJsonObject withVisit = c; // a new patient and the first visit at once
+        withVisit.insert(QStringLiteral("visit"),
+                         FirstVisit{QStringLiteral("general"), Priority::Urgent, {}}.toJson());
+        row("create: visit not an object", create, withVisit, QStringLiteral("visit"),
+            QStringLiteral("general"), QStringLiteral("visit"), QStringLiteral("object"));
+        row("create: visit queue missing", create, withVisit, QStringLiteral("visit.queue"),
+            std::nullopt, QStringLiteral("visit.queue"), QStringLiteral("required"));
+        row("create: visit queue with capitals", create, withVisit, QStringLiteral("visit.queue"),
+            QStringLiteral("General Clinic"), QStringLiteral("visit.queue"), QStringLiteral("a-z"));
+        row("create: visit priority unknown", create, withVisit, QStringLiteral("visit.priority"),
+            QStringLiteral("asap"), QStringLiteral("visit.priority"), QStringLiteral("urgent"));
+        row("create: visit complaint too long", create, withVisit,
+            QStringLiteral("visit.complaint"), repeated(2001), QStringLiteral("visit.complaint"),
+            QStringLiteral("longer than 2000"));
+
         const auto createReply = decoder<CreatePatientReply>();
         const QJsonObject cr = replyOf(kCreatePatient.subject);
+        QJsonObject crVisit = cr;
+        crVisit.insert(QStringLiteral("visit"), samples::visit().toJson());
+        row("create reply: the visit of another patient", createReply, crVisit,
+            QStringLiteral("visit.patient_id"), samples::id(99), QStringLiteral("visit.patient_id"),
+            QStringLiteral("patient created"));
+        row("create reply: the visit without its token", createReply, crVisit,
+            QStringLiteral("visit.token"), std::nullopt, QStringLiteral("visit.token"),
+            QStringLiteral("required"));
         row("create reply: created without patient", createReply, cr, QStringLiteral("patient"),
             std::nullopt, QStringLiteral("patient"), QStringLiteral("created is true"));
         row("create reply: patient revision 0", createReply, cr, QStringLiteral("patient.revision"),

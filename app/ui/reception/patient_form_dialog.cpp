@@ -223,7 +223,7 @@ void PatientFormDialog::send(const protocol::PatientDetails& details, bool confi
         protocol::UpdatePatientRequest request{staff, m_editing->id, m_editing->revision, details};
         m_command = PatientCommands::update(*connection, request, this);
     } else {
-        protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate};
+        protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate, {}};
         m_command = PatientCommands::create(*connection, request, this);
     }
     // The bar first, so it has its new text when onPhase sizes the dialog.

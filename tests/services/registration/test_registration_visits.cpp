@@ -350,6 +350,78 @@ private Q_SLOTS:
         QCOMPARE(second->terminate(), 0);
     }
 
+    void aNewPatientAndTheFirstVisitInOneRequest()
+    {
+        const QString walkins = QStringLiteral("walkins");
+        const qint64 patientsBefore =
+            m_fixture.stored(QStringLiteral("opd.events.patient.registered"));
+        const qint64 visitsBefore = m_fixture.stored(QStringLiteral("opd.events.visit.registered"));
+        protocol::CreatePatientRequest request =
+            createRequest(person(QStringLiteral("Amara First-Visit"), QDate(1990, 2, 3)));
+        request.visit = protocol::FirstVisit{walkins, protocol::Priority::Urgent,
+                                             QStringLiteral("Cut on the left hand")};
+        auto reply = m_fixture.call(protocol::kCreatePatient, request);
+        QVERIFY2(reply.ok(), qPrintable(reply.error().toString()));
+        QVERIFY(reply->created && reply->patient && reply->visit);
+        const protocol::Visit first = *reply->visit;
+        QCOMPARE(first.patientId, reply->patient->id);
+        QCOMPARE(first.patientName, QStringLiteral("Amara First-Visit"));
+        QCOMPARE(first.queue, walkins);
+        QCOMPARE(first.token, 1);
+        QCOMPARE(first.state, VisitState::Registered);
+        QCOMPARE(first.priority, protocol::Priority::Urgent);
+        QCOMPARE(first.complaint, QStringLiteral("Cut on the left hand"));
+        QCOMPARE(visit(first.id), first);
+        QCOMPARE(waiting(walkins), QStringList{QStringLiteral("walkins#1")});
+        // Both events, the patient's first: a consumer knows the patient before the visit.
+        QTRY_COMPARE(m_fixture.stored(QStringLiteral("opd.events.patient.registered")),
+                     patientsBefore + 1);
+        QTRY_COMPARE(m_fixture.stored(QStringLiteral("opd.events.visit.registered")),
+                     visitsBefore + 1);
+        const QList<QJsonObject> both =
+            m_fixture.storedEvents(QStringLiteral("opd.events.*.registered"));
+        QVERIFY(both.size() >= 2);
+        QCOMPARE(both.at(both.size() - 2).value(u"type").toString(),
+                 QStringLiteral("patient.registered"));
+        QCOMPARE(both.last().value(u"type").toString(), QStringLiteral("visit.registered"));
+        QCOMPARE(both.last().value(u"visit_id").toString(), first.id);
+        // The patient now has an open visit like any other.
+        auto again = m_fixture.call(protocol::kOpenVisit, openRequest(first.patientId, walkins));
+        QVERIFY(!again.ok());
+        QCOMPARE(again.error().code, 409);
+
+        // A likely duplicate: nothing written, no visit, no token used.
+        auto duplicate = m_fixture.call(protocol::kCreatePatient, request);
+        QVERIFY2(duplicate.ok(), qPrintable(duplicate.error().toString()));
+        QVERIFY(!duplicate->created && !duplicate->visit);
+        QCOMPARE(duplicate->duplicates.first().id, first.patientId);
+        // Confirmed: a second patient with the next token.
+        request.confirmDuplicate = true;
+        auto confirmed = m_fixture.call(protocol::kCreatePatient, request);
+        QVERIFY2(confirmed.ok(), qPrintable(confirmed.error().toString()));
+        QVERIFY(confirmed->created && confirmed->visit);
+        QCOMPARE(confirmed->visit->token, 2);
+        QCOMPARE(confirmed->visit->patientId, confirmed->patient->id);
+
+        // A bad first visit is 400 naming it, and the patient is not registered either.
+        request.patient.fullName = QStringLiteral("Bad Queue Person");
+        QJsonObject body = request.toJson();
+        QJsonObject badVisit = body.value(u"visit").toObject();
+        badVisit.insert(QStringLiteral("queue"), QStringLiteral("Walk Ins"));
+        body.insert(QStringLiteral("visit"), badVisit);
+        const auto refused = m_fixture.callRaw(protocol::kCreatePatient.subjectBytes(),
+                                               QJsonDocument(body).toJson());
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, 400);
+        QCOMPARE(refused.error().field, QStringLiteral("visit.queue"));
+        protocol::SearchPatientsRequest search;
+        search.query = QStringLiteral("Bad Queue Person");
+        auto found = m_fixture.call(protocol::kSearchPatients, search);
+        QVERIFY(found.ok());
+        QVERIFY(found->patients.isEmpty());
+        QCOMPARE(waiting(walkins).size(), 2);
+    }
+
     void cleanupTestCase()
     {
         if (QTest::currentTestFailed())
