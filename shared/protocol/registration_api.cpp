@@ -6,12 +6,17 @@ namespace openopd::protocol {
 
 // --- patients --------------------------------------------------------------------------
 
-QJsonObject FirstVisit::toJson() const
+void FirstVisit::writeTo(QJsonObject& object) const
 {
-    QJsonObject object;
     object.insert(QStringLiteral("queue"), queue);
     json::putEnum(object, QStringLiteral("priority"), priority);
     json::putText(object, QStringLiteral("complaint"), complaint);
+}
+
+QJsonObject FirstVisit::toJson() const
+{
+    QJsonObject object;
+    writeTo(object);
     return object;
 }
 
@@ -172,9 +177,7 @@ QJsonObject OpenVisitRequest::toJson() const
 {
     QJsonObject object = staffMessage(staff);
     object.insert(QStringLiteral("patient_id"), patientId);
-    object.insert(QStringLiteral("queue"), queue);
-    json::putEnum(object, QStringLiteral("priority"), priority);
-    json::putText(object, QStringLiteral("complaint"), complaint);
+    FirstVisit{queue, priority, complaint}.writeTo(object); // the same three fields, flat
     return object;
 }
 
@@ -183,10 +186,10 @@ OpenVisitRequest OpenVisitRequest::read(json::Reader& reader)
     OpenVisitRequest request;
     request.staff = readStaff(reader);
     request.patientId = reader.requiredId(QStringLiteral("patient_id"));
-    request.queue = readQueue(reader, QStringLiteral("queue"), true);
-    request.priority =
-        reader.optionalEnum<Priority>(QStringLiteral("priority")).value_or(Priority::Normal);
-    request.complaint = reader.optionalString(QStringLiteral("complaint"), limits::kComplaint);
+    FirstVisit wanted = FirstVisit::read(reader);
+    request.queue = std::move(wanted.queue);
+    request.priority = wanted.priority;
+    request.complaint = std::move(wanted.complaint);
     return request;
 }
 

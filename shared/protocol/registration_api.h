@@ -18,6 +18,8 @@ struct FirstVisit
 
     bool operator==(const FirstVisit&) const = default;
     QJsonObject toJson() const;
+    // Its fields into object (opd.registration.visit.open has them at the top level).
+    void writeTo(QJsonObject& object) const;
     static FirstVisit read(json::Reader& reader);
 };
 
