@@ -136,31 +136,28 @@ bool benchFlow(const Settings& s, std::vector<DeploymentRun>& runs)
     if (wants(s, "load")) {
         // Compared with the cluster: what the clinic costs doing nothing, first.
         const double idle = s.cluster ? measureIdleCpu(cluster, kIdleMeasureMs) : -1;
-        LoadFigures load;
-        ProcessCpuMeter cpu = deploymentCpuMeter(cluster);
-        cpu.start();
-        if (!measureRegistrations({cluster.nats().url()}, *client, s.clients, s.seconds, load))
-            return false;
-        // Every consumer done with the run's events: then the CPU spent is the pairs' whole cost.
-        testing::flow::waitForQuiet(*client, 120000);
-        cpu.stop();
-        runs.push_back(reportLoad(QStringLiteral("single node"), {},
-                                  QStringLiteral("1 each, SQLite"), load, cpu, idle,
-                                  /*perProcessJson=*/s.cluster));
-        if (s.oneRequest) { // the same pairs, each as one create that carries the visit
-            LoadFigures combined;
-            ProcessCpuMeter combinedCpu = deploymentCpuMeter(cluster);
-            combinedCpu.start();
-            if (!measureRegistrations({cluster.nats().url()}, *client, s.clients, s.seconds,
-                                      combined, PairRequests::One))
+        const auto loadRun = [&](PairRequests requests, const QString& label,
+                                 const QString& prefix) {
+            LoadFigures load;
+            ProcessCpuMeter cpu = deploymentCpuMeter(cluster);
+            cpu.start();
+            if (!measureRegistrations({cluster.nats().url()}, *client, s.clients, s.seconds, load,
+                                      requests))
                 return false;
+            // Every consumer done with the run's events: then the CPU spent is the pairs'
+            // whole cost.
             testing::flow::waitForQuiet(*client, 120000);
-            combinedCpu.stop();
-            runs.push_back(reportLoad(QStringLiteral("single, 1 req"),
-                                      QStringLiteral("one_request_"),
-                                      QStringLiteral("1 each, SQLite"), combined, combinedCpu, idle,
-                                      /*perProcessJson=*/s.cluster));
-        }
+            cpu.stop();
+            runs.push_back(reportLoad(label, prefix, QStringLiteral("1 each, SQLite"), load, cpu,
+                                      idle, /*perProcessJson=*/s.cluster));
+            return true;
+        };
+        if (!loadRun(PairRequests::Two, QStringLiteral("single node"), {}))
+            return false;
+        // The same pairs, each as one create that carries the visit.
+        if (s.oneRequest && !loadRun(PairRequests::One, QStringLiteral("single, 1 req"),
+                                     QStringLiteral("one_request_")))
+            return false;
     }
     return true;
 }
