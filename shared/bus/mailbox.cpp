@@ -4,8 +4,10 @@
 
 namespace openopd::bus::detail {
 
-Mailbox::Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity)
-    : m_target(target), m_wake(std::move(wake)), m_capacity(qMax<qsizetype>(1, capacity))
+Mailbox::Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity,
+                 qsizetype batchSize)
+    : m_target(target), m_wake(std::move(wake)), m_capacity(qMax<qsizetype>(1, capacity)),
+      m_batchSize(qBound<qsizetype>(1, batchSize, m_capacity))
 {}
 
 void Mailbox::setWake(std::function<void()> wake)
@@ -36,47 +38,94 @@ void Mailbox::postWake()
     QMetaObject::invokeMethod(m_target, m_wake, Qt::QueuedConnection);
 }
 
+void Mailbox::popFrontBatch()
+{
+    auto& front = m_batches.front();
+    if (m_spare.capacity() < front.capacity()) {
+        front.clear();
+        m_spare = std::move(front);
+    }
+    m_batches.pop_front();
+    m_frontTaken = 0;
+}
+
+void Mailbox::dropOldest()
+{
+    auto& front = m_batches.front();
+    front[static_cast<size_t>(m_frontTaken)] = Message{}; // its memory goes now, not later
+    ++m_frontTaken;
+    --m_size;
+    ++m_dropped;
+    if (m_frontTaken == static_cast<qsizetype>(front.size()))
+        popFrontBatch();
+    if (m_noticeTarget != nullptr && !m_noticePending) {
+        m_noticePending = true; // posted under the lock, like the wake
+        const QueuedHandOver handOver;
+        QMetaObject::invokeMethod(m_noticeTarget, m_notice, Qt::QueuedConnection);
+    }
+}
+
 void Mailbox::push(Message&& message, bool moreFollows)
 {
     std::lock_guard lock(m_mutex);
     if (m_target == nullptr)
         return;
-    if (static_cast<qsizetype>(m_queue.size()) >= m_capacity) {
-        m_queue.pop_front();
-        ++m_dropped;
-        if (m_noticeTarget != nullptr && !m_noticePending) {
-            m_noticePending = true; // posted under the lock, like the wake
-            const QueuedHandOver handOver;
-            QMetaObject::invokeMethod(m_noticeTarget, m_notice, Qt::QueuedConnection);
-        }
+    if (m_size >= m_capacity)
+        dropOldest();
+    if (m_batches.empty() || static_cast<qsizetype>(m_batches.back().size()) >= m_batchSize) {
+        m_batches.push_back(std::move(m_spare));
+        m_spare = {};
+        m_batches.back().reserve(static_cast<size_t>(m_batchSize));
     }
-    m_queue.push_back(std::move(message));
-    const auto size = static_cast<qsizetype>(m_queue.size());
-    m_peak = qMax(m_peak, size);
-    if (!m_drainPending && (!moreFollows || size >= kDeferredWakeLimit))
+    m_batches.back().push_back(std::move(message));
+    ++m_size;
+    m_peak = qMax(m_peak, m_size);
+    if (!m_drainPending && (!moreFollows || m_size >= kDeferredWakeLimit))
         postWake();
 }
 
 void Mailbox::wakeIfWaiting()
 {
     std::lock_guard lock(m_mutex);
-    if (m_target != nullptr && !m_drainPending && !m_queue.empty())
+    if (m_target != nullptr && !m_drainPending && m_size > 0)
         postWake();
 }
 
 bool Mailbox::take(std::vector<Message>& out, qsizetype max)
 {
     std::lock_guard lock(m_mutex);
-    const auto count = qMin(max, static_cast<qsizetype>(m_queue.size()));
-    out.reserve(static_cast<size_t>(count));
-    for (qsizetype i = 0; i < count; ++i) {
-        out.push_back(std::move(m_queue.front()));
-        m_queue.pop_front();
+    while (max > 0 && !m_batches.empty()) {
+        auto& front = m_batches.front();
+        const auto available = static_cast<qsizetype>(front.size()) - m_frontTaken;
+        if (out.empty() && m_frontTaken == 0 && available <= max) {
+            out.swap(front); // the whole batch: its storage changes hands, no message moves
+        } else {
+            const auto count = qMin(max, available);
+            const auto first = front.begin() + m_frontTaken;
+            out.insert(out.end(), std::make_move_iterator(first),
+                       std::make_move_iterator(first + count));
+            m_frontTaken += count;
+            if (count < available) {
+                m_size -= count;
+                break;
+            }
+        }
+        m_size -= available;
+        max -= available;
+        popFrontBatch();
     }
-    const bool more = !m_queue.empty();
+    const bool more = m_size > 0;
     if (!more)
         m_drainPending = false;
     return more;
+}
+
+void Mailbox::recycle(std::vector<Message>&& used)
+{
+    used.clear(); // outside the lock: freeing the messages is the owner's work
+    std::lock_guard lock(m_mutex);
+    if (m_spare.capacity() < used.capacity())
+        m_spare = std::move(used);
 }
 
 void Mailbox::scheduleDrain()
@@ -91,7 +140,9 @@ void Mailbox::detach()
     std::lock_guard lock(m_mutex);
     m_target = nullptr;
     m_noticeTarget = nullptr;
-    m_queue.clear();
+    m_batches.clear();
+    m_frontTaken = 0;
+    m_size = 0;
 }
 
 bool Mailbox::isDetached() const

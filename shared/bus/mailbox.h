@@ -15,11 +15,19 @@ namespace openopd::bus::detail {
 // pending, posts one queued call: many messages cost one event ("coalescing"). The queue
 // is bounded: when full, the oldest message is dropped and counted (drop-oldest), so a
 // flood cannot grow memory without limit and the newest state wins.
+//
+// Messages are kept in batches of at most batchSize (the owner's drain size), so that take()
+// hands a whole batch over by swapping vectors: the lock is held for a few pointer moves,
+// not for one move per message, and the producer is not made to wait behind a drain. The
+// owner gives an emptied batch back (recycle) and its storage is reused: no allocation per
+// batch once running.
 class Mailbox
 {
 public:
     // wake is posted to target's thread whenever a drain becomes necessary.
-    Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity);
+    Mailbox(QObject* target, std::function<void()> wake, qsizetype capacity,
+            qsizetype batchSize = kDefaultBatchSize);
+    static constexpr qsizetype kDefaultBatchSize = 256;
     // Before the first push: replaces wake (one that needs a pointer to this mailbox).
     void setWake(std::function<void()> wake);
     // Before the first push: notice is posted to noticeTarget's thread when a message is
@@ -35,9 +43,12 @@ public:
     // Any thread: posts the wake for messages left waiting by push(..., true).
     void wakeIfWaiting();
     static constexpr qsizetype kDeferredWakeLimit = 64;
-    // Owner thread: takes up to max messages; returns true if more remain (the caller must
-    // then drain again later; the pending-drain flag stays set).
+    // Owner thread: appends up to max messages to out, oldest first; returns true if more
+    // remain (the caller must then drain again later; the pending-drain flag stays set).
+    // With out empty and max at least the batch size this is a swap.
     bool take(std::vector<Message>& out, qsizetype max);
+    // Owner thread: a batch's storage after its messages were handled, for reuse.
+    void recycle(std::vector<Message>&& used);
     // Before the target (or the notice target) is destroyed, on any thread: later pushes are
     // dropped and nothing more is posted.
     void detach();
@@ -49,7 +60,10 @@ public:
     qsizetype capacity() const { return m_capacity; }
 
 private:
-    void postWake(); // with m_mutex held
+    // With m_mutex held:
+    void postWake();
+    void dropOldest();
+    void popFrontBatch();
 
     mutable std::mutex m_mutex;
     QObject* m_target; // guarded by m_mutex; null once detached
@@ -58,7 +72,11 @@ private:
     std::function<void()> m_notice;
     bool m_noticePending = false;
     const qsizetype m_capacity;
-    std::deque<Message> m_queue;
+    const qsizetype m_batchSize;
+    std::deque<std::vector<Message>> m_batches; // oldest first, each at most m_batchSize
+    qsizetype m_frontTaken = 0;   // the front batch's first messages already dropped or taken
+    qsizetype m_size = 0;         // messages queued, over all batches
+    std::vector<Message> m_spare; // empty; storage for the next batch
     bool m_drainPending = false;
     quint64 m_dropped = 0;
     qsizetype m_peak = 0;

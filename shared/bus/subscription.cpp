@@ -91,11 +91,12 @@ std::shared_ptr<detail::Mailbox> Subscription::makeMailbox()
     std::shared_ptr<detail::Mailbox> mailbox;
     if (!m_link) {
         mailbox = std::make_shared<detail::Mailbox>(
-            this, [this] { drain(); }, m_options.capacity);
+            this, [this] { drain(); }, m_options.capacity, m_options.batchSize);
     } else {
         std::lock_guard lock(m_link->mutex);
         // A receiver already gone gets a detached mailbox: nothing is delivered.
-        mailbox = std::make_shared<detail::Mailbox>(m_link->receiver, nullptr, m_options.capacity);
+        mailbox = std::make_shared<detail::Mailbox>(m_link->receiver, nullptr, m_options.capacity,
+                                                    m_options.batchSize);
         std::weak_ptr<detail::Mailbox> weak = mailbox;
         // Runs on the receiver's thread; touches only the mailbox and copies.
         mailbox->setWake(
@@ -111,6 +112,7 @@ std::shared_ptr<detail::Mailbox> Subscription::makeMailbox()
                     if (box->isDetached())
                         return; // the handler destroyed the receiver
                 }
+                box->recycle(std::move(batch));
                 if (more)
                     box->scheduleDrain();
             });
@@ -235,6 +237,7 @@ void Subscription::drain()
     const bool more = m_mailbox->take(batch, m_options.batchSize);
     if (!deliver(batch))
         return;
+    m_mailbox->recycle(std::move(batch));
     // The rest waits for a zero timer rather than a posted event: timers and input queued
     // meanwhile run first, so a flood cannot starve the rest of the event loop.
     if (more)

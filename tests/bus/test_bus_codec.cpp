@@ -237,6 +237,50 @@ private Q_SLOTS:
         QVERIFY(none.empty());
     }
 
+    // Messages are kept in batches that take() hands over whole; drops, partial takes and
+    // batch boundaries must still give every surviving message once, oldest first.
+    void mailboxKeepsOrderAcrossBatches()
+    {
+        QObject target;
+        bus::detail::Mailbox mailbox(
+            &target, [] {}, 10, 4);
+        const auto pushNumbers = [&mailbox](int from, int to) {
+            for (int i = from; i < to; ++i) {
+                bus::Message m;
+                m.data = QByteArray::number(i);
+                mailbox.push(std::move(m));
+            }
+        };
+        const auto numbers = [](const std::vector<bus::Message>& messages) {
+            QList<int> out;
+            for (const auto& m : messages)
+                out.append(m.data.toInt());
+            return out;
+        };
+        pushNumbers(0, 13); // 0, 1 and 2 dropped: the capacity is 10
+        QCOMPARE(mailbox.dropped(), quint64{3});
+        std::vector<bus::Message> out;
+        QVERIFY(mailbox.take(out, 4)); // the rest of the first batch, then part of the next
+        QCOMPARE(numbers(out), (QList<int>{3, 4, 5, 6}));
+        mailbox.recycle(std::move(out));
+        out = {};
+        QVERIFY(mailbox.take(out, 1));
+        QCOMPARE(numbers(out), QList<int>{7});
+        out.clear();
+        QVERIFY(mailbox.take(out, 4)); // a whole batch (swapped out)
+        QCOMPARE(numbers(out), (QList<int>{8, 9, 10, 11}));
+        mailbox.recycle(std::move(out));
+        out = {};
+        pushNumbers(13, 16); // fills the last batch (12) and starts a new one in the spare
+        QVERIFY(!mailbox.take(out, 100));
+        QCOMPARE(numbers(out), (QList<int>{12, 13, 14, 15}));
+        QCOMPARE(mailbox.peakSize(), qsizetype{10});
+        mailbox.recycle(std::move(out));
+        out = {};
+        QVERIFY(!mailbox.take(out, 100));
+        QVERIFY(out.empty());
+    }
+
     // A producer that knows more messages follow (nats.c has them queued) defers the wake
     // to the last one of the burst, or to kDeferredWakeLimit messages, or to wakeIfWaiting.
     void mailboxDefersTheWakeWhileMoreFollow()
