@@ -269,22 +269,37 @@
 <context>
     <name>PatientCommands</name>
     <message>
-        <location filename="../app/core/reception/patient_commands.cpp" line="+58"/>
+        <location filename="../app/core/reception/patient_commands.cpp" line="+72"/>
         <source>Could not check whether the patient was registered: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>%1 was registered (MRN %2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
+        <source>%1 was not registered and no visit was opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>%1 was not registered.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
+        <source>%1 was registered (MRN %2) and has token %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 was registered (MRN %2) and the visit was opened; its token is in the waiting list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>Could not check whether the changes were saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1682,7 +1697,7 @@
 <context>
     <name>openopd::app::DischargeWorkspace</name>
     <message>
-        <location filename="../app/ui/discharge/discharge_workspace.cpp" line="+27"/>
+        <location filename="../app/ui/discharge/discharge_workspace.cpp" line="+28"/>
         <source>&amp;Visits ready for release (oldest first):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1960,7 +1975,7 @@
 <context>
     <name>openopd::app::DoctorQueuePanel</name>
     <message>
-        <location filename="../app/ui/doctor/doctor_queue_panel.cpp" line="+28"/>
+        <location filename="../app/ui/doctor/doctor_queue_panel.cpp" line="+29"/>
         <source>Queue</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2000,7 +2015,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+38"/>
         <source>Not up to date: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2553,7 +2568,7 @@
 <context>
     <name>openopd::app::LabWorkspace</name>
     <message>
-        <location filename="../app/ui/lab/lab_workspace.cpp" line="+27"/>
+        <location filename="../app/ui/lab/lab_workspace.cpp" line="+28"/>
         <source>Pending &amp;lab orders (urgent first):</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2697,7 +2712,7 @@
 <context>
     <name>openopd::app::OpenVisitDialog</name>
     <message>
-        <location filename="../app/ui/reception/open_visit_dialog.cpp" line="+26"/>
+        <location filename="../app/ui/reception/open_visit_dialog.cpp" line="+22"/>
         <source>Open a visit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2707,37 +2722,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Queue</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>&amp;Queue:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Priority</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>P&amp;riority:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Complaint</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>&amp;Complaint:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+11"/>
         <source>Open visit status</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2767,7 +2752,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+45"/>
         <source>Choose a queue.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2893,7 +2878,7 @@
 <context>
     <name>openopd::app::PatientFormDialog</name>
     <message>
-        <location filename="../app/ui/reception/patient_form_dialog.cpp" line="+37"/>
+        <location filename="../app/ui/reception/patient_form_dialog.cpp" line="+39"/>
         <source>MRN %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2918,7 +2903,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
+        <source>Open a &amp;visit now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Open a visit now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Already registered?</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2939,16 +2934,32 @@
     </message>
     <message>
         <location line="+23"/>
+        <location line="+69"/>
         <source>&amp;Save</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="-58"/>
         <source>&amp;Reload the current details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+60"/>
+        <source>&amp;Register and open visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Choose the queue the patient waits in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Nothing was sent: correct the fields marked in red.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2958,8 +2969,13 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Saving the changes to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Registering %1 and opening the visit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2968,7 +2984,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>Saved, but the answer could not be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2978,7 +2994,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
+        <source>Nothing was registered: choose another queue, or untick &quot;Open a visit now&quot; to register the patient alone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Not saved: correct the field marked in red.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2998,7 +3019,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+50"/>
         <source>A patient with the national id %1 is already registered. Open the existing record, or correct the national id.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3008,7 +3029,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+23"/>
         <source>It is not known whether %1 was saved: find the patient before registering or editing them again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3562,12 +3583,12 @@
 <context>
     <name>openopd::app::PharmacyWorkspace</name>
     <message>
-        <location filename="../app/ui/pharmacy/pharmacy_workspace.cpp" line="+51"/>
+        <location filename="../app/ui/pharmacy/pharmacy_workspace.cpp" line="+52"/>
         <source>Go to the prescriptions awaiting dispensing</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+5"/>
         <source>Search the stock</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3854,7 +3875,7 @@
 <context>
     <name>openopd::app::ReceptionWorkspace</name>
     <message>
-        <location filename="../app/ui/reception/reception_workspace.cpp" line="+30"/>
+        <location filename="../app/ui/reception/reception_workspace.cpp" line="+32"/>
         <source>&amp;Register new patient…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4031,7 +4052,7 @@
 <context>
     <name>openopd::app::SignInAttempt</name>
     <message>
-        <location filename="../app/core/sign_in_attempt.cpp" line="+93"/>
+        <location filename="../app/core/sign_in_attempt.cpp" line="+118"/>
         <source>This computer cannot make the sign-in key (libsodium is not working).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4051,7 +4072,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+27"/>
         <source>The secure connection to the server failed: its certificate was not accepted, or this computer&apos;s certificate or key could not be used. Check the connection profile&apos;s certificate files. (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4727,6 +4748,39 @@
     <message>
         <location line="+11"/>
         <source>The slip was saved to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>openopd::app::VisitFields</name>
+    <message>
+        <location filename="../app/ui/reception/visit_fields.cpp" line="+22"/>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Queue:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>P&amp;riority:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Complaint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Complaint:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,7 +2,8 @@
 
 // One sign-in, start to finish, without ever blocking the thread it lives on
 // (docs/protocol.md, "Signing in, and who the actor is"):
-//  1. connect as the public sign-in user (SIGNIN account);
+//  1. connect as the public sign-in user (SIGNIN account), again up to twice when the server
+//     drops the connection in its handshake (it does while it reloads the users);
 //  2. request opd.identity.signin with a one-time X25519 reply key;
 //  3. open the sealed session password, connect again as the session's NATS user with the
 //     inbox prefix _INBOX.<session id>, retrying a refused connection for a few seconds while
@@ -61,6 +62,7 @@ Q_SIGNALS:
     void failed(const openopd::app::SignInFailure& failure);
 
 private:
+    void connectPublic();
     void onPublicState(bus::Connection::State state);
     void requestSignIn();
     void onReply(bus::Result<protocol::SignInReply> reply);
@@ -78,6 +80,8 @@ private:
     protocol::SignInReply m_reply;
     QDeadlineTimer m_sessionDeadline;
     QTimer m_retry;
+    QTimer m_publicRetry;
+    int m_publicAttempts = 0;
     bool m_finished = false;
 };
 

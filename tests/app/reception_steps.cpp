@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpression>
@@ -52,12 +53,13 @@ bool typeField(app::PatientFormDialog* dialog, const QString& key, const QString
 
 } // namespace
 
-bool registerPatient(app::ReceptionWorkspace* desk, const NewPatient& input,
-                     protocol::Patient* saved, QString* why, int timeoutMs)
+namespace {
+
+// Types every field of the form, sets "Open a visit now" and presses Enter; true once the
+// service saved the patient (into *saved).
+bool fillAndSave(app::PatientFormDialog* dialog, const NewPatient& input, bool withVisit,
+                 protocol::Patient* saved, QString* why, int timeoutMs)
 {
-    auto* dialog = dialogAfter<app::PatientFormDialog>(desk, Qt::Key_N, why);
-    if (!dialog)
-        return false;
     std::optional<protocol::Patient> result;
     QObject::connect(dialog, &app::PatientFormDialog::patientSaved, dialog,
                      [&](const protocol::Patient& patient) { result = patient; });
@@ -79,6 +81,19 @@ bool registerPatient(app::ReceptionWorkspace* desk, const NewPatient& input,
     }
     sex->setFocus();
     QTest::keyClicks(sex, input.sexLetter);
+    QGroupBox* visitBox = dialog->firstVisitBox();
+    if (!visitBox) {
+        *why = QStringLiteral("the register form has no first-visit section");
+        return false;
+    }
+    if (visitBox->isChecked() != withVisit) {
+        visitBox->setFocus(); // its check box, by keyboard
+        QTest::keyClick(visitBox, Qt::Key_Space);
+        if (visitBox->isChecked() != withVisit) {
+            *why = QStringLiteral("Space did not toggle \"Open a visit now\"");
+            return false;
+        }
+    }
     // Enter in a field presses Save (the default button).
     QTest::keyClick(dialog->findChild<QLineEdit*>(QStringLiteral("field_full_name")),
                     Qt::Key_Return);
@@ -91,21 +106,22 @@ bool registerPatient(app::ReceptionWorkspace* desk, const NewPatient& input,
     return true;
 }
 
-bool openVisit(app::ReceptionWorkspace* desk, int* token, QString* why, int timeoutMs)
+// True once the keyboard is in dialog's window; else *why names it.
+bool waitForKeyboard(QWidget* dialog, const QString& what, QString* why)
 {
-    auto* dialog = dialogAfter<app::OpenVisitDialog>(desk, Qt::Key_O, why);
-    if (!dialog)
-        return false;
-    if (!QTest::qWaitFor(
-            [&] {
-                return QApplication::focusWidget() &&
-                       QApplication::focusWidget()->window() == dialog;
-            },
-            5000)) {
-        *why = QStringLiteral("the visit dialog did not get the keyboard");
-        return false;
-    }
-    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    const bool got = QTest::qWaitFor(
+        [&] {
+            return QApplication::focusWidget() && QApplication::focusWidget()->window() == dialog;
+        },
+        5000);
+    if (!got)
+        *why = what + QStringLiteral(" did not get the keyboard");
+    return got;
+}
+
+// The token a visit dialog shows (its number into *token), then Escape closes the dialog.
+bool readToken(app::OpenVisitDialog* dialog, int* token, QString* why, int timeoutMs)
+{
     auto* label = dialog->findChild<QLabel*>(QStringLiteral("token"));
     if (!label || !QTest::qWaitFor([&] { return !label->text().isEmpty() && label->isVisible(); },
                                    timeoutMs)) {
@@ -115,8 +131,51 @@ bool openVisit(app::ReceptionWorkspace* desk, int* token, QString* why, int time
     const QRegularExpressionMatch number =
         QRegularExpression(QStringLiteral("(\\d+)")).match(label->text());
     *token = number.hasMatch() ? number.captured(1).toInt() : 0;
+    if (!waitForKeyboard(dialog, QStringLiteral("the token page"), why))
+        return false;
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
     return *token > 0;
+}
+
+} // namespace
+
+bool registerPatient(app::ReceptionWorkspace* desk, const NewPatient& input,
+                     protocol::Patient* saved, QString* why, int timeoutMs)
+{
+    auto* dialog = dialogAfter<app::PatientFormDialog>(desk, Qt::Key_N, why);
+    return dialog && fillAndSave(dialog, input, false, saved, why, timeoutMs);
+}
+
+bool registerWithFirstVisit(app::ReceptionWorkspace* desk, const NewPatient& input,
+                            protocol::Patient* saved, int* token, QString* why, int timeoutMs)
+{
+    auto* form = dialogAfter<app::PatientFormDialog>(desk, Qt::Key_N, why);
+    if (!form)
+        return false;
+    QSignalSpy opened(desk, &app::ReceptionWorkspace::dialogOpened);
+    if (!fillAndSave(form, input, true, saved, why, timeoutMs))
+        return false;
+    if (!QTest::qWaitFor([&] { return opened.count() > 0; }, timeoutMs)) {
+        *why = QStringLiteral("no token page followed the registration");
+        return false;
+    }
+    auto* tokenPage = qobject_cast<app::OpenVisitDialog*>(opened.first().first().value<QWidget*>());
+    if (!tokenPage) {
+        *why = QStringLiteral("the registration was followed by another dialog");
+        return false;
+    }
+    return readToken(tokenPage, token, why, timeoutMs);
+}
+
+bool openVisit(app::ReceptionWorkspace* desk, int* token, QString* why, int timeoutMs)
+{
+    auto* dialog = dialogAfter<app::OpenVisitDialog>(desk, Qt::Key_O, why);
+    if (!dialog)
+        return false;
+    if (!waitForKeyboard(dialog, QStringLiteral("the visit dialog"), why))
+        return false;
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    return readToken(dialog, token, why, timeoutMs);
 }
 
 } // namespace openopd::testing::reception

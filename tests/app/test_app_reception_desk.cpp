@@ -4,6 +4,8 @@
 //   token, see the visit in the waiting list;
 // - a visit opened while the registration service is stopped times out, is read (not
 //   repeated), and after the service is back exactly one visit exists;
+// - a new patient is registered with the first visit in one request (the token page follows)
+//   or alone (no visit; Ctrl+O then opens one);
 // - a doctor does not see the desk.
 
 #include "app_harness.h"
@@ -12,6 +14,7 @@
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
 #include "reception_bus.h"
+#include "reception_steps.h"
 #include "ui/reception/open_visit_dialog.h"
 #include "ui/reception/patient_card.h"
 #include "ui/reception/patient_search_panel.h"
@@ -74,6 +77,7 @@ private Q_SLOTS:
     void initTestCase();
     void aReceptionistWalksTheDeskWithTheKeyboard();
     void aVisitTimedOutByAStoppedServiceIsReadNotRepeated();
+    void aNewPatientIsRegisteredWithOrWithoutTheFirstVisit();
     void aDoctorDoesNotSeeTheDesk();
     void aScreenReaderHearsEveryControlAndEveryValue();
 
@@ -123,6 +127,44 @@ void TestAppReceptionDesk::initTestCase()
     QVERIFY2(m_cluster.startAll(true), qPrintable(m_cluster.errorString()));
     m_other = m_cluster.signIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
     QVERIFY2(m_other, qPrintable(m_cluster.errorString()));
+}
+
+void TestAppReceptionDesk::aNewPatientIsRegisteredWithOrWithoutTheFirstVisit()
+{
+    auto app = makeApp(QStringLiteral("reception"));
+    auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
+    QVERIFY(desk);
+    QString why;
+
+    // With the first visit: one request, and the token page comes up with its token.
+    protocol::Patient first;
+    int token = 0;
+    QVERIFY2(testing::reception::registerWithFirstVisit(
+                 desk, {QStringLiteral("Odalys Brightwater-Nkosi"), QStringLiteral("1992-11-05")},
+                 &first, &token, &why),
+             qPrintable(why));
+    const QList<protocol::Visit> visits = openVisitsOf(first.id);
+    QCOMPARE(visits.size(), 1);
+    QCOMPARE(visits.first().token, token);
+    QCOMPARE(visits.first().queue, QStringLiteral("general"));
+    QVERIFY(!visits.first().history.isEmpty());
+    QCOMPARE(visits.first().history.first().by.id, QStringLiteral("reception"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        modelContains(*desk->waitingList()->table()->model(), u"Odalys Brightwater-Nkosi"), 10000);
+
+    // Alone ("Open a visit now" unticked): no visit until Ctrl+O opens one.
+    protocol::Patient second;
+    QVERIFY2(
+        testing::reception::registerPatient(desk,
+                                            {QStringLiteral("Teodor Ashcombe-Mbeki"),
+                                             QStringLiteral("1958-02-14"), QStringLiteral("M")},
+                                            &second, &why),
+        qPrintable(why));
+    QVERIFY(openVisitsOf(second.id).isEmpty());
+    QCOMPARE(desk->patientCard()->patient()->id, second.id); // the card shows them
+    QVERIFY2(testing::reception::openVisit(desk, &token, &why), qPrintable(why));
+    QCOMPARE(openVisitsOf(second.id).size(), 1);
+    QCOMPARE(openVisitsOf(second.id).first().token, token);
 }
 
 void TestAppReceptionDesk::aReceptionistWalksTheDeskWithTheKeyboard()

@@ -7,6 +7,7 @@
 #include "reception_patients_rig.h"
 #include "ui/command_outcome_bar.h"
 
+#include <QGroupBox>
 #include <QLineEdit>
 #include <QScopeGuard>
 #include <signal.h>
@@ -44,8 +45,12 @@ void TestAppReceptionPatientOutcomes::aLostAnswerIsReadBeforeAnythingIsRepeated(
     const QString name = QStringLiteral("Lindiwe Frozenbach");
     PatientFormDialog* dialog = m_rig.openForm();
     std::optional<protocol::Patient> saved;
+    std::optional<protocol::Visit> visit;
     connect(dialog, &PatientFormDialog::patientSaved, this,
             [&](const protocol::Patient& p) { saved = p; });
+    connect(dialog, &PatientFormDialog::visitOpened, this,
+            [&](const protocol::Patient&, const protocol::Visit& v) { visit = v; });
+    QVERIFY(dialog->firstVisitBox()->isChecked()); // the first visit goes with the patient
     typeInto(dialog, "full_name", name);
     typeInto(dialog, "age", QStringLiteral("34"));
     chooseSex(dialog, QStringLiteral("F"));
@@ -53,7 +58,8 @@ void TestAppReceptionPatientOutcomes::aLostAnswerIsReadBeforeAnythingIsRepeated(
     auto thaw = qScopeGuard([pid] { ::kill(pid_t(pid), SIGCONT); });
     QTest::mouseClick(findButton(dialog, "save"), Qt::LeftButton);
     QVERIFY(!findButton(dialog, "save")->isEnabled());
-    QVERIFY2(dialog->outcomeText().startsWith(QStringLiteral("Registering ") + name),
+    QVERIFY2(dialog->outcomeText().startsWith(QStringLiteral("Registering ") + name +
+                                              QStringLiteral(" and opening the visit")),
              qPrintable(dialog->outcomeText()));
     QTest::keyClick(dialog, Qt::Key_Escape); // no closing while the answer is awaited
     QVERIFY(dialog->isVisible());
@@ -78,6 +84,12 @@ void TestAppReceptionPatientOutcomes::aLostAnswerIsReadBeforeAnythingIsRepeated(
     QVERIFY(saved->details.dateOfBirthEstimated);
     QCOMPARE(dialog->command()->attempts(), 1); // never sent twice
     QCOMPARE(m_rig.searchByName(name).size(), 1);
+    // The check read the waiting list too: the token the lost answer would have carried.
+    QVERIFY(visit.has_value());
+    QCOMPARE(visit->patientId, saved->id);
+    QVERIFY(visit->token > 0);
+    QVERIFY2(dialog->command()->lastCheck().detail.contains(QString::number(visit->token)),
+             qPrintable(dialog->command()->lastCheck().detail));
 }
 
 void TestAppReceptionPatientOutcomes::aSaveTheReadFoundNotDoneIsTriedAgainWithTheSameId()

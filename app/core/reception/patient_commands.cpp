@@ -5,6 +5,8 @@
 #include "protocol/endpoints.h"
 #include "protocol/limits.h"
 
+#include <QPointer>
+
 namespace openopd::app {
 namespace {
 
@@ -16,6 +18,14 @@ constexpr qint64 kClockSlackSecs = 10 * 60;
 QByteArray patientBody(const protocol::Patient& patient)
 {
     return bus::Codec<protocol::PatientReply>::encode(protocol::PatientReply{patient});
+}
+
+// What the lost answer to a create would have said.
+QByteArray registrationBody(const protocol::Patient& patient,
+                            const std::optional<protocol::Visit>& visit)
+{
+    return bus::Codec<protocol::CreatePatientReply>::encode(
+        protocol::CreatePatientReply{true, patient, {}, visit});
 }
 
 } // namespace
@@ -51,8 +61,12 @@ OutcomeReader PatientCommands::createReader(const protocol::CreatePatientRequest
         }
         search.limit = 50;
         const QDateTime since = started.addSecs(-kClockSlackSecs);
+        // The first visit's read, if any, follows on the same connection and context.
+        QPointer<bus::Connection> readOn(&connection);
+        QPointer<QObject> guard(context);
         bus::request(connection, protocol::kSearchPatients, search, context,
-                     [request, since, done](bus::Result<protocol::SearchPatientsReply> reply) {
+                     [readOn, guard, request, since,
+                      done](bus::Result<protocol::SearchPatientsReply> reply) {
                          if (!reply) {
                              done({Verdict::Unknown,
                                    tr("Could not check whether the patient was registered: %1")
@@ -64,18 +78,54 @@ OutcomeReader PatientCommands::createReader(const protocol::CreatePatientRequest
                              if (patient.details == request.patient &&
                                  patient.registeredBy.id == request.staff.id &&
                                  patient.registeredAt >= since) {
+                                 if (request.visit && readOn && guard)
+                                     return readFirstVisit(*readOn, guard, request, patient, done);
                                  done({Verdict::Done,
                                        tr("%1 was registered (MRN %2).")
                                            .arg(patient.details.fullName, patient.mrn),
-                                       patientBody(patient)});
+                                       registrationBody(patient, std::nullopt)});
                                  return;
                              }
                          }
                          done({Verdict::NotDone,
-                               tr("%1 was not registered.").arg(request.patient.fullName),
+                               request.visit
+                                   ? tr("%1 was not registered and no visit was opened.")
+                                         .arg(request.patient.fullName)
+                                   : tr("%1 was not registered.").arg(request.patient.fullName),
                                {}});
                      });
     };
+}
+
+void PatientCommands::readFirstVisit(bus::Connection& connection, QObject* context,
+                                     const protocol::CreatePatientRequest& request,
+                                     const protocol::Patient& patient,
+                                     const std::function<void(OutcomeCheck)>& done)
+{
+    // The patient and the first visit are one transaction: the patient found means the
+    // visit was opened too. The waiting list of its queue gives the token.
+    protocol::WaitingListRequest read;
+    read.queue = request.visit->queue;
+    bus::request(connection, protocol::kWaitingList, read, context,
+                 [patient, done](bus::Result<protocol::VisitListReply> reply) {
+                     if (reply) {
+                         for (const protocol::Visit& visit : reply.value().visits) {
+                             if (visit.patientId == patient.id)
+                                 return done({Verdict::Done,
+                                              tr("%1 was registered (MRN %2) and has token %3.")
+                                                  .arg(patient.details.fullName, patient.mrn)
+                                                  .arg(visit.token),
+                                              registrationBody(patient, visit)});
+                         }
+                     }
+                     // Called by a doctor already, or the read failed: the visit is in the lists.
+                     done(
+                         {Verdict::Done,
+                          tr("%1 was registered (MRN %2) and the visit was opened; its token is in "
+                             "the waiting list.")
+                              .arg(patient.details.fullName, patient.mrn),
+                          registrationBody(patient, std::nullopt)});
+                 });
 }
 
 OutcomeReader PatientCommands::updateReader(const protocol::UpdatePatientRequest& request)
@@ -117,6 +167,18 @@ OutcomeReader PatientCommands::updateReader(const protocol::UpdatePatientRequest
                       {}});
             });
     };
+}
+
+std::optional<protocol::CreatePatientReply>
+PatientCommands::foundRegistration(const OutcomeCheck& check)
+{
+    if (check.verdict != Verdict::Done || check.readBody.isEmpty())
+        return std::nullopt;
+    bus::Result<protocol::CreatePatientReply> reply =
+        bus::Codec<protocol::CreatePatientReply>::decode(check.readBody);
+    if (!reply || !reply.value().patient)
+        return std::nullopt;
+    return reply.value();
 }
 
 std::optional<protocol::Patient> PatientCommands::foundPatient(const OutcomeCheck& check)

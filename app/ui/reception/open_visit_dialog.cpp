@@ -4,20 +4,16 @@
 #include "core/reception/visit_commands.h"
 #include "core/reception/waiting_list_model.h"
 #include "ui/reception/token_view.h"
+#include "ui/reception/visit_fields.h"
 
 #include <QComboBox>
-#include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace openopd::app {
-
-using protocol::Priority;
 
 OpenVisitDialog::OpenVisitDialog(Session& session, const protocol::Patient& patient,
                                  QWidget* parent)
@@ -44,37 +40,8 @@ OpenVisitDialog::OpenVisitDialog(Session& session, const protocol::Patient& pati
     who->setFont(bold);
     layout->addWidget(who);
 
-    auto* form = new QFormLayout;
-    layout->addLayout(form);
-    m_queue = new QComboBox(formPage);
-    m_queue->setObjectName(QStringLiteral("queue"));
-    m_queue->setAccessibleName(tr("Queue"));
-    m_queue->setEditable(true);
-    m_queue->setInsertPolicy(QComboBox::NoInsert);
-    // docs/protocol.md: queue names are lower-case letters, digits, _ and -, up to 32.
-    m_queue->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("[a-z0-9][a-z0-9_-]{0,31}")), m_queue));
-    auto* queueLabel = new QLabel(tr("&Queue:"), formPage);
-    queueLabel->setBuddy(m_queue);
-    form->addRow(queueLabel, m_queue);
-
-    m_priority = new QComboBox(formPage);
-    m_priority->setObjectName(QStringLiteral("priority"));
-    m_priority->setAccessibleName(tr("Priority"));
-    for (Priority priority : {Priority::Normal, Priority::Urgent, Priority::Emergency})
-        m_priority->addItem(WaitingListModel::priorityText(priority), int(priority));
-    auto* priorityLabel = new QLabel(tr("P&riority:"), formPage);
-    priorityLabel->setBuddy(m_priority);
-    form->addRow(priorityLabel, m_priority);
-
-    m_complaint = new QPlainTextEdit(formPage);
-    m_complaint->setObjectName(QStringLiteral("complaint"));
-    m_complaint->setAccessibleName(tr("Complaint"));
-    m_complaint->setTabChangesFocus(true); // Tab leaves the field: the form works by keyboard
-    m_complaint->setFixedHeight(fontMetrics().lineSpacing() * 4 + 12);
-    auto* complaintLabel = new QLabel(tr("&Complaint:"), formPage);
-    complaintLabel->setBuddy(m_complaint);
-    form->addRow(complaintLabel, m_complaint);
+    m_fields = new VisitFields(formPage);
+    layout->addWidget(m_fields);
 
     m_status = new QLabel(formPage);
     m_status->setObjectName(QStringLiteral("status"));
@@ -130,21 +97,14 @@ OpenVisitDialog::OpenVisitDialog(Session& session, const protocol::Patient& pati
         if (m_command)
             m_command->checkAgain();
     });
-    setQueues(defaultQueues());
-    m_priority->setFocus();
+    m_fields->priorityField()->setFocus();
 }
 
 OpenVisitDialog::~OpenVisitDialog() = default;
 
-QStringList OpenVisitDialog::defaultQueues()
-{
-    return {QStringLiteral("general")};
-}
-
 void OpenVisitDialog::setQueues(const QStringList& queues)
 {
-    m_queue->clear();
-    m_queue->addItems(queues);
+    m_fields->setQueues(queues);
 }
 
 QString OpenVisitDialog::statusText() const
@@ -154,20 +114,18 @@ QString OpenVisitDialog::statusText() const
 
 void OpenVisitDialog::setFormEnabled(bool enabled)
 {
-    m_queue->setEnabled(enabled);
-    m_priority->setEnabled(enabled);
-    m_complaint->setEnabled(enabled);
+    m_fields->setEnabled(enabled);
     m_open->setEnabled(enabled);
 }
 
 void OpenVisitDialog::openVisit()
 {
     bus::Connection* connection = m_session.connection();
-    const QString queue = m_queue->currentText().trimmed();
-    if (queue.isEmpty()) {
+    const protocol::FirstVisit fields = m_fields->visit();
+    if (fields.queue.isEmpty()) {
         m_status->setText(tr("Choose a queue."));
         m_status->show();
-        m_queue->setFocus();
+        m_fields->queueField()->setFocus();
         return;
     }
     if (!connection) {
@@ -184,14 +142,14 @@ void OpenVisitDialog::openVisit()
     protocol::OpenVisitRequest request;
     request.staff = m_session.principal().actingAs({protocol::StaffRole::Reception});
     request.patientId = m_patient.id;
-    request.queue = queue;
-    request.priority = Priority(m_priority->currentData().toInt());
-    request.complaint = m_complaint->toPlainText().trimmed();
+    request.queue = fields.queue;
+    request.priority = fields.priority;
+    request.complaint = fields.complaint;
     m_command = openVisitCommand(*connection, request, m_patient.details.fullName, this);
     connect(m_command, &Command::phaseChanged, this, &OpenVisitDialog::onPhase);
     connect(m_command, &Command::succeeded, this, [this](const bus::Message& reply) {
         if (std::optional<protocol::Visit> visit = visitFromReply(reply.data))
-            return showVisit(*visit);
+            return showToken(*visit);
         m_status->setText(tr("The visit was opened, but the answer could not be read. Find it "
                              "in the waiting list."));
     });
@@ -234,7 +192,7 @@ void OpenVisitDialog::onPhase()
     switch (check.verdict) {
     case OutcomeCheck::Verdict::Done:
         if (std::optional<protocol::Visit> visit = visitFromReply(check.readBody))
-            showVisit(*visit);
+            showToken(*visit);
         return;
     case OutcomeCheck::Verdict::NotDone:
         m_repeat->show();
@@ -247,7 +205,7 @@ void OpenVisitDialog::onPhase()
     }
 }
 
-void OpenVisitDialog::showVisit(const protocol::Visit& visit)
+void OpenVisitDialog::showToken(const protocol::Visit& visit)
 {
     m_tokenView->setVisit(visit, m_patient.mrn, m_clinicName);
     m_pages->setCurrentIndex(1);

@@ -1,7 +1,7 @@
 #pragma once
 
-// Opens a visit for a patient (issue 10): queue, priority and complaint, then Open sends
-// opd.registration.visit.open once as a Command (one request id). While it is in flight the
+// Opens a visit for a patient (issue 10): queue, priority and complaint (VisitFields), then Open
+// sends opd.registration.visit.open once as a Command (one request id). While it is in flight the
 // form is locked and says so. When the answer is lost the command reads the waiting list
 // and the dialog says what it found: "Try again" (the same request id) only when the read
 // showed that no visit was opened, "Check again" when the read failed too. On success it
@@ -15,9 +15,7 @@
 #include <QDialog>
 #include <QPointer>
 
-class QComboBox;
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 class QStackedWidget;
 
@@ -25,6 +23,7 @@ namespace openopd::app {
 
 class Command;
 class TokenView;
+class VisitFields;
 
 class OpenVisitDialog final : public QDialog
 {
@@ -36,7 +35,6 @@ public:
 
     // The queues offered (the first is preselected); the field also takes a typed name.
     void setQueues(const QStringList& queues);
-    static QStringList defaultQueues();
     // Printed on the slip when known.
     void setClinicName(const QString& name) { m_clinicName = name; }
 
@@ -46,6 +44,9 @@ public:
     Command* command() const { return m_command; }
     // The status line's text (sending, outcome, error).
     QString statusText() const;
+    // Shows the token page for a visit opened elsewhere (the register form's first visit)
+    // and emits visitOpened.
+    void showToken(const protocol::Visit& visit);
 
 Q_SIGNALS:
     void visitOpened(const openopd::protocol::Visit& visit);
@@ -53,16 +54,13 @@ Q_SIGNALS:
 private:
     void openVisit();
     void onPhase();
-    void showVisit(const protocol::Visit& visit);
     void setFormEnabled(bool enabled);
 
     Session& m_session;
     protocol::Patient m_patient;
     QString m_clinicName;
     QStackedWidget* m_pages = nullptr;
-    QComboBox* m_queue = nullptr;
-    QComboBox* m_priority = nullptr;
-    QPlainTextEdit* m_complaint = nullptr;
+    VisitFields* m_fields = nullptr;
     QLabel* m_status = nullptr;
     QPushButton* m_open = nullptr;
     QPushButton* m_repeat = nullptr;

@@ -10,7 +10,9 @@
 #include "protocol/endpoints.h"
 #include "ui/command_outcome_bar.h"
 #include "ui/reception/patient_form_fields.h"
+#include "ui/reception/visit_fields.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -68,6 +70,23 @@ void PatientFormDialog::build()
     setMinimumWidth(520);
     m_fields = new PatientFormFields(this);
 
+    if (!m_editing) {
+        // Most new patients have come to be seen now: the first visit goes with the
+        // registration, in one request, unless this is ticked off.
+        m_visitBox = new QGroupBox(tr("Open a &visit now"), this);
+        m_visitBox->setObjectName(QStringLiteral("firstVisit"));
+        m_visitBox->setCheckable(true);
+        m_visitBox->setChecked(true);
+        m_visitBox->setAccessibleName(tr("Open a visit now"));
+        m_visitFields = new VisitFields(m_visitBox);
+        auto* visitLayout = new QVBoxLayout(m_visitBox);
+        visitLayout->addWidget(m_visitFields);
+        connect(m_visitBox, &QGroupBox::toggled, this, [this] {
+            updateSaveText();
+            m_visitFields->setQueueError({});
+        });
+    }
+
     m_duplicateBox = new QGroupBox(tr("Already registered?"), this);
     m_duplicateBox->setObjectName(QStringLiteral("duplicates"));
     m_duplicateText = new QLabel(m_duplicateBox);
@@ -105,9 +124,12 @@ void PatientFormDialog::build()
     m_save = m_buttons->addButton(tr("&Save"), QDialogButtonBox::ActionRole);
     m_save->setObjectName(QStringLiteral("save"));
     m_save->setDefault(true); // Enter in a field saves
+    updateSaveText();
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_fields);
+    if (m_visitBox)
+        layout->addWidget(m_visitBox);
     layout->addWidget(m_duplicateBox);
     layout->addWidget(m_status);
     m_reload = new QPushButton(tr("&Reload the current details"), this);
@@ -158,6 +180,23 @@ bool PatientFormDialog::busy() const
                          m_command->phase() == Command::Phase::Checking);
 }
 
+std::optional<protocol::FirstVisit> PatientFormDialog::wantedVisit() const
+{
+    if (!m_visitBox || !m_visitBox->isChecked())
+        return std::nullopt;
+    return m_visitFields->visit();
+}
+
+void PatientFormDialog::updateSaveText()
+{
+    if (m_editing)
+        m_save->setText(tr("&Save"));
+    else if (m_visitBox->isChecked())
+        m_save->setText(tr("&Register and open visit"));
+    else
+        m_save->setText(tr("&Register"));
+}
+
 void PatientFormDialog::setStatus(const QString& text)
 {
     m_status->setText(text);
@@ -183,19 +222,28 @@ void PatientFormDialog::save(bool confirmDuplicate)
     if (busy() || !m_save->isEnabled())
         return;
     m_fields->clearErrors();
+    if (m_visitFields)
+        m_visitFields->setQueueError({});
     setStatus({});
     const PatientFormCheck check = PatientFormRules::check(m_fields->input(), QDate::currentDate());
-    if (!check.ok()) {
+    const std::optional<protocol::FirstVisit> visit = wantedVisit();
+    const bool queueMissing = visit && visit->queue.isEmpty();
+    if (!check.ok() || queueMissing) {
         for (auto it = check.errors.cbegin(); it != check.errors.cend(); ++it)
             m_fields->showError(it.key(), it.value());
-        m_fields->focusFirstError();
+        if (queueMissing)
+            m_visitFields->setQueueError(tr("Choose the queue the patient waits in."));
+        if (!check.ok())
+            m_fields->focusFirstError();
+        else
+            m_visitFields->queueField()->setFocus(Qt::OtherFocusReason);
         setStatus(tr("Nothing was sent: correct the fields marked in red."));
         return;
     }
     // The same draft again after a failure that was certainly not done, or a read that found
     // it not done: the same request id, so a late first attempt is never done twice.
     if (m_command && m_command->canRepeat() && check.details == m_sentDetails &&
-        confirmDuplicate == m_sentConfirm) {
+        confirmDuplicate == m_sentConfirm && visit == m_sentVisit) {
         m_command->repeat();
         return;
     }
@@ -214,6 +262,7 @@ void PatientFormDialog::send(const protocol::PatientDetails& details, bool confi
     m_duplicateBox->hide();
     m_sentDetails = details;
     m_sentConfirm = confirmDuplicate;
+    m_sentVisit = wantedVisit();
     const QByteArray subject = m_editing ? protocol::kUpdatePatient.subjectBytes()
                                          : protocol::kCreatePatient.subjectBytes();
     const protocol::EndpointInfo* endpoint = protocol::findEndpoint(subject);
@@ -223,12 +272,14 @@ void PatientFormDialog::send(const protocol::PatientDetails& details, bool confi
         protocol::UpdatePatientRequest request{staff, m_editing->id, m_editing->revision, details};
         m_command = PatientCommands::update(*connection, request, this);
     } else {
-        protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate, {}};
+        protocol::CreatePatientRequest request{staff, details, {}, confirmDuplicate, m_sentVisit};
         m_command = PatientCommands::create(*connection, request, this);
     }
     // The bar first, so it has its new text when onPhase sizes the dialog.
-    m_outcome->follow(m_command, m_editing ? tr("Saving the changes to %1").arg(details.fullName)
-                                           : tr("Registering %1").arg(details.fullName));
+    m_outcome->follow(
+        m_command, m_editing     ? tr("Saving the changes to %1").arg(details.fullName)
+                   : m_sentVisit ? tr("Registering %1 and opening the visit").arg(details.fullName)
+                                 : tr("Registering %1").arg(details.fullName));
     connect(m_command, &Command::phaseChanged, this, &PatientFormDialog::onPhase);
     connect(m_command, &Command::succeeded, this, &PatientFormDialog::onSucceeded);
     connect(m_command, &Command::failed, this, &PatientFormDialog::onFailed);
@@ -246,6 +297,8 @@ void PatientFormDialog::onPhase(Command::Phase phase)
     m_save->setEnabled(!inFlight && !unknown);
     m_fields->setEnabled(!inFlight);
     m_duplicateBox->setEnabled(!inFlight);
+    if (m_visitBox)
+        m_visitBox->setEnabled(!inFlight);
     m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(!inFlight);
     growToFit();
 }
@@ -266,7 +319,7 @@ void PatientFormDialog::onSucceeded(const bus::Message& reply)
     if (!decoded)
         return setStatus(tr("The answer could not be read: %1").arg(decoded.error().message));
     if (decoded.value().created && decoded.value().patient)
-        return finish(*decoded.value().patient);
+        return finish(*decoded.value().patient, decoded.value().visit);
     showDuplicates(decoded.value().duplicates);
 }
 
@@ -276,6 +329,15 @@ void PatientFormDialog::onFailed(const bus::BusError& error)
         // Someone else saved first: offer their version to edit again (never overwrite it).
         m_reload->show();
         m_reload->setFocus(Qt::OtherFocusReason);
+        return;
+    }
+    if (m_visitFields && error.field == u"visit.queue") {
+        // A full queue (409) or a queue name the service refuses: nothing was registered.
+        m_visitFields->setQueueError(withoutFieldPrefix(error));
+        m_visitFields->queueField()->setFocus(Qt::OtherFocusReason);
+        m_outcome->clear(); // the message is under the queue
+        setStatus(tr("Nothing was registered: choose another queue, or untick \"Open a visit "
+                     "now\" to register the patient alone."));
         return;
     }
     const QString key = PatientFormRules::fieldKeyOf(error.field);
@@ -322,10 +384,17 @@ void PatientFormDialog::onChecked(const OutcomeCheck& check)
 {
     switch (check.verdict) {
     case OutcomeCheck::Verdict::Done:
-        if (const std::optional<protocol::Patient> found = PatientCommands::foundPatient(check)) {
-            m_session.notify(check.detail);
-            finish(*found);
+        if (m_editing) {
+            if (const std::optional<protocol::Patient> found =
+                    PatientCommands::foundPatient(check)) {
+                m_session.notify(check.detail);
+                finish(*found);
+            }
             return;
+        }
+        if (const auto found = PatientCommands::foundRegistration(check)) {
+            m_session.notify(check.detail);
+            finish(*found->patient, found->visit);
         }
         return;
     case OutcomeCheck::Verdict::NotDone:
@@ -365,9 +434,12 @@ void PatientFormDialog::showDuplicates(const QList<protocol::Patient>& duplicate
     growToFit();
 }
 
-void PatientFormDialog::finish(const protocol::Patient& patient)
+void PatientFormDialog::finish(const protocol::Patient& patient,
+                               const std::optional<protocol::Visit>& visit)
 {
     Q_EMIT patientSaved(patient);
+    if (visit)
+        Q_EMIT visitOpened(patient, *visit);
     accept();
 }
 

@@ -10,10 +10,17 @@
 // "Check again". An edit refused because someone else saved first (409, revision) offers
 // "Reload the current details" and never overwrites theirs. Non-blocking: show it with
 // open() or show(), never exec().
+//
+// Registering, the form also opens the patient's first visit (queue, priority, complaint) in
+// the same request, unless the receptionist unticks "Open a visit now": one transaction, so
+// either both are done or neither (a full queue is shown under the queue field and nothing
+// is registered). The token then comes with the answer (visitOpened).
 
 #include "core/command.h"
 #include "core/session.h"
 #include "protocol/patient.h"
+#include "protocol/registration_api.h"
+#include "protocol/visit.h"
 
 #include <QDialog>
 #include <QPointer>
@@ -29,6 +36,7 @@ namespace openopd::app {
 
 class CommandOutcomeBar;
 class PatientFormFields;
+class VisitFields;
 
 class PatientFormDialog final : public QDialog
 {
@@ -49,12 +57,18 @@ public:
     QString statusText() const;
     QString outcomeText() const;
     CommandOutcomeBar* outcomeBar() const { return m_outcome; }
+    // The first visit's section (registering only; null when editing).
+    QGroupBox* firstVisitBox() const { return m_visitBox; }
+    VisitFields* visitFields() const { return m_visitFields; }
     QList<protocol::Patient> duplicates() const { return m_duplicates; }
     // The command of the last Save (null before), e.g. to see its request id.
     Command* command() const { return m_command; }
 
 Q_SIGNALS:
     void patientSaved(const openopd::protocol::Patient& patient);
+    // After patientSaved, when the first visit was opened with the registration.
+    void visitOpened(const openopd::protocol::Patient& patient,
+                     const openopd::protocol::Visit& visit);
     void openExistingRequested(const openopd::protocol::Patient& patient);
 
 public:
@@ -70,7 +84,10 @@ private:
     void onChecked(const OutcomeCheck& check);
     void reload();
     void showDuplicates(const QList<protocol::Patient>& duplicates);
-    void finish(const protocol::Patient& patient);
+    void finish(const protocol::Patient& patient,
+                const std::optional<protocol::Visit>& visit = std::nullopt);
+    std::optional<protocol::FirstVisit> wantedVisit() const;
+    void updateSaveText();
     void setStatus(const QString& text);
     void growToFit();
     bool busy() const;
@@ -78,6 +95,8 @@ private:
     Session& m_session;
     std::optional<protocol::Patient> m_editing;
     PatientFormFields* m_fields = nullptr;
+    QGroupBox* m_visitBox = nullptr;
+    VisitFields* m_visitFields = nullptr;
     QLabel* m_status = nullptr;
     QGroupBox* m_duplicateBox = nullptr;
     QLabel* m_duplicateText = nullptr;
@@ -91,6 +110,7 @@ private:
     QPointer<Command> m_command;
     protocol::PatientDetails m_sentDetails;
     bool m_sentConfirm = false;
+    std::optional<protocol::FirstVisit> m_sentVisit;
     QList<protocol::Patient> m_duplicates;
 };
 

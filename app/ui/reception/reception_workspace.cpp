@@ -12,6 +12,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 #include <algorithm>
 
@@ -116,6 +117,7 @@ void ReceptionWorkspace::registerPatient()
     auto* dialog = new PatientFormDialog(m_session, this, looksLikeName ? typed : QString());
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::saved);
+    connect(dialog, &PatientFormDialog::visitOpened, this, &ReceptionWorkspace::showToken);
     connect(dialog, &PatientFormDialog::openExistingRequested, this, &ReceptionWorkspace::choose);
     connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_card); });
     dialog->open();
@@ -136,15 +138,34 @@ void ReceptionWorkspace::editPatient(const protocol::Patient& patient)
 
 void ReceptionWorkspace::openVisit(const protocol::Patient& patient)
 {
+    OpenVisitDialog* dialog = visitDialog(patient);
+    dialog->open();
+    dialog->activateWindow(); // the keyboard goes to the dialog at once
+    Q_EMIT dialogOpened(dialog);
+}
+
+void ReceptionWorkspace::showToken(const protocol::Patient& patient, const protocol::Visit& visit)
+{
+    // The register form opened the first visit with the patient: the same token page (and
+    // slip) as Open visit shows, once the form has closed.
+    OpenVisitDialog* dialog = visitDialog(patient);
+    dialog->showToken(visit);
+    QTimer::singleShot(0, dialog, [this, dialog] {
+        dialog->open();
+        dialog->activateWindow();
+        Q_EMIT dialogOpened(dialog);
+    });
+}
+
+OpenVisitDialog* ReceptionWorkspace::visitDialog(const protocol::Patient& patient)
+{
     auto* dialog = new OpenVisitDialog(m_session, patient, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &OpenVisitDialog::visitOpened, this,
             [this](const protocol::Visit& visit) { m_waiting->selectVisit(visit.id); });
     // The token is handed out: the keyboard goes back to the search, for the next patient.
     connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_search); });
-    dialog->open();
-    dialog->activateWindow(); // the keyboard goes to the dialog at once
-    Q_EMIT dialogOpened(dialog);
+    return dialog;
 }
 
 } // namespace openopd::app

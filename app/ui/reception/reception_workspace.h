@@ -7,16 +7,20 @@
 //   details… ] [ today's waiting list (live): Cancel visit, Left unseen                      ]
 //
 // Keyboard: Ctrl+F search, Ctrl+N register, Ctrl+O open a visit for the chosen patient,
-// Ctrl+E edit them, Ctrl+W the waiting list. Dialogs are non-modal (never exec()).
+// Ctrl+E edit them, Ctrl+W the waiting list. Dialogs are non-modal (never exec()). A new
+// patient registered with their first visit (the form's "Open a visit now") gets the token
+// page at once, as Open visit shows it.
 
 #include "core/session.h"
 #include "protocol/patient.h"
+#include "protocol/visit.h"
 
 #include <QWidget>
 #include <optional>
 
 namespace openopd::app {
 
+class OpenVisitDialog;
 class PatientCard;
 class PatientSearchPanel;
 class WaitingListView;
@@ -42,6 +46,9 @@ Q_SIGNALS:
 private:
     void choose(const protocol::Patient& patient);
     void saved(const protocol::Patient& patient);
+    void showToken(const protocol::Patient& patient, const protocol::Visit& visit);
+    // A visit dialog for the patient, wired to the waiting list; not yet shown.
+    OpenVisitDialog* visitDialog(const protocol::Patient& patient);
     void addShortcuts();
     void giveKeyboardTo(QWidget* widget);
 
