@@ -111,6 +111,27 @@ private Q_SLOTS:
         QCOMPARE(formatTimestamp(parsed), written);
     }
 
+    // formatTimestamp writes its digits by hand; Qt's own ISO text is the reference, for
+    // every field's edges and for a time given in another zone.
+    void formattedTimestampsMatchQt()
+    {
+        const QList<QDateTime> times{
+            QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC),
+            QDateTime(QDate(1970, 1, 1), QTime(0, 0, 0, 1), Qt::UTC),
+            QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC),
+            QDateTime(QDate(2026, 12, 3), QTime(9, 5, 7, 40), Qt::UTC),
+            QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+            QDateTime(QDate(2026, 1, 1), QTime(1, 30), Qt::OffsetFromUTC, 5 * 3600 + 1800),
+            QDateTime(QDate(2026, 7, 1), QTime(12, 0), Qt::LocalTime),
+        };
+        for (const QDateTime& time : times)
+            QCOMPARE(formatTimestamp(time), time.toUTC().toString(Qt::ISODateWithMs));
+        QCOMPARE(formatTimestamp(QDateTime(QDate(2026, 1, 1), QTime(1, 30), Qt::OffsetFromUTC,
+                                           5 * 3600 + 1800)),
+                 u"2025-12-31T20:00:00.000Z");
+        QVERIFY(formatTimestamp(QDateTime()).isEmpty());
+    }
+
     void idsAndCodes()
     {
         QVERIFY(isValidId(samples::id(1)));
