@@ -1229,7 +1229,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>&amp;Weight (kg):</source>
+        <source>Weight (&amp;kg):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1344,7 +1344,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>Pres&amp;cription as PDF…</source>
+        <source>Prescription as PDF…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3083,11 +3083,16 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>&amp;Sex:</source>
+        <source>Se&amp;x:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+12"/>
+        <source>Addr&amp;ess:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-8"/>
         <source>e.g. +27 82 555 0123</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3102,12 +3107,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>Add&amp;ress:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>separated by commas</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3356,7 +3356,7 @@
     <name>openopd::app::PatientSearchPanel</name>
     <message>
         <location filename="../app/ui/reception/patient_search_panel.cpp" line="+19"/>
-        <source>&amp;Find patient:</source>
+        <source>F&amp;ind patient:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3637,7 +3637,7 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>&amp;Frequency:</source>
+        <source>Frequen&amp;cy:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4002,7 +4002,7 @@
     </message>
     <message>
         <location line="+6"/>
-        <source>&amp;Mark reviewed</source>
+        <source>Mark re&amp;viewed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4770,7 +4770,7 @@
     </message>
     <message>
         <location line="+3"/>
-        <source>P&amp;riority:</source>
+        <source>Priorit&amp;y:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -13,6 +13,7 @@
 #include "core/command.h"
 #include "core/discharge/pending_releases_model.h"
 #include "discharge_steps.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "ui/command_outcome_bar.h"
 #include "ui/discharge/discharge_panel.h"
@@ -79,6 +80,7 @@ void TestAppDischarge::aDispensedVisitIsDischargedWithANextVisitAndItsSummaryPri
     QVERIFY(discharge);
     QVERIFY(QTest::qWaitForWindowActive(app->window()));
     QTRY_VERIFY_WITH_TIMEOUT(discharge->model()->isCurrent(), 20000);
+    OPENOPD_VERIFY_MNEMONICS(app->window());
 
     // Consulted (a prescription), dispensed: ready for release, by the list event.
     const QString name = QStringLiteral("Philippa Okonkwo-Lindqvist");

@@ -18,6 +18,7 @@
 #include "core/doctor/doctor_queue_model.h"
 #include "doctor_steps.h"
 #include "flow_support.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
 #include "ui/doctor/consultation_form.h"
@@ -539,6 +540,7 @@ void TestAppDoctor::aScreenReaderHearsEveryControl()
         }
     }
     QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    OPENOPD_VERIFY_MNEMONICS(app->window());
     QVERIFY2(checked >= 25, qPrintable(QString::number(checked))); // the form's fields were seen
 }
 

@@ -12,6 +12,7 @@
 #include "core/command.h"
 #include "core/lab/lab_orders_model.h"
 #include "lab_steps.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "ui/command_outcome_bar.h"
 #include "ui/lab/lab_order_panel.h"
@@ -88,6 +89,7 @@ void TestAppLab::ordersAppearLiveAndAreCollectedAndResulted()
     QVERIFY(!app->workspace(QStringLiteral("discharge"))); // a lab technician does not release
     QVERIFY(QTest::qWaitForWindowActive(app->window()));
     QTRY_VERIFY_WITH_TIMEOUT(lab->model()->isCurrent(), 20000);
+    OPENOPD_VERIFY_MNEMONICS(app->window());
     // Ctrl+W reaches the list from anywhere in the window (here: the tab bar).
     auto* tabs = app->window()->findChild<QTabWidget*>(QStringLiteral("workspaces"));
     QVERIFY(tabs);

@@ -16,6 +16,7 @@
 #include "core/command.h"
 #include "core/pharmacy/pending_prescriptions_model.h"
 #include "core/pharmacy/stock_model.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "pharmacy_bus.h"
 #include "pharmacy_steps.h"
@@ -167,6 +168,8 @@ void TestAppPharmacy::dispensingSuggestsTheFirstExpiringBatchAndTheVisitLeaves()
     DispenseDialog* dialog = pharmacy::openDispenseFor(m_workspace, name, &why);
     QVERIFY2(dialog, qPrintable(why));
     QCOMPARE(dialog->lineCount(), 1);
+    OPENOPD_VERIFY_MNEMONICS(dialog);
+    OPENOPD_VERIFY_MNEMONICS(m_workspace->window());
     QVERIFY2(dialog->batchText(0).startsWith(QStringLiteral("TA-SOON")),
              qPrintable(dialog->batchText(0)));
     QCOMPARE(dialog->quantityBox(0)->value(), 20);
@@ -270,6 +273,7 @@ void TestAppPharmacy::receiveAndAdjustStockThroughTheDialogs()
     QString why;
     StockChangeDialog* receive = pharmacy::openReceiveStock(m_workspace, &why);
     QVERIFY2(receive, qPrintable(why));
+    OPENOPD_VERIFY_MNEMONICS(receive);
     // Empty: every required field says so, next to it; nothing is sent.
     QTest::keyClick(receive->field(QStringLiteral("drug_code")), Qt::Key_Return);
     for (const QString& key :
@@ -317,6 +321,7 @@ void TestAppPharmacy::receiveAndAdjustStockThroughTheDialogs()
     StockChangeDialog* adjust = pharmacy::openAdjustStock(m_workspace, QStringLiteral("TST-C1"),
                                                           QStringLiteral("TC-1"), &why);
     QVERIFY2(adjust, qPrintable(why));
+    OPENOPD_VERIFY_MNEMONICS(adjust);
     QVERIFY(pharmacy::typeInto(adjust, QStringLiteral("delta"), QStringLiteral("-50")));
     QTest::keyClick(adjust->field(QStringLiteral("delta")), Qt::Key_Return);
     QVERIFY(!adjust->fieldError(QStringLiteral("delta")).isEmpty());

@@ -11,6 +11,7 @@
 #include "app_harness.h"
 #include "core/command.h"
 #include "flow_support.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
 #include "reception_bus.h"
@@ -175,6 +176,7 @@ void TestAppReceptionDesk::aReceptionistWalksTheDeskWithTheKeyboard()
     auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
     QVERIFY(desk);
     QVERIFY(QTest::qWaitForWindowActive(app->window()));
+    OPENOPD_VERIFY_MNEMONICS(app->window());
     QSignalSpy dialogs(desk, &ReceptionWorkspace::dialogOpened);
 
     // Ctrl+F, part of the name, Down into the results, Enter: the card shows the patient.

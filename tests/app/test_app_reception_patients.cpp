@@ -5,6 +5,7 @@
 // What happens when answers are lost or refused: test_app_reception_patient_outcomes.
 
 #include "core/reception/patient_search_model.h"
+#include "mnemonics.h"
 #include "reception_patients_rig.h"
 #include "ui/reception/patient_card.h"
 #include "ui/reception/patient_search_panel.h"
@@ -282,6 +283,7 @@ void TestAppReceptionPatients::aDuplicateIsFlaggedThenOpenedOrRegisteredAnyway()
     QTRY_VERIFY2_WITH_TIMEOUT(
         box->isVisible(), qPrintable(dialog->statusText() + dialog->outcomeText()), kReceptionWait);
     snapshot(dialog, QStringLiteral("reception-patient-duplicate"));
+    OPENOPD_VERIFY_MNEMONICS(dialog);
     QTest::mouseClick(findButton(dialog, "registerAnyway"), Qt::LeftButton);
     QTRY_VERIFY2_WITH_TIMEOUT(saved.has_value(),
                               qPrintable(dialog->statusText() + dialog->outcomeText()),
@@ -317,6 +319,7 @@ void TestAppReceptionPatients::editAPatientsPhone()
 
     PatientFormDialog* dialog = m_rig.openForm(*toEdit);
     QCOMPARE(qobject_cast<QLineEdit*>(formField(dialog, "phone"))->text(), d.phone);
+    OPENOPD_VERIFY_MNEMONICS(dialog);
     std::optional<protocol::Patient> saved;
     connect(dialog, &PatientFormDialog::patientSaved, this,
             [&](const protocol::Patient& p) { saved = p; });
@@ -365,6 +368,11 @@ void TestAppReceptionPatients::everyControlHasALabelAndAnAccessibleName()
                      qPrintable(push->objectName()));
     }
     QVERIFY(!m_panel->results()->accessibleName().isEmpty());
+    // One control per Alt+letter, with the first visit's section and without it.
+    OPENOPD_VERIFY_MNEMONICS(dialog);
+    dialog->firstVisitBox()->setChecked(false);
+    OPENOPD_VERIFY_MNEMONICS(dialog);
+    OPENOPD_VERIFY_MNEMONICS(m_rig.desk.get());
     dialog->reject();
 }
 

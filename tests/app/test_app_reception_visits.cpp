@@ -11,6 +11,7 @@
 #include "core/command.h"
 #include "core/reception/waiting_list_model.h"
 #include "flow_support.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "reception_bus.h"
 #include "ui/reception/open_visit_dialog.h"
@@ -140,12 +141,13 @@ void TestAppReceptionVisits::openAVisitByKeyboardAndReadItsToken()
     auto* complaint = m_dialog->findChild<QPlainTextEdit*>(QStringLiteral("complaint"));
     QVERIFY(priority && complaint);
     screenshot(m_dialog.get(), QStringLiteral("open-visit-dialog"));
+    OPENOPD_VERIFY_MNEMONICS(m_dialog.get());
 
-    // Keyboard only: Alt+C to the complaint, Alt+R to the priority, Down to "Urgent", Enter.
+    // Keyboard only: Alt+C to the complaint, Alt+Y to the priority, Down to "Urgent", Enter.
     QTest::keyClick(m_dialog.get(), Qt::Key_C, Qt::AltModifier);
     QVERIFY(complaint->hasFocus());
     QTest::keyClicks(complaint, QStringLiteral("Fever for 3 days"));
-    QTest::keyClick(m_dialog.get(), Qt::Key_R, Qt::AltModifier);
+    QTest::keyClick(m_dialog.get(), Qt::Key_Y, Qt::AltModifier);
     QVERIFY(priority->hasFocus());
     QTest::keyClick(priority, Qt::Key_Down);
     QCOMPARE(priority->currentData().toInt(), int(protocol::Priority::Urgent));

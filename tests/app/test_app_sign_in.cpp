@@ -5,6 +5,7 @@
 #include "app_harness.h"
 #include "bus/typed.h"
 #include "core/session.h"
+#include "mnemonics.h"
 #include "opd_cluster.h"
 #include "protocol/endpoints.h"
 #include "ui/app_flow.h"
@@ -85,6 +86,7 @@ void TestAppSignIn::receptionSignsInAndSeesTheDesk()
 {
     auto app = makeApp();
     QVERIFY(app->dialog()->isVisible());
+    OPENOPD_VERIFY_MNEMONICS(app->dialog());
     app->typeSignIn(QStringLiteral("reception"), testing::OpdCluster::demoPassword());
     QTRY_VERIFY2_WITH_TIMEOUT(app->window()->isVisible(), qPrintable(app->dialog()->errorText()),
                               30000);
@@ -93,6 +95,7 @@ void TestAppSignIn::receptionSignsInAndSeesTheDesk()
              qPrintable(app->window()->signedInText()));
     QCOMPARE(app->window()->connectionIndicator()->text(), QStringLiteral("Connected"));
     QCOMPARE(app->window()->workspaceIds(), QStringList{QStringLiteral("reception")});
+    OPENOPD_VERIFY_MNEMONICS(app->window()); // the desk and the menu bar share the letters
     QCOMPARE(app->session.principal().staffId, QStringLiteral("reception"));
     // The profile remembers the user name for next time, and nothing secret.
     app->settings.sync();

@@ -94,7 +94,7 @@ QWidget* ConsultationForm::buildVitals()
     // No Alt+R: the results-to-review list has it.
     field(m_respiratoryRate, tr("Resp. rate (/min):"), "respiratoryRate", 2, 0);
     field(m_spo2, tr("SpO&2 (%):"), "spo2", 2, 1);
-    field(m_weight, tr("&Weight (kg):"), "weight", 3, 0);
+    field(m_weight, tr("Weight (&kg):"), "weight", 3, 0);
     field(m_height, tr("&Height (cm):"), "height", 3, 1);
     return box;
 }
@@ -195,7 +195,7 @@ void ConsultationForm::build()
     m_print = new QPushButton(tr("Print prescription…"), this);
     m_print->setObjectName(QStringLiteral("printPrescription"));
     m_print->setToolTip(tr("Print the prescription (Ctrl+P)"));
-    m_pdf = new QPushButton(tr("Pres&cription as PDF…"), this);
+    m_pdf = new QPushButton(tr("Prescription as PDF…"), this);
     m_pdf->setObjectName(QStringLiteral("savePrescriptionPdf"));
     m_pdf->setAccessibleName(tr("Save the prescription as a PDF file"));
     buttons->addWidget(m_save);

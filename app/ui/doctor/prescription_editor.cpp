@@ -57,7 +57,7 @@ PrescriptionEditor::PrescriptionEditor(Session& session, QWidget* parent)
     m_frequency->setObjectName(QStringLiteral("frequency"));
     m_frequency->setPlaceholderText(tr("e.g. 3 times a day"));
     m_frequency->setMaxLength(100);
-    form->addRow(tr("&Frequency:"), m_frequency);
+    form->addRow(tr("Frequen&cy:"), m_frequency);
     auto* amounts = new QHBoxLayout;
     m_days = new QSpinBox(this);
     m_days->setObjectName(QStringLiteral("durationDays"));

@@ -59,7 +59,7 @@ ResultsReviewPanel::ResultsReviewPanel(bus::Connection& connection,
     m_table->addAction(markAction);
     connect(markAction, &QAction::triggered, this, &ResultsReviewPanel::markSelectedReviewed);
 
-    m_mark = new QPushButton(tr("&Mark reviewed"), this);
+    m_mark = new QPushButton(tr("Mark re&viewed"), this);
     m_mark->setObjectName(QStringLiteral("markReviewedButton"));
     m_mark->setAccessibleDescription(tr("Marks the selected lab result as reviewed"));
     connect(m_mark, &QPushButton::clicked, this, &ResultsReviewPanel::markSelectedReviewed);

@@ -49,7 +49,7 @@ PatientFormFields::PatientFormFields(QWidget* parent) : QWidget(parent)
          {protocol::Sex::Female, protocol::Sex::Male, protocol::Sex::Other, protocol::Sex::Unknown})
         m_sex->addItem(PatientText::sex(sex), protocol::toWire(sex));
     m_sex->setCurrentIndex(-1);
-    addRow(form, QStringLiteral("sex"), tr("&Sex:"), m_sex);
+    addRow(form, QStringLiteral("sex"), tr("Se&x:"), m_sex);
 
     m_phone = new QLineEdit(this);
     m_phone->setMaxLength(40);
@@ -61,7 +61,7 @@ PatientFormFields::PatientFormFields(QWidget* parent) : QWidget(parent)
     addRow(form, QStringLiteral("national_id"), tr("Nat&ional id:"), m_nationalId);
 
     m_address = new QLineEdit(this);
-    addRow(form, QStringLiteral("address"), tr("Add&ress:"), m_address);
+    addRow(form, QStringLiteral("address"), tr("Addr&ess:"), m_address);
 
     m_allergies = new QLineEdit(this);
     m_allergies->setPlaceholderText(tr("separated by commas"));

@@ -16,7 +16,7 @@ PatientSearchPanel::PatientSearchPanel(Session& session, QWidget* parent) : QWid
     Q_ASSERT(session.connection());
     m_model = new PatientSearchModel(*session.connection(), this);
 
-    auto* label = new QLabel(tr("&Find patient:"), this);
+    auto* label = new QLabel(tr("F&ind patient:"), this);
     m_field = new QLineEdit(this);
     m_field->setObjectName(QStringLiteral("patientSearch"));
     m_field->setPlaceholderText(tr("Name, phone, national id or MRN"));

@@ -46,7 +46,7 @@ VisitFields::VisitFields(QWidget* parent) : QWidget(parent)
     m_priority->setAccessibleName(tr("Priority"));
     for (Priority priority : {Priority::Normal, Priority::Urgent, Priority::Emergency})
         m_priority->addItem(WaitingListModel::priorityText(priority), int(priority));
-    auto* priorityLabel = new QLabel(tr("P&riority:"), this);
+    auto* priorityLabel = new QLabel(tr("Priorit&y:"), this);
     priorityLabel->setBuddy(m_priority);
     form->addRow(priorityLabel, m_priority);
 
