@@ -77,6 +77,14 @@ void TestAppPatientFormRules::eachBadFieldIsReportedUnderItsKey_data()
     QTest::newRow("date garbage") << "date_of_birth"
                                   << "yesterday"
                                   << "date_of_birth";
+    // Qt's ISO parser stops after the date and ignores what follows: a slip of the keyboard
+    // must not be stored as if it were not there.
+    QTest::newRow("date with trailing text") << "date_of_birth"
+                                             << "1990-04-02s"
+                                             << "date_of_birth";
+    QTest::newRow("date with a time") << "date_of_birth"
+                                      << "1990-04-02T10:00"
+                                      << "date_of_birth";
     QTest::newRow("date future") << "date_of_birth"
                                  << "2026-12-01"
                                  << "date_of_birth";

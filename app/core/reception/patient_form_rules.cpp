@@ -30,15 +30,17 @@ QDate PatientFormRules::estimatedDateOfBirth(int ageYears, const QDate& today)
 QDate PatientFormRules::parseDate(const QString& text)
 {
     const QString trimmed = text.trimmed();
-    QDate date = QDate::fromString(trimmed, Qt::ISODate);
-    if (date.isValid())
-        return date;
+    // Exactly YYYY-MM-DD: Qt's ISO parser reads the date and ignores whatever follows it.
+    static const QRegularExpression isoDate(
+        QRegularExpression::anchoredPattern(QStringLiteral("[0-9]{4}-[0-9]{2}-[0-9]{2}")));
+    if (isoDate.match(trimmed).hasMatch())
+        return QDate::fromString(trimmed, Qt::ISODate);
     // The locale's short format, with a four-digit year ("dd/MM/yy" -> "dd/MM/yyyy"): a
     // two-digit year is ambiguous for a birth date.
     QString format = QLocale().dateFormat(QLocale::ShortFormat);
     if (!format.contains(QStringLiteral("yyyy")))
         format.replace(QStringLiteral("yy"), QStringLiteral("yyyy"));
-    date = QLocale().toDate(trimmed, format);
+    const QDate date = QLocale().toDate(trimmed, format);
     return date.isValid() && date.year() >= 1000 ? date : QDate();
 }
 
