@@ -330,7 +330,7 @@
         </translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+69"/>
         <source>Enter the patient&apos;s full name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1539,7 +1539,7 @@
     <message>
         <location line="+7"/>
         <location line="+77"/>
-        <source>&amp;Ward:</source>
+        <source>War&amp;d:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1625,7 +1625,7 @@
     </message>
     <message>
         <location line="+5"/>
-        <source>&amp;Facility:</source>
+        <source>F&amp;acility:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

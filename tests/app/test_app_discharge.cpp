@@ -106,9 +106,12 @@ void TestAppDischarge::aDispensedVisitIsDischargedWithANextVisitAndItsSummaryPri
     QVERIFY(discharge->selectVisit(visitId));
     DischargePanel* panel = discharge->panel();
     QTRY_VERIFY_WITH_TIMEOUT(panel->isSummaryLoaded(), 20000);
+    OPENOPD_VERIFY_MNEMONICS(app->window()); // the discharge tab, with "Ward"
     auto* outcome = panel->findChild<QComboBox*>(QStringLiteral("outcome"));
     outcome->setFocus();
     QTest::keyClick(outcome, Qt::Key_End); // referred
+    // The discharge tab shown, "Facility" in place of "Ward": still one control per letter.
+    OPENOPD_VERIFY_MNEMONICS(app->window());
     QTest::keyClick(outcome, Qt::Key_R, Qt::AltModifier);
     // A mnemonic clicks its button a moment later (QAbstractButton::animateClick).
     QTRY_VERIFY(!panel->fieldError(QStringLiteral("destination")).isEmpty());

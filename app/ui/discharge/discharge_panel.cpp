@@ -74,7 +74,7 @@ DischargePanel::DischargePanel(Session& session, QWidget* parent)
     m_destination = new QLineEdit(m_form);
     m_destination->setObjectName(QStringLiteral("destination"));
     m_destination->setMaxLength(200);
-    m_destinationLabel = new QLabel(tr("&Ward:"), m_form);
+    m_destinationLabel = new QLabel(tr("War&d:"), m_form);
     m_destinationLabel->setBuddy(m_destination);
     form->addRow(m_destinationLabel, m_destination);
     form->addRow(addErrorLabel(QStringLiteral("destination"), tr("Ward or facility problem")));
@@ -150,8 +150,8 @@ DischargePanel::DischargePanel(Session& session, QWidget* parent)
             });
     connect(m_outcomeBox, &QComboBox::currentIndexChanged, this, [this] {
         const auto outcome = DischargeOutcome(m_outcomeBox->currentData().toInt());
-        m_destinationLabel->setText(outcome == DischargeOutcome::Referred ? tr("&Facility:")
-                                                                          : tr("&Ward:"));
+        m_destinationLabel->setText(outcome == DischargeOutcome::Referred ? tr("F&acility:")
+                                                                          : tr("War&d:"));
         m_destination->setAccessibleName(m_destinationLabel->text().remove(u'&').remove(u':'));
         refreshEnabled();
     });
