@@ -2752,7 +2752,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+50"/>
         <source>Choose a queue.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -18,9 +18,11 @@
 #include "reception_steps.h"
 #include "ui/reception/open_visit_dialog.h"
 #include "ui/reception/patient_card.h"
+#include "ui/reception/patient_form_dialog.h"
 #include "ui/reception/patient_search_panel.h"
 #include "ui/reception/reception_workspace.h"
 #include "ui/reception/token_view.h"
+#include "ui/reception/visit_fields.h"
 #include "ui/reception/waiting_list_view.h"
 
 #include <QAbstractButton>
@@ -31,6 +33,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
@@ -79,6 +82,7 @@ private Q_SLOTS:
     void aReceptionistWalksTheDeskWithTheKeyboard();
     void aVisitTimedOutByAStoppedServiceIsReadNotRepeated();
     void aNewPatientIsRegisteredWithOrWithoutTheFirstVisit();
+    void openExistingCarriesWhatWasTypedForTheVisit();
     void aDoctorDoesNotSeeTheDesk();
     void aScreenReaderHearsEveryControlAndEveryValue();
 
@@ -166,6 +170,66 @@ void TestAppReceptionDesk::aNewPatientIsRegisteredWithOrWithoutTheFirstVisit()
     QVERIFY2(testing::reception::openVisit(desk, &token, &why), qPrintable(why));
     QCOMPARE(openVisitsOf(second.id).size(), 1);
     QCOMPARE(openVisitsOf(second.id).first().token, token);
+}
+
+void TestAppReceptionDesk::openExistingCarriesWhatWasTypedForTheVisit()
+{
+    // The receptionist starts to register someone who is registered already, with the
+    // visit's priority and complaint typed: "Open existing" (Enter on the duplicate) brings
+    // up that patient's visit form with them, and Enter opens the visit.
+    const QString name = QStringLiteral("Wilhelmina Okoro-Strand");
+    const protocol::Patient known = createPatient(name);
+    auto app = makeApp(QStringLiteral("reception"));
+    auto* desk = qobject_cast<ReceptionWorkspace*>(app->workspace(QStringLiteral("reception")));
+    QVERIFY(desk);
+    desk->window()->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(desk->window()));
+    QSignalSpy dialogs(desk, &ReceptionWorkspace::dialogOpened);
+    QTest::keyClick(desk->window(), Qt::Key_N, Qt::ControlModifier);
+    QTRY_COMPARE(dialogs.size(), 1);
+    auto* form = qobject_cast<PatientFormDialog*>(dialogs.at(0).at(0).value<QWidget*>());
+    QVERIFY(form);
+    auto* fullName = form->findChild<QLineEdit*>(QStringLiteral("field_full_name"));
+    auto* dateOfBirth = form->findChild<QLineEdit*>(QStringLiteral("field_date_of_birth"));
+    auto* sex = form->findChild<QComboBox*>(QStringLiteral("field_sex"));
+    QVERIFY(fullName && dateOfBirth && sex);
+    QTest::keyClicks(fullName, name);
+    QTest::keyClicks(dateOfBirth, QStringLiteral("1984-02-29"));
+    sex->setFocus();
+    QTest::keyClicks(sex, QStringLiteral("M"));
+    VisitFields* visit = form->visitFields();
+    QVERIFY(visit && form->firstVisitBox()->isChecked());
+    visit->priorityField()->setFocus();
+    QTest::keyClick(visit->priorityField(), Qt::Key_Down); // Urgent
+    QTest::keyClicks(visit->complaintField(), QStringLiteral("Chest pain since last night"));
+    QTest::keyClick(fullName, Qt::Key_Return);
+    auto* duplicates = form->findChild<QWidget*>(QStringLiteral("duplicateList"));
+    QTRY_VERIFY2_WITH_TIMEOUT(duplicates->isVisible() && duplicates->hasFocus(),
+                              qPrintable(form->statusText()), 15000);
+    QCOMPARE(form->duplicates().size(), 1);
+    QCOMPARE(form->duplicates().first().id, known.id);
+    QTest::keyClick(duplicates, Qt::Key_Return); // Open existing
+
+    QTRY_COMPARE(dialogs.size(), 2);
+    auto* visitForm = qobject_cast<OpenVisitDialog*>(dialogs.at(1).at(0).value<QWidget*>());
+    QVERIFY(visitForm);
+    QCOMPARE(visitForm->patient().id, known.id);
+    QCOMPARE(desk->patientCard()->patient()->id, known.id);
+    auto* complaint = visitForm->findChild<QPlainTextEdit*>(QStringLiteral("complaint"));
+    auto* priority = visitForm->findChild<QComboBox*>(QStringLiteral("priority"));
+    QVERIFY(complaint && priority);
+    QCOMPARE(complaint->toPlainText(), QStringLiteral("Chest pain since last night"));
+    QCOMPARE(priority->currentData().toInt(), int(protocol::Priority::Urgent));
+    QVERIFY(openVisitsOf(known.id).isEmpty()); // nothing is sent before Enter
+    QTRY_VERIFY(QApplication::focusWidget() && QApplication::focusWidget()->window() == visitForm);
+    QSignalSpy opened(visitForm, &OpenVisitDialog::visitOpened);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 15000);
+    const QList<protocol::Visit> visits = openVisitsOf(known.id);
+    QCOMPARE(visits.size(), 1);
+    QCOMPARE(visits.first().complaint, QStringLiteral("Chest pain since last night"));
+    QCOMPARE(visits.first().priority, protocol::Priority::Urgent);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
 }
 
 void TestAppReceptionDesk::aReceptionistWalksTheDeskWithTheKeyboard()

@@ -107,6 +107,11 @@ void OpenVisitDialog::setQueues(const QStringList& queues)
     m_fields->setQueues(queues);
 }
 
+void OpenVisitDialog::setVisit(const protocol::FirstVisit& visit)
+{
+    m_fields->setVisit(visit);
+}
+
 QString OpenVisitDialog::statusText() const
 {
     return m_status->text();

@@ -10,6 +10,7 @@
 
 #include "core/session.h"
 #include "protocol/patient.h"
+#include "protocol/registration_api.h"
 #include "protocol/visit.h"
 
 #include <QDialog>
@@ -35,6 +36,9 @@ public:
 
     // The queues offered (the first is preselected); the field also takes a typed name.
     void setQueues(const QStringList& queues);
+    // Starts the form with these fields (what was typed into the register form before the
+    // patient turned out to be registered already); nothing is sent until Open visit.
+    void setVisit(const protocol::FirstVisit& visit);
     // Printed on the slip when known.
     void setClinicName(const QString& name) { m_clinicName = name; }
 

@@ -60,6 +60,9 @@ public:
     // The first visit's section (registering only; null when editing).
     QGroupBox* firstVisitBox() const { return m_visitBox; }
     VisitFields* visitFields() const { return m_visitFields; }
+    // The first visit asked for ("Open a visit now" ticked), if any: "Open existing" hands
+    // it on to the existing patient's visit form.
+    std::optional<protocol::FirstVisit> wantedVisit() const;
     QList<protocol::Patient> duplicates() const { return m_duplicates; }
     // The command of the last Save (null before), e.g. to see its request id.
     Command* command() const { return m_command; }
@@ -86,7 +89,6 @@ private:
     void showDuplicates(const QList<protocol::Patient>& duplicates);
     void finish(const protocol::Patient& patient,
                 const std::optional<protocol::Visit>& visit = std::nullopt);
-    std::optional<protocol::FirstVisit> wantedVisit() const;
     void updateSaveText();
     void setStatus(const QString& text);
     void growToFit();

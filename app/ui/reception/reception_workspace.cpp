@@ -118,7 +118,14 @@ void ReceptionWorkspace::registerPatient()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &PatientFormDialog::patientSaved, this, &ReceptionWorkspace::saved);
     connect(dialog, &PatientFormDialog::visitOpened, this, &ReceptionWorkspace::showToken);
-    connect(dialog, &PatientFormDialog::openExistingRequested, this, &ReceptionWorkspace::choose);
+    connect(dialog, &PatientFormDialog::openExistingRequested, this,
+            [this, dialog](const protocol::Patient& patient) {
+                choose(patient);
+                // What was typed for the visit is not lost: the existing patient's visit
+                // form comes up with it, to be opened (or not) with Enter.
+                if (const auto visit = dialog->wantedVisit())
+                    openVisitWith(patient, *visit);
+            });
     connect(dialog, &QDialog::finished, this, [this] { giveKeyboardTo(m_card); });
     dialog->open();
     dialog->activateWindow(); // the keyboard goes to the dialog at once
@@ -144,12 +151,26 @@ void ReceptionWorkspace::openVisit(const protocol::Patient& patient)
     Q_EMIT dialogOpened(dialog);
 }
 
+void ReceptionWorkspace::openVisitWith(const protocol::Patient& patient,
+                                       const protocol::FirstVisit& visit)
+{
+    OpenVisitDialog* dialog = visitDialog(patient);
+    dialog->setVisit(visit);
+    openAfterTheForm(dialog);
+}
+
 void ReceptionWorkspace::showToken(const protocol::Patient& patient, const protocol::Visit& visit)
 {
     // The register form opened the first visit with the patient: the same token page (and
     // slip) as Open visit shows, once the form has closed.
     OpenVisitDialog* dialog = visitDialog(patient);
     dialog->showToken(visit);
+    openAfterTheForm(dialog);
+}
+
+void ReceptionWorkspace::openAfterTheForm(OpenVisitDialog* dialog)
+{
+    // Once the register form has closed: it gives the keyboard back to the card first.
     QTimer::singleShot(0, dialog, [this, dialog] {
         dialog->open();
         dialog->activateWindow();

@@ -13,6 +13,7 @@
 
 #include "core/session.h"
 #include "protocol/patient.h"
+#include "protocol/registration_api.h"
 #include "protocol/visit.h"
 
 #include <QWidget>
@@ -47,6 +48,10 @@ private:
     void choose(const protocol::Patient& patient);
     void saved(const protocol::Patient& patient);
     void showToken(const protocol::Patient& patient, const protocol::Visit& visit);
+    // "Open existing" from the register form: the patient's visit form with what was typed.
+    void openVisitWith(const protocol::Patient& patient, const protocol::FirstVisit& visit);
+    // Shows a visit dialog made while the register form was open, after that form closes.
+    void openAfterTheForm(OpenVisitDialog* dialog);
     // A visit dialog for the patient, wired to the waiting list; not yet shown.
     OpenVisitDialog* visitDialog(const protocol::Patient& patient);
     void addShortcuts();

@@ -84,6 +84,15 @@ protocol::FirstVisit VisitFields::visit() const
             m_complaint->toPlainText().trimmed()};
 }
 
+void VisitFields::setVisit(const protocol::FirstVisit& visit)
+{
+    m_queue->setCurrentText(visit.queue);
+    const int priority = m_priority->findData(int(visit.priority));
+    if (priority >= 0)
+        m_priority->setCurrentIndex(priority);
+    m_complaint->setPlainText(visit.complaint);
+}
+
 void VisitFields::setQueueError(const QString& message)
 {
     m_queueError->setText(message);

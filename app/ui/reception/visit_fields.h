@@ -27,6 +27,8 @@ public:
 
     QString queue() const; // as typed or chosen, trimmed
     protocol::FirstVisit visit() const;
+    // Fills the three fields (a queue not offered is typed in).
+    void setVisit(const protocol::FirstVisit& visit);
     QComboBox* queueField() const { return m_queue; }
     QComboBox* priorityField() const { return m_priority; }
     QPlainTextEdit* complaintField() const { return m_complaint; }
