@@ -357,6 +357,15 @@ bool Database::finish(bool commit, QString* reason)
                       probeError + u")"_s;
         }
     }
+    for (const CommitStep& step : m_commitSteps) {
+        if (!commit)
+            break;
+        QString stepError;
+        if (!step(&stepError)) {
+            commit = false;
+            *reason = stepError;
+        }
+    }
     if (commit && m_beforeCommit)
         m_beforeCommit();
     if (commit && execStatic(u"COMMIT"_s, reason)) {

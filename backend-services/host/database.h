@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QThread;
 
@@ -118,6 +119,12 @@ public:
     bool commitOutcomeUnknown() const { return m_commitOutcomeUnknown; }
     // Test hook: runs right before the next COMMIT (after the aborted-transaction probe).
     void setBeforeCommitHook(std::function<void()> hook) { m_beforeCommit = std::move(hook); }
+    // Work that every transaction (a group or a transaction()) ends with, inside it and
+    // outside any savepoint, right before its COMMIT: for what is cheaper once per commit
+    // than once per step (registration's full-text index). A step that fails rolls the
+    // transaction back with its *error as the reason.
+    using CommitStep = std::function<bool(QString* error)>;
+    void addCommitStep(CommitStep step) { m_commitSteps.push_back(std::move(step)); }
     // PostgreSQL: the server process id of this connection (pg_backend_pid()); 0 on SQLite
     // or when the query fails.
     qint64 backendPid();
@@ -157,6 +164,7 @@ private:
     quint64 m_groupSerial = 0;
     GroupEndedHandler m_groupEnded;
     std::function<void()> m_beforeCommit;
+    std::vector<CommitStep> m_commitSteps;
 };
 
 } // namespace openopd::host

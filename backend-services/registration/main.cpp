@@ -2,6 +2,7 @@
 
 #include "bus/nats_library.h"
 #include "demo_seed.h"
+#include "name_index.h"
 #include "registration_schema.h"
 #include "registration_service.h"
 #include "registration_text.h"
@@ -45,6 +46,7 @@ int main(int argc, char** argv)
     }
     registration::RegistrationService service(host);
     return host.run(&registration::addMigrations, [&] {
+        registration::indexNamesAtCommit(host.database());
         if (host.seedDemoRequested() && !registration::seedDemo(host))
             return false;
         if (generateCount > 0 && !registration::generatePatients(host.database(), generateCount))

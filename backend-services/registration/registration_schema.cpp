@@ -2,6 +2,7 @@
 
 #include "host/host_schema.h"
 #include "host/sql_dialect.h"
+#include "name_index.h"
 
 namespace openopd::registration {
 namespace {
@@ -101,6 +102,34 @@ void addMigrations(host::Migrations& migrations)
 
     migrations.add(host::kFirstServiceMigration, QStringLiteral("registration"), sqliteDdl,
                    postgresDdl);
+
+    // SQLite: new names are indexed once per commit (name_index.h), no longer by a trigger per
+    // INSERT; the update and delete triggers skip rows that commit step has not reached yet.
+    const QString indexed = QStringLiteral("(SELECT value FROM counters WHERE name = '%1')")
+                                .arg(QLatin1String(kNameIndexCounter));
+    migrations.add(
+        host::kFirstServiceMigration + 1, QStringLiteral("names indexed at commit"),
+        {
+            QStringLiteral("INSERT INTO counters (name, value)"
+                           " SELECT '%1', COALESCE(MAX(seq), 0) FROM patients")
+                .arg(QLatin1String(kNameIndexCounter)),
+            QStringLiteral("DROP TRIGGER patients_fts_insert"),
+            QStringLiteral("DROP TRIGGER patients_fts_delete"),
+            QStringLiteral("DROP TRIGGER patients_fts_update"),
+            QStringLiteral("CREATE TRIGGER patients_fts_delete AFTER DELETE ON patients"
+                           " WHEN old.seq <= %1 BEGIN"
+                           " INSERT INTO patients_fts (patients_fts, rowid, full_name)"
+                           " VALUES ('delete', old.seq, old.full_name); END")
+                .arg(indexed),
+            QStringLiteral("CREATE TRIGGER patients_fts_update AFTER UPDATE OF full_name ON"
+                           " patients WHEN old.seq <= %1 BEGIN"
+                           " INSERT INTO patients_fts (patients_fts, rowid, full_name)"
+                           " VALUES ('delete', old.seq, old.full_name);"
+                           " INSERT INTO patients_fts (rowid, full_name)"
+                           " VALUES (new.seq, new.full_name); END")
+                .arg(indexed),
+        },
+        {});
 }
 
 } // namespace openopd::registration

@@ -18,12 +18,16 @@ RegistrationFixture::~RegistrationFixture()
     m_nats.reset();
 }
 
+QString RegistrationFixture::sqliteFile() const
+{
+    return m_dataDir->filePath(QStringLiteral("registration.sqlite"));
+}
+
 QStringList RegistrationFixture::arguments() const
 {
     QStringList args{QStringLiteral("--insecure-no-auth"), QStringLiteral("--nats-url"),
                      m_nats->url(), QStringLiteral("--data-dir"), m_dataDir->path()};
-    args << QStringLiteral("--db")
-         << (m_db.isEmpty() ? m_dataDir->filePath(QStringLiteral("registration.sqlite")) : m_db);
+    args << QStringLiteral("--db") << (m_db.isEmpty() ? sqliteFile() : m_db);
     return args;
 }
 

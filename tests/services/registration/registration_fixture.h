@@ -40,6 +40,8 @@ public:
     ServiceProcess& service() { return *m_service; }
     QString log() const { return m_service ? m_service->log() : QString(); }
     QStringList arguments() const;
+    // The service's SQLite file (when started without a --db of its own).
+    QString sqliteFile() const;
 
     template <class Req, class Rep>
     bus::Result<Rep> call(const bus::Endpoint<Req, Rep>& endpoint, const Req& request,

@@ -8,6 +8,9 @@
 #include "search_keys.h"
 
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 
 using namespace openopd;
 using namespace openopd::testing;
@@ -336,7 +339,42 @@ private Q_SLOTS:
         }
     }
 
-    void cleanupTestCase() { QCOMPARE(m_fixture.service().terminate(), 0); }
+    void renamedPatientLeavesTheOldNameBehind()
+    {
+        const protocol::Patient quirino =
+            create(person(QStringLiteral("Quirino Tavares"), QDate(1977, 7, 7)));
+        QVERIFY(!quirino.id.isEmpty());
+        QCOMPARE(search(QStringLiteral("tavares")), QStringList{quirino.details.fullName});
+        protocol::UpdatePatientRequest request{receptionist(), quirino.id, 1, quirino.details};
+        request.patient.fullName = QStringLiteral("Quirino Xavier");
+        auto updated = m_fixture.call(protocol::kUpdatePatient, request);
+        QVERIFY2(updated.ok(), qPrintable(updated.error().toString()));
+        QCOMPARE(search(QStringLiteral("tavares")), QStringList{});
+        QCOMPARE(search(QStringLiteral("xavier")), QStringList{QStringLiteral("Quirino Xavier")});
+    }
+
+    void cleanupTestCase()
+    {
+        QCOMPARE(m_fixture.service().terminate(), 0);
+        // New names are indexed at commit, renamed ones by trigger: FTS5's own check that the
+        // index holds exactly the patients' names, and the counter at the last patient.
+        {
+            auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("check"));
+            db.setDatabaseName(m_fixture.sqliteFile());
+            QVERIFY(db.open());
+            QSqlQuery query(db);
+            QVERIFY2(query.exec(QStringLiteral("INSERT INTO patients_fts (patients_fts, rank)"
+                                               " VALUES ('integrity-check', 1)")),
+                     qPrintable(query.lastError().text()));
+            QVERIFY(query.exec(QStringLiteral(
+                "SELECT (SELECT value FROM counters WHERE name = 'patients_fts_indexed'),"
+                " (SELECT MAX(seq) FROM patients), (SELECT COUNT(*) FROM patients)")));
+            QVERIFY(query.next());
+            QVERIFY(query.value(2).toLongLong() > 20000);
+            QCOMPARE(query.value(0).toLongLong(), query.value(1).toLongLong());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("check"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRegistrationPatients)
