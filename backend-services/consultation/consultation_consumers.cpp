@@ -42,7 +42,7 @@ HandlerResult onRegistered(const bus::JsMessage& message, ConsultationStore& sto
                           << protocol::toWire(event->payload.state) << ": not queued";
         return HandlerResult::done();
     }
-    bool added = false;
+    std::optional<VisitRecord> added;
     if (!store.addRegisteredVisit(event->payload, event->actor, event->occurredAt,
                                   host::eventIdOf(message), &added, &error))
         return HandlerResult::retry(error);
@@ -51,7 +51,7 @@ HandlerResult onRegistered(const bus::JsMessage& message, ConsultationStore& sto
                           << "is known or closed already: the queue is unchanged";
         return HandlerResult::done();
     }
-    if (!announceQueueChange(store.database(), event->payload.id, protocol::ListChangeKind::Added,
+    if (!announceQueueChange(store.database(), *added, protocol::ListChangeKind::Added,
                              event->actor, protocol::nowUtc(), &error))
         return HandlerResult::retry(error);
     return HandlerResult::done();

@@ -25,9 +25,9 @@ bool ConsultationStore::conditionalUpdate(const QString& sql, const QVariantList
 
 bool ConsultationStore::addRegisteredVisit(const protocol::Visit& visit, const StaffRef& by,
                                            const QDateTime& occurredAt, const QString& eventId,
-                                           bool* added, QString* error)
+                                           std::optional<VisitRecord>* added, QString* error)
 {
-    *added = false;
+    added->reset();
     auto closed = m_db.run(QStringLiteral("SELECT 1 FROM closed_visits WHERE visit_id = ?"),
                            {visit.id}, error);
     if (!closed)
@@ -38,20 +38,25 @@ bool ConsultationStore::addRegisteredVisit(const protocol::Visit& visit, const S
     if (!registeredAt.isValid())
         registeredAt = occurredAt;
     const QString now = stamp(protocol::nowUtc());
-    auto inserted = m_db.run(
+    // The new row comes back with the insert: the queue event that follows needs it.
+    static const QString insertSql =
         QStringLiteral("INSERT INTO queue_visits (visit_id, patient_id, patient_name, queue_name,"
                        " visit_day, token, priority, priority_rank, state, complaint,"
                        " registered_at, registered_by, registered_event, updated_at)"
                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                       " ON CONFLICT (visit_id) DO NOTHING RETURNING visit_id"),
-        {visit.id, visit.patientId, visit.patientName, visit.queue, protocol::formatDate(visit.day),
-         visit.token, protocol::toWire(visit.priority), protocol::priorityRank(visit.priority),
-         wire(VisitState::Registered), nullable(visit.complaint), stamp(registeredAt),
-         staffText(by), eventId, now},
-        error);
+                       " ON CONFLICT (visit_id) DO NOTHING RETURNING ") +
+        rows::kVisitColumns;
+    auto inserted =
+        m_db.run(insertSql,
+                 {visit.id, visit.patientId, visit.patientName, visit.queue,
+                  protocol::formatDate(visit.day), visit.token, protocol::toWire(visit.priority),
+                  protocol::priorityRank(visit.priority), wire(VisitState::Registered),
+                  nullable(visit.complaint), stamp(registeredAt), staffText(by), eventId, now},
+                 error);
     if (!inserted)
         return false;
-    *added = inserted->next();
+    if (inserted->next())
+        *added = rows::readVisit(*inserted);
     return true;
 }
 

@@ -65,10 +65,11 @@ public:
 
     // --- from events (consumers) --------------------------------------------------------
     // Adds a visit in state registered, unless it is known already (a repeated or late
-    // event: nothing changes) or was closed before its registration arrived (*added false).
+    // event: nothing changes) or was closed before its registration arrived (*added empty).
+    // *added: the row as stored (as findVisit() would read it back).
     bool addRegisteredVisit(const protocol::Visit& visit, const protocol::StaffRef& by,
-                            const QDateTime& occurredAt, const QString& eventId, bool* added,
-                            QString* error);
+                            const QDateTime& occurredAt, const QString& eventId,
+                            std::optional<VisitRecord>* added, QString* error);
     // Remembers the closure (first one wins) and takes the visit out of the queue if it is
     // still registered, called or in consultation there (*changed).
     bool closeVisit(const VisitClosure& closure, const QString& eventId, bool* changed,

@@ -19,14 +19,19 @@ bool announceQueueChange(host::Database& db, const QString& visitId, protocol::L
     std::optional<VisitRecord> record;
     if (!ConsultationStore(db).findVisit(visitId, &record, error))
         return false;
-    if (!record)
-        return true;
+    return !record || announceQueueChange(db, *record, kind, actor, at, error);
+}
+
+bool announceQueueChange(host::Database& db, const VisitRecord& record,
+                         protocol::ListChangeKind kind, const protocol::StaffRef& actor,
+                         const QDateTime& at, QString* error)
+{
     protocol::ListChange<protocol::QueueEntry> change;
-    change.visitId = visitId;
-    change.patientId = record->entry.patientId;
+    change.visitId = record.entry.visitId;
+    change.patientId = record.entry.patientId;
     change.change = kind;
-    if (isQueued(record->entry.state) && kind != protocol::ListChangeKind::Removed)
-        change.rows = {record->entry};
+    if (isQueued(record.entry.state) && kind != protocol::ListChangeKind::Removed)
+        change.rows = {record.entry};
     else
         change.change = protocol::ListChangeKind::Removed;
     const auto envelope = protocol::makeEvent(protocol::kQueueListChanged, change, actor, at);

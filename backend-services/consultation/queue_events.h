@@ -16,6 +16,10 @@ namespace openopd::consultation {
 // visit this service does not know announces nothing.
 bool announceQueueChange(host::Database& db, const QString& visitId, protocol::ListChangeKind kind,
                          const protocol::StaffRef& actor, const QDateTime& at, QString* error);
+// The same for a record the caller has just written (and so need not read again).
+bool announceQueueChange(host::Database& db, const VisitRecord& record,
+                         protocol::ListChangeKind kind, const protocol::StaffRef& actor,
+                         const QDateTime& at, QString* error);
 
 // The event announcing a step of a visit, for the outbox (id = the envelope id).
 template <class P>
