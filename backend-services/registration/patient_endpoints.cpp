@@ -54,8 +54,9 @@ void RegistrationService::createPatient(const CreatePatientRequest& request,
         // issued all its tokens) rolls the registration back too.
         if (request.visit) {
             reply.visit.emplace();
-            if (!issueVisit(db, patient, *request.visit, today(), request.staff,
-                            QStringLiteral("visit.queue"), &*reply.visit, failure, error))
+            if (!issueVisit(db, patient.id, patient.details.fullName, *request.visit, today(),
+                            request.staff, QStringLiteral("visit.queue"), &*reply.visit, failure,
+                            error))
                 return false;
         }
         reply.created = true;

@@ -132,6 +132,18 @@ bool PatientStore::byId(const QString& id, std::optional<Patient>* patient, QStr
     return one(QStringLiteral("SELECT doc FROM patients WHERE id = ?"), {id}, patient, error);
 }
 
+bool PatientStore::nameById(const QString& id, QString* fullName, QString* error)
+{
+    fullName->clear();
+    auto query =
+        m_db.run(QStringLiteral("SELECT full_name FROM patients WHERE id = ?"), {id}, error);
+    if (!query)
+        return false;
+    if (query->next())
+        *fullName = query->value(0).toString();
+    return true;
+}
+
 bool PatientStore::byMrn(const QString& mrn, std::optional<Patient>* patient, QString* error)
 {
     return one(QStringLiteral("SELECT doc FROM patients WHERE mrn_key = ?"), {mrnKey(mrn)}, patient,

@@ -29,6 +29,9 @@ public:
     explicit PatientStore(host::Database& db) : m_db(db) {}
 
     bool byId(const QString& id, std::optional<protocol::Patient>* patient, QString* error);
+    // Only the name (empty: no such patient), without reading the whole record: what a new
+    // visit needs.
+    bool nameById(const QString& id, QString* fullName, QString* error);
     bool byMrn(const QString& mrn, std::optional<protocol::Patient>* patient, QString* error);
     // The patient holding this national id (any spelling of separators and case), if any.
     bool byNationalId(const QString& nationalId, std::optional<protocol::Patient>* patient,

@@ -52,10 +52,10 @@ private:
                         bus::Replier<protocol::SearchPatientsReply> replier);
     void openVisit(const protocol::OpenVisitRequest& request,
                    bus::Replier<protocol::VisitReply> replier);
-    // Issues day's next token of wanted.queue to patient and writes the visit and its event,
-    // in the caller's transaction (which has checked that no visit is open that day).
+    // Issues day's next token of wanted.queue to the patient and writes the visit and its
+    // event, in the caller's transaction (which has checked that no visit is open that day).
     // queueField names the queue in a 409 when the queue has issued all its tokens.
-    static bool issueVisit(host::Database& db, const protocol::Patient& patient,
+    static bool issueVisit(host::Database& db, const QString& patientId, const QString& patientName,
                            const protocol::FirstVisit& wanted, QDate day,
                            const protocol::StaffRef& staff, const QString& queueField,
                            protocol::Visit* visit, Failure& failure, QString* error);

@@ -29,42 +29,43 @@ void RegistrationService::openVisit(const OpenVisitRequest& request,
                                     bus::Replier<VisitReply> replier)
 {
     VisitReply reply;
-    const bool committed = transact(replier, [&](host::Database& db, Failure& failure,
-                                                 QString* error) {
-        std::optional<Patient> patient;
-        if (!PatientStore(db).byId(request.patientId, &patient, error))
-            return false;
-        if (!patient) {
-            failure = notFound(QStringLiteral("patient_id"),
-                               Text::tr("No patient has the id %1.").arg(request.patientId));
-            return false;
-        }
-        VisitStore visits(db);
-        const QDate day = today();
-        std::optional<Visit> open;
-        if (!visits.openVisitOn(request.patientId, day, &open, error))
-            return false;
-        if (open) {
-            failure = conflict(
-                QStringLiteral("patient_id"),
-                Text::tr("%1 already has an open visit today: token %2 in queue %3 (%4, visit "
-                         "%5). Close or cancel it before opening another.")
-                    .arg(patient->details.fullName)
-                    .arg(open->token)
-                    .arg(open->queue, toWire(open->state), open->id));
-            return false;
-        }
-        return issueVisit(db, *patient, {request.queue, request.priority, request.complaint}, day,
-                          request.staff, QStringLiteral("queue"), &reply.visit, failure, error);
-    });
+    const bool committed =
+        transact(replier, [&](host::Database& db, Failure& failure, QString* error) {
+            QString patientName;
+            if (!PatientStore(db).nameById(request.patientId, &patientName, error))
+                return false;
+            if (patientName.isEmpty()) {
+                failure = notFound(QStringLiteral("patient_id"),
+                                   Text::tr("No patient has the id %1.").arg(request.patientId));
+                return false;
+            }
+            VisitStore visits(db);
+            const QDate day = today();
+            std::optional<Visit> open;
+            if (!visits.openVisitOn(request.patientId, day, &open, error))
+                return false;
+            if (open) {
+                failure = conflict(
+                    QStringLiteral("patient_id"),
+                    Text::tr("%1 already has an open visit today: token %2 in queue %3 (%4, visit "
+                             "%5). Close or cancel it before opening another.")
+                        .arg(patientName)
+                        .arg(open->token)
+                        .arg(open->queue, toWire(open->state), open->id));
+                return false;
+            }
+            return issueVisit(db, request.patientId, patientName,
+                              {request.queue, request.priority, request.complaint}, day,
+                              request.staff, QStringLiteral("queue"), &reply.visit, failure, error);
+        });
     if (committed)
         replier.reply(reply);
 }
 
-bool RegistrationService::issueVisit(host::Database& db, const Patient& patient,
-                                     const FirstVisit& wanted, QDate day, const StaffRef& staff,
-                                     const QString& queueField, Visit* visit, Failure& failure,
-                                     QString* error)
+bool RegistrationService::issueVisit(host::Database& db, const QString& patientId,
+                                     const QString& patientName, const FirstVisit& wanted,
+                                     QDate day, const StaffRef& staff, const QString& queueField,
+                                     Visit* visit, Failure& failure, QString* error)
 {
     VisitStore visits(db);
     if (!visits.nextToken(wanted.queue, day, &visit->token, error))
@@ -77,8 +78,8 @@ bool RegistrationService::issueVisit(host::Database& db, const Patient& patient,
     }
     const QDateTime now = nowUtc();
     visit->id = newId();
-    visit->patientId = patient.id;
-    visit->patientName = patient.details.fullName;
+    visit->patientId = patientId;
+    visit->patientName = patientName;
     visit->queue = wanted.queue;
     visit->day = day;
     visit->priority = wanted.priority;
