@@ -18,18 +18,6 @@ qint64 toNs(std::chrono::milliseconds duration)
 }
 } // namespace
 
-int eventSchemaVersion(const QByteArray& payload)
-{
-    QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(payload, &error);
-    if (error.error != QJsonParseError::NoError || !document.isObject())
-        return 0;
-    const QJsonValue version = document.object().value(QStringLiteral("v"));
-    if (version.isUndefined())
-        return 1;
-    return version.isDouble() ? version.toInt(0) : 0;
-}
-
 QString eventIdOf(const bus::JsMessage& message)
 {
     const QByteArray id = message.header(bus::kMsgIdHeader);
@@ -188,7 +176,7 @@ void EventConsumer::processBatch()
     std::vector<Outcome> outcomes(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         outcomes[i].eventId = eventIdOf(batch[i]);
-        const int version = eventSchemaVersion(batch[i].message.data);
+        const int version = eventSchemaVersion(batch[i].message.data, m_options.knownVersion);
         if (version > m_options.knownVersion)
             outcomes[i].newerVersion = version;
     }

@@ -2,6 +2,7 @@
 
 #include "bus/pull_consumer.h"
 #include "host/database.h"
+#include "host/event_version.h"
 #include "host/fault_points.h"
 #include "protocol/version.h"
 
@@ -146,10 +147,6 @@ private:
     QElapsedTimer m_sinceAlive;
     EventConsumerCounters m_counters;
 };
-
-// The schema version an event payload carries as "v" (1 when absent, 0 when the payload is
-// not a JSON object: such an event is its handler's to judge).
-int eventSchemaVersion(const QByteArray& payload);
 
 // The event id of a delivery: its Nats-Msg-Id, or "<stream>:<seq>" when it has none.
 QString eventIdOf(const bus::JsMessage& message);
