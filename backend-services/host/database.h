@@ -107,6 +107,10 @@ public:
     bool inGroup() const { return m_inGroup; }
     // Counts the groups begun: tells one group from the next (0 before the first).
     quint64 groupSerial() const { return m_groupSerial; }
+    // Counts the outbox rows written on this connection (enqueueEvent), committed or not:
+    // lets the relay skip its scan after a commit that wrote none.
+    void countOutboxWrite() { ++m_outboxWrites; }
+    quint64 outboxWrites() const { return m_outboxWrites; }
     // COMMIT (ROLLBACK when commit is false or the commit fails); true when committed.
     bool endGroup(bool commit, QString* error);
     void setGroupEndedHandler(GroupEndedHandler handler) { m_groupEnded = std::move(handler); }
@@ -162,6 +166,7 @@ private:
     bool m_inStep = false;
     bool m_commitOutcomeUnknown = false;
     quint64 m_groupSerial = 0;
+    quint64 m_outboxWrites = 0;
     GroupEndedHandler m_groupEnded;
     std::function<void()> m_beforeCommit;
     std::vector<CommitStep> m_commitSteps;

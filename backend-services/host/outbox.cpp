@@ -8,13 +8,16 @@ namespace openopd::host {
 
 bool enqueueEvent(Database& db, const OutboxEvent& event, QString* error)
 {
-    return db
-        .run(QStringLiteral("INSERT INTO outbox (event_id, subject, payload, created_at) "
-                            "VALUES (?, ?, ?, ?)"),
-             {event.eventId, QString::fromUtf8(event.subject), event.payload,
-              SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc())},
-             error)
-        .has_value();
+    const bool written =
+        db.run(QStringLiteral("INSERT INTO outbox (event_id, subject, payload, created_at) "
+                              "VALUES (?, ?, ?, ?)"),
+               {event.eventId, QString::fromUtf8(event.subject), event.payload,
+                SqlDialect::utcTimestamp(QDateTime::currentDateTimeUtc())},
+               error)
+            .has_value();
+    if (written)
+        db.countOutboxWrite();
+    return written;
 }
 
 bool loadUnsent(Database& db, qint64 afterSeq, int limit, QList<OutboxRow>* rows, QString* error)

@@ -77,6 +77,13 @@ void OutboxRelay::poke()
     });
 }
 
+void OutboxRelay::pokeAfterCommit()
+{
+    if (m_writesCaughtUp == m_db.outboxWrites())
+        return;
+    poke();
+}
+
 void OutboxRelay::pump()
 {
     if (!m_running || m_bus.state() != bus::Connection::State::Connected || m_retry.isActive() ||
@@ -95,6 +102,8 @@ void OutboxRelay::pump()
     // unsent row, and skipped: the limit leaves room for them.
     const int limit = qMin(room, m_options.batchSize);
     const int skippable = inFlight() + static_cast<int>(m_awaitingMark.size());
+    const quint64 writes = m_db.outboxWrites();
+    m_writesCaughtUp.reset();
     if (!loadUnsent(m_db, m_after, limit + skippable, &rows, &error)) {
         qWarning().noquote() << "outbox: cannot read unsent events:" << error;
         m_retry.start(ms(m_options.retryDelay), this);
@@ -102,12 +111,19 @@ void OutboxRelay::pump()
     }
     bus::RequestOptions requestOptions;
     requestOptions.timeout = m_options.publishTimeout;
+    bool leftBehind = rows.size() == limit + skippable; // there may be more
     for (const OutboxRow& row : std::as_const(rows)) {
-        m_after = qMax(m_after, row.seq);
-        if (m_inFlight.contains(row.seq) || m_awaitingMark.contains(row.seq))
+        if (m_inFlight.contains(row.seq) || m_awaitingMark.contains(row.seq)) {
+            m_after = qMax(m_after, row.seq);
             continue;
-        if (inFlight() >= m_options.maxInFlight)
+        }
+        // The cursor stays below a row left behind: the next scan starts with it (it waited
+        // for the poll's rescan before).
+        if (inFlight() >= m_options.maxInFlight) {
+            leftBehind = true;
             break;
+        }
+        m_after = qMax(m_after, row.seq);
         m_inFlight.insert(row.seq);
         const qint64 seq = row.seq;
         const QString eventId = row.event.eventId;
@@ -120,6 +136,8 @@ void OutboxRelay::pump()
     }
     if (rows.size() == limit + skippable && inFlight() < m_options.maxInFlight)
         poke(); // there may be more
+    if (!leftBehind)
+        m_writesCaughtUp = writes;
     checkFlushed();
 }
 
@@ -185,8 +203,10 @@ void OutboxRelay::groupEnded(bool committed)
     for (const qint64 seq : std::as_const(m_markedInGroup))
         m_awaitingMark.remove(seq);
     m_markedInGroup.clear();
-    if (!committed)
+    if (!committed) {
         m_after = 0; // the rows are unsent again: published again, dropped by the stream
+        m_writesCaughtUp.reset();
+    }
     reconcile();
     checkFlushed();
 }

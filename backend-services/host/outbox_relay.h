@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QSet>
 #include <chrono>
+#include <optional>
 
 namespace openopd::host {
 
@@ -60,6 +61,10 @@ public:
     void start();
     // New rows were committed: publish them now rather than at the next poll.
     void poke();
+    // A transaction committed: poke() unless no outbox row was written on this connection
+    // since a scan that left nothing behind (a consumer's batch that published nothing
+    // costs no SELECT; rows of other instances wait for the poll, as they always could).
+    void pokeAfterCommit();
     // For shutdown: publishes what is left, then emits flushed(true) once nothing is unsent
     // and nothing is in flight, or flushed(false) after timeout.
     void flush(std::chrono::milliseconds timeout);
@@ -105,6 +110,9 @@ private:
     bool m_running = false;
     bool m_pumpScheduled = false;
     qint64 m_after = 0; // highest outbox seq handed to a publish
+    // Database::outboxWrites() at the last scan that published every row it found; none
+    // written since: nothing of this connection's is waiting.
+    std::optional<quint64> m_writesCaughtUp;
     QSet<qint64> m_inFlight;
     QSet<qint64> m_awaitingMark; // acked, not marked sent yet: not to be published again
     OutboxReconciler* m_reconciler = nullptr;

@@ -338,7 +338,7 @@ void ServiceHost::onGroupEnded(bool committed, const QString& error)
     if (committed) {
         m_faults.hit(QString::fromLatin1(fault::kAfterCommit));
         if (m_relay != nullptr)
-            m_relay->poke();
+            m_relay->pokeAfterCommit();
     } else {
         qWarning().noquote() << "a group of changes was rolled back:" << error;
     }
@@ -401,7 +401,7 @@ EventConsumer* ServiceHost::addConsumer(EventConsumerOptions options,
                                        std::move(handler), this);
     // Events a handler enqueued go out now rather than at the relay's next poll.
     if (m_relay != nullptr)
-        connect(consumer, &EventConsumer::batchCommitted, m_relay, &OutboxRelay::poke);
+        connect(consumer, &EventConsumer::batchCommitted, m_relay, &OutboxRelay::pokeAfterCommit);
     connect(consumer, &EventConsumer::errorOccurred, this, [consumer](const bus::BusError& e) {
         qWarning().noquote() << "consumer" << QString::fromUtf8(consumer->options().durable) << ":"
                              << e.toString();

@@ -5,7 +5,8 @@
 //    unsent, and publishing them again adds nothing to the stream;
 //  - a consumer acknowledges events on its ignoredSubjects without handler, inbox or
 //    transaction, and still handles the others exactly once (the inbox claim);
-//  - events arriving within a consumer's batchWindow share one transaction.
+//  - events arriving within a consumer's batchWindow share one transaction;
+//  - after a commit the relay scans the outbox only when rows of this connection may wait.
 
 #include "bus/nats_library.h"
 #include "host/event_consumer.h"
@@ -220,6 +221,61 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(flushed.has_value(), 5000); // not after the 60 s delay
         QVERIFY(*flushed);
         QCOMPARE(unsent(), 0);
+    }
+
+    // After a commit the relay scans only when this connection wrote outbox rows since its
+    // last complete scan, or a scan left rows behind (maxInFlight reached). The poll is an
+    // hour away here: only pokes publish.
+    void aCommitPokesTheRelayWhenItsRowsWait()
+    {
+        host::OutboxRelay::Options options;
+        options.pollInterval = 1h;
+        options.maxInFlight = 1;
+        options.markDelay = 1h; // no transaction of its own, which pokes after it
+        host::OutboxRelay relay(*m_db, *m_bus, m_faults, options);
+        relay.start();
+        int published = 0;
+        connect(&relay, &host::OutboxRelay::published, this, [&published] { ++published; });
+        QTRY_VERIFY(!relay.isReconciling());
+        QString id;
+        QVERIFY(enqueue(kHandled, &id));
+        relay.pokeAfterCommit();
+        QTRY_COMPARE(published, 1);
+
+        // Three rows, one in flight at a time: the scan leaves two behind, and each commit
+        // (none writing) still pokes until all are out.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(enqueue(kHandled, &id));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                if (relay.inFlight() == 0)
+                    relay.pokeAfterCommit();
+                return published == 4;
+            },
+            10000));
+
+        // A row written by another connection (another instance) is not this commit's: it
+        // waits for a poke (or the poll).
+        {
+            auto other = Database::open({}, m_dir->path(), QStringLiteral("lean"));
+            QVERIFY2(other.ok(), qPrintable(other.error().toString()));
+            QString error;
+            QVERIFY2(other.value()->transaction(
+                         [&](QSqlDatabase&, QString* e) {
+                             return host::enqueueEvent(
+                                 *other.value(),
+                                 {QStringLiteral("00000000-0000-4000-8000-999999999999"), kHandled,
+                                  QByteArrayLiteral("{}")},
+                                 e);
+                         },
+                         &error),
+                     qPrintable(error));
+        }
+        relay.pokeAfterCommit();
+        QTest::qWait(300);
+        QCOMPARE(published, 4);
+        relay.poke();
+        QTRY_COMPARE(published, 5);
     }
 
     void ignoredSubjectsAreAckedUnhandled()
