@@ -101,16 +101,6 @@ QString Reader::optionalText(const QString& name, qsizetype maxLength, bool (*va
 
 namespace {
 
-bool isDate(QStringView text)
-{
-    return parseDate(text).isValid();
-}
-
-bool isTimestamp(QStringView text)
-{
-    return parseTimestamp(text).isValid();
-}
-
 QString dateExpectation()
 {
     return Text::tr("must be a date YYYY-MM-DD between %1 and %2")
@@ -136,24 +126,38 @@ QString codeExpectation()
 
 } // namespace
 
+template <class T>
+T Reader::parsed(const QString& name, bool required, qsizetype maxLength, T (*parse)(QStringView),
+                 QString (*expectation)())
+{
+    const QString value =
+        required ? requiredString(name, maxLength) : optionalString(name, maxLength);
+    if (!ok() || value.isEmpty())
+        return {};
+    T result = parse(value);
+    if (!result.isValid())
+        fail(name, expectation());
+    return result;
+}
+
 QDate Reader::requiredDate(const QString& name)
 {
-    return parseDate(requiredText(name, 32, isDate, dateExpectation()));
+    return parsed<QDate>(name, true, 32, parseDate, dateExpectation);
 }
 
 QDate Reader::optionalDate(const QString& name)
 {
-    return parseDate(optionalText(name, 32, isDate, dateExpectation()));
+    return parsed<QDate>(name, false, 32, parseDate, dateExpectation);
 }
 
 QDateTime Reader::requiredTimestamp(const QString& name)
 {
-    return parseTimestamp(requiredText(name, 64, isTimestamp, timestampExpectation()));
+    return parsed<QDateTime>(name, true, 64, parseTimestamp, timestampExpectation);
 }
 
 QDateTime Reader::optionalTimestamp(const QString& name)
 {
-    return parseTimestamp(optionalText(name, 64, isTimestamp, timestampExpectation()));
+    return parsed<QDateTime>(name, false, 64, parseTimestamp, timestampExpectation);
 }
 
 QString Reader::requiredId(const QString& name)

@@ -88,6 +88,10 @@ private:
     Reader element(const QJsonArray& array, const QString& arrayName, qsizetype index);
     QString text(const QString& name, bool required, qsizetype maxLength,
                  bool (*valid)(QStringView), const QString& expectation);
+    // A date or timestamp field parsed once (a validator would parse it a second time).
+    template <class T>
+    T parsed(const QString& name, bool required, qsizetype maxLength, T (*parse)(QStringView),
+             QString (*expectation)());
     void failEnum(const QString& name, const QStringList& allowed);
 
     bus::JsonReader m_reader;
