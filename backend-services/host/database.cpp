@@ -357,15 +357,8 @@ bool Database::finish(bool commit, QString* reason)
                       probeError + u")"_s;
         }
     }
-    for (const CommitStep& step : m_commitSteps) {
-        if (!commit)
-            break;
-        QString stepError;
-        if (!step(&stepError)) {
-            commit = false;
-            *reason = stepError;
-        }
-    }
+    for (auto step = m_commitSteps.cbegin(); commit && step != m_commitSteps.cend(); ++step)
+        commit = (*step)(reason);
     if (commit && m_beforeCommit)
         m_beforeCommit();
     if (commit && execStatic(u"COMMIT"_s, reason)) {

@@ -28,10 +28,11 @@ public:
         ++m_p;
         return true;
     }
-    bool peek(char c)
+    // The next character after white space ('\0' at the end).
+    char next()
     {
         skipSpace();
-        return m_p < m_end && *m_p == c;
+        return m_p < m_end ? *m_p : '\0';
     }
     // A string at the cursor; *isV: whether it is exactly "v" (no escapes can spell it
     // otherwise: "\u0076" is "v" too, so any escape makes the key "not known", see below).
@@ -130,14 +131,13 @@ std::optional<int> scanVersion(const QByteArray& payload)
         if (isV) {
             if (version)
                 return std::nullopt;
-            const bool numeric = !(scan.peek('"') || scan.peek('{') || scan.peek('[') ||
-                                   scan.peek('t') || scan.peek('f') || scan.peek('n'));
-            if (numeric)
-                version = scan.number();
-            if (!numeric && !scan.skipValue())
-                return std::nullopt;
-            if (!version)
+            const char first = scan.next();
+            if (first == '-' || (first >= '0' && first <= '9'))
+                version = scan.number().value_or(0);
+            else if (scan.skipValue())
                 version = 0; // not a number: as the parse answers for a valid document
+            else
+                return std::nullopt;
         } else if (!scan.skipValue()) {
             return std::nullopt;
         }

@@ -111,7 +111,8 @@ void OutboxRelay::pump()
     }
     bus::RequestOptions requestOptions;
     requestOptions.timeout = m_options.publishTimeout;
-    bool leftBehind = rows.size() == limit + skippable; // there may be more
+    const bool maybeMore = rows.size() == limit + skippable;
+    bool leftBehind = maybeMore;
     for (const OutboxRow& row : std::as_const(rows)) {
         if (m_inFlight.contains(row.seq) || m_awaitingMark.contains(row.seq)) {
             m_after = qMax(m_after, row.seq);
@@ -134,8 +135,8 @@ void OutboxRelay::pump()
             },
             requestOptions);
     }
-    if (rows.size() == limit + skippable && inFlight() < m_options.maxInFlight)
-        poke(); // there may be more
+    if (maybeMore && inFlight() < m_options.maxInFlight)
+        poke();
     if (!leftBehind)
         m_writesCaughtUp = writes;
     checkFlushed();
