@@ -70,7 +70,11 @@ bool StaffDesk::addMember(OpdCluster& cluster, const protocol::StaffRef& who)
     request.displayName = who.name;
     request.roles = {who.role};
     request.password = QString::fromLatin1(access::randomSecret(18));
-    auto created = flow::call(as(StaffRole::Admin), protocol::kCreateStaff, request);
+    // After a node was killed and restarted, the admin's connection may still be reconnecting:
+    // a request now would fail at once ("not connected") instead of waiting for it.
+    bus::Connection& admin = as(StaffRole::Admin);
+    flow::poll([&admin] { return admin.state() == bus::Connection::State::Connected; }, 30000);
+    auto created = flow::call(admin, protocol::kCreateStaff, request);
     if (!created) {
         m_error = QStringLiteral("creating %1: %2").arg(who.id, created.error().toString());
         return false;
